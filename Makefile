@@ -1,0 +1,90 @@
+# authwatch: plain non-recursive GNU Makefile (objects in $(B), -MMD dependencies).
+#
+#   make            build $(B)/authwatch
+#   make check      build, then run every test (unit, golden, e2e)
+#   make asan       the same under AddressSanitizer + UBSan, in build/asan
+#   make bench      generate logs and measure against the peers
+#   make fuzz       libFuzzer target over header parser + classifier (clang)
+#   make format     apply .clang-format
+#   make install    $(DESTDIR)$(PREFIX)/bin/authwatch
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+B       ?= build
+CC      ?= cc
+PKG_CONFIG ?= pkg-config
+
+PKGS    := zlib liblzma libzstd libisal
+WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wpointer-arith -Wcast-qual \
+           -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wundef \
+           -Wwrite-strings -Wno-unused-parameter
+ifdef WERROR
+WARN    += -Werror
+endif
+OPT     ?= -O2 -g
+CFLAGS  ?=
+CPPFLAGS += -D_GNU_SOURCE -Isrc
+ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(CFLAGS) $(SANFLAGS) \
+             $(shell $(PKG_CONFIG) --cflags $(PKGS))
+LDLIBS  += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lbz2
+
+SRCS    := $(wildcard src/*.c)
+LIBSRCS := $(filter-out src/main.c,$(SRCS))
+OBJS    := $(SRCS:src/%.c=$(B)/obj/%.o)
+LIBOBJS := $(LIBSRCS:src/%.c=$(B)/obj/%.o)
+TSRCS   := $(wildcard tests/unit/test_*.c)
+TBINS   := $(TSRCS:tests/unit/%.c=$(B)/tests/%)
+
+all: $(B)/authwatch
+
+$(B)/authwatch: $(OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(LDLIBS)
+
+$(B)/obj/%.o: src/%.c | $(B)/obj
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(LIBOBJS) tests/t.h | $(B)/tests
+	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -MMD -MP -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
+
+$(B)/bench/gen: bench/gen.c | $(B)/bench
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $<
+
+$(B)/obj $(B)/tests $(B)/bench:
+	mkdir -p $@
+
+tests: $(B)/authwatch $(TBINS)
+
+check: tests
+	B=$(B) tests/run.sh
+
+asan:
+	$(MAKE) B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" check
+
+bench: $(B)/authwatch $(B)/bench/gen
+	B=$(B) bench/run.sh
+
+fuzz: | $(B)/fuzz
+	clang -std=c11 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
+	  -o $(B)/fuzz/fuzz_parse tests/fuzz/fuzz_parse.c src/syslog_hdr.c src/sshd_parse.c \
+	  src/addr.c src/event.c src/log.c src/xmalloc.c
+	mkdir -p $(B)/fuzz/corpus
+	cp tests/fuzz/seeds/* $(B)/fuzz/corpus/ 2>/dev/null || true
+	$(B)/fuzz/fuzz_parse -max_total_time=$${FUZZ_SECONDS:-60} -max_len=4096 \
+	  $(B)/fuzz/corpus
+
+$(B)/fuzz:
+	mkdir -p $@
+
+format:
+	clang-format -i src/*.c src/*.h tests/*.h tests/unit/*.c bench/*.c tests/fuzz/*.c
+
+install: $(B)/authwatch
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(B)/authwatch $(DESTDIR)$(PREFIX)/bin/authwatch
+
+clean:
+	rm -rf build
+
+.PHONY: all tests check asan bench fuzz format install clean
+-include $(OBJS:.o=.d) $(TBINS:=.d)

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs the build and test dependencies that are missing (Debian/Ubuntu, apt-get).
+# Usage: scripts/deps.sh [build|test|bench]   (test and bench include build)
+set -eu
+what=${1:-build}
+pkgs="make gcc pkg-config zlib1g-dev liblzma-dev libzstd-dev libbz2-dev libisal-dev"
+case "$what" in
+test) pkgs="$pkgs clang gzip xz-utils zstd bzip2 python3" ;;
+bench) pkgs="$pkgs clang gzip xz-utils zstd bzip2 python3 sshguard grep coreutils time" ;;
+esac
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "deps: missing packages:$missing (no apt-get here: install them by hand)" >&2
+	exit 1
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >&2
+$sudo apt-get install -y -qq --no-install-recommends $missing >&2

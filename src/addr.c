@@ -1,0 +1,97 @@
+/* addr.c: IPv4/IPv6 addresses in binary form, parsed from log text. */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "addr.h"
+
+static int
+parse4(const char *s, size_t n, uint8_t out[4])
+{
+	size_t i = 0;
+	int part;
+
+	for (part = 0; part < 4; part++) {
+		unsigned v = 0, digits = 0;
+
+		while (i < n && s[i] >= '0' && s[i] <= '9') {
+			if (digits == 1 && v == 0)
+				return -1; /* leading zero: ambiguous (octal in inet_aton) */
+			v = v * 10 + (unsigned)(s[i] - '0');
+			if (++digits > 3 || v > 255)
+				return -1;
+			i++;
+		}
+		if (digits == 0)
+			return -1;
+		out[part] = (uint8_t)v;
+		if (part < 3) {
+			if (i >= n || s[i] != '.')
+				return -1;
+			i++;
+		}
+	}
+	return i == n ? 0 : -1;
+}
+
+int
+addr_parse(const char *s, size_t n, struct addr *out)
+{
+	char buf[64];
+	size_t i;
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+	memset(out, 0, sizeof(*out));
+	if (n == 0)
+		return -1;
+	if (parse4(s, n, out->a) == 0) {
+		out->af = 4;
+		return 0;
+	}
+	memset(out->a, 0, sizeof(out->a));
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '%') {
+			if (i + 1 == n)
+				return -1; /* empty zone id */
+			n = i;
+			break;
+		}
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+		      c == ':' || c == '.'))
+			return -1;
+	}
+	if (n < 2 || n >= sizeof(buf) || memchr(s, ':', n) == NULL)
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET6, buf, out->a) != 1) {
+		memset(out->a, 0, sizeof(out->a));
+		return -1;
+	}
+	if (memcmp(out->a, mapped, 12) == 0) {
+		memmove(out->a, out->a + 12, 4);
+		memset(out->a + 4, 0, 12);
+		out->af = 4;
+		return 0;
+	}
+	out->af = 6;
+	return 0;
+}
+
+size_t
+addr_format(const struct addr *a, char *buf)
+{
+	buf[0] = '\0';
+	if (a->af == 4)
+		inet_ntop(AF_INET, a->a, buf, ADDR_STRLEN);
+	else if (a->af == 6)
+		inet_ntop(AF_INET6, a->a, buf, ADDR_STRLEN);
+	return strlen(buf);
+}
+
+int
+addr_eq(const struct addr *x, const struct addr *y)
+{
+	return x->af == y->af && memcmp(x->a, y->a, sizeof(x->a)) == 0;
+}

@@ -1,0 +1,18 @@
+/* cmd.h: the subcommands main() dispatches to. */
+#ifndef CMD_H
+#define CMD_H
+
+#include <stdint.h>
+
+/* What main() hands every command: the time it started (time is a parameter). */
+struct cmd_env {
+	int64_t now; /* UTC epoch seconds */
+};
+
+/*
+ * Each runs one subcommand with its own argv (argv[0] is the command name) and
+ * returns the process exit code (0, or a <sysexits.h> code).
+ */
+int cmd_events(int argc, char **argv, const struct cmd_env *env);
+
+#endif

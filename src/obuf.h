@@ -1,0 +1,55 @@
+/* obuf.h: buffered output to a file descriptor with fast number, time and string formatting. */
+#ifndef OBUF_H
+#define OBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define OBUF_SIZE (2u << 20)   /* flushed when less than OBUF_SLACK is left */
+#define OBUF_SLACK (512u << 10) /* room for one record of any size: lines are <= 64 KiB */
+
+/*
+ * Invariant: buf[0..len) is written but not yet flushed; len <= OBUF_SIZE;
+ * err is 0, or the errno of the first failed write (after which output is
+ * dropped and obuf_flush keeps returning -1).
+ */
+struct obuf {
+	char *buf;
+	size_t len;
+	int fd;
+	int err;
+	int64_t t_min;	/* cache of obuf_time: the minute (UTC epoch seconds / 60) ... */
+	char t_txt[20]; /* ... and its text "YYYY-MM-DDTHH:MM:" */
+};
+
+/* Starts writing to fd (not closed by obuf). Allocates the buffer. */
+void obuf_init(struct obuf *o, int fd);
+/* Writes out what is buffered. Returns 0, or -1 with o->err set (EPIPE, ENOSPC, ...). */
+int obuf_flush(struct obuf *o);
+/* Flushes when the buffer is nearly full: call once per record. Returns like obuf_flush. */
+int obuf_maybe_flush(struct obuf *o);
+/* Flushes and frees the buffer; returns like obuf_flush. */
+int obuf_close(struct obuf *o);
+
+/* Appending; each assumes at most one record (< OBUF_SLACK) since the last maybe_flush. */
+void obuf_put(struct obuf *o, const char *s, size_t n);
+#define OBUF_LIT(o, L) obuf_put((o), (L), sizeof(L) - 1)
+void obuf_putc(struct obuf *o, char c);
+void obuf_u64(struct obuf *o, uint64_t v);
+void obuf_i64(struct obuf *o, int64_t v);
+/* RFC 3339 UTC time from epoch microseconds: "2021-05-31T07:07:22Z" or ".123456Z". */
+void obuf_time(struct obuf *o, int64_t us);
+/*
+ * The bytes s[0..n) as the inside of a JSON string: '"' and '\\' escaped,
+ * control bytes as \\uXXXX (\\n \\t \\r as such), bytes that are not valid UTF-8
+ * as U+FFFD. At most 64 KiB of input per call.
+ */
+void obuf_json_str(struct obuf *o, const char *s, size_t n);
+/*
+ * The bytes as one CSV field (RFC 4180): quoted when it holds a comma, quote,
+ * CR or LF or starts/ends with a space; quotes doubled; control bytes other
+ * than tab and invalid UTF-8 become U+FFFD.
+ */
+void obuf_csv_str(struct obuf *o, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,151 @@
+/* scan.h: inline helpers for parsing borrowed text (pointer + end), shared by the parsers. */
+#ifndef SCAN_H
+#define SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "event.h"
+
+/* Literal prefix test: s[0..e) starts with the string literal L. */
+#define SC_HAS(s, e, L) ((size_t)((e) - (s)) >= sizeof(L) - 1 && memcmp((s), (L), sizeof(L) - 1) == 0)
+/* Literal suffix test: s[0..e) ends with the string literal L. */
+#define SC_ENDS(s, e, L)                                                                           \
+	((size_t)((e) - (s)) >= sizeof(L) - 1 && memcmp((e) - (sizeof(L) - 1), (L), sizeof(L) - 1) == 0)
+/* If s starts with L, advances s past it and is true. */
+#define SC_EAT(s, e, L) (SC_HAS(s, e, L) ? ((s) += sizeof(L) - 1, 1) : 0)
+/* If s[0..e) ends with L, moves e before it and is true. */
+#define SC_CHOP(s, e, L) (SC_ENDS(s, e, L) ? ((e) -= sizeof(L) - 1, 1) : 0)
+
+static inline struct span
+sc_span(const char *p, const char *e)
+{
+	struct span sp = {p, (uint32_t)(e - p)};
+
+	return sp;
+}
+
+/* First occurrence of the n-byte needle in [s, e), or NULL. */
+static inline const char *
+sc_find(const char *s, const char *e, const char *needle, size_t n)
+{
+	if (s >= e || (size_t)(e - s) < n)
+		return NULL;
+	return memmem(s, (size_t)(e - s), needle, n);
+}
+#define SC_FIND(s, e, L) sc_find((s), (e), (L), sizeof(L) - 1)
+
+/* Last occurrence of the n-byte needle in [s, e), or NULL. */
+static inline const char *
+sc_rfind(const char *s, const char *e, const char *needle, size_t n)
+{
+	const char *lim, *p;
+
+	if (n == 0 || s >= e || (size_t)(e - s) < n)
+		return NULL;
+	lim = e - n; /* the last place a match can start */
+	for (;;) {
+		p = memrchr(s, needle[0], (size_t)(lim - s) + 1);
+		if (p == NULL)
+			return NULL;
+		if (memcmp(p, needle, n) == 0)
+			return p;
+		if (p == s)
+			return NULL;
+		lim = p - 1;
+	}
+}
+#define SC_RFIND(s, e, L) sc_rfind((s), (e), (L), sizeof(L) - 1)
+
+/* Last byte c in [s, e), or NULL. */
+static inline const char *
+sc_rchr(const char *s, const char *e, char c)
+{
+	return s < e ? memrchr(s, c, (size_t)(e - s)) : NULL;
+}
+
+/* First byte c in [s, e), or NULL. */
+static inline const char *
+sc_chr(const char *s, const char *e, char c)
+{
+	return s < e ? memchr(s, c, (size_t)(e - s)) : NULL;
+}
+
+/* Parses the whole of [s, e) as a decimal number < 2^63; returns 0 or -1. */
+static inline int
+sc_u64(const char *s, const char *e, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (s >= e || e - s > 18)
+		return -1;
+	for (; s < e; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Parses the whole of [s, e) as a port 1..65535 (0 allowed for odd logs); returns 0 or -1. */
+static inline int
+sc_port(const char *s, const char *e, uint16_t *out)
+{
+	uint64_t v;
+
+	if (sc_u64(s, e, &v) != 0 || v > 65535)
+		return -1;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+/* Reads digits at *sp (advancing it); returns 0 if at least one digit was read. */
+static inline int
+sc_eat_u64(const char **sp, const char *e, uint64_t *out)
+{
+	const char *s = *sp;
+	uint64_t v = 0;
+
+	while (s < e && *s >= '0' && *s <= '9' && s - *sp < 18)
+		v = v * 10 + (uint64_t)(*s++ - '0');
+	if (s == *sp)
+		return -1;
+	*sp = s;
+	*out = v;
+	return 0;
+}
+
+/* True when c may appear in a DNS host name as sshd logs it. */
+static inline int
+sc_hostchar(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '.' || c == '_';
+}
+
+/*
+ * Sets ev's source from sshd's own address field [s, e): an address goes to
+ * src, a plausible host name to src_host. Returns 0, or -1 when the text is
+ * neither (then nothing is set).
+ */
+static inline int
+sc_set_src(struct event *ev, const char *s, const char *e)
+{
+	const char *p;
+
+	if (s >= e)
+		return -1;
+	if (addr_parse(s, (size_t)(e - s), &ev->src) == 0)
+		return 0;
+	if (e - s > 253)
+		return -1;
+	for (p = s; p < e; p++)
+		if (!sc_hostchar((unsigned char)*p))
+			return -1;
+	ev->src_host = sc_span(s, e);
+	return 0;
+}
+
+#endif

@@ -1,0 +1,1013 @@
+/* sshd_parse.c: the table-driven classifier: dispatch by program, and sshd's own messages. */
+#include <stddef.h>
+#include <string.h>
+
+#include "aux_parse.h"
+#include "scan.h"
+#include "sshd_parse.h"
+
+/*
+ * A rule handles one message family: the message starts with prefix; fn gets
+ * the text after it ([s, e), "[preauth]" already removed) and fills ev. It
+ * returns 0 when the line is of that family, -1 to let later rules try.
+ * ev->type is set to the rule's type before fn runs (fn may change it).
+ *
+ * Where sshd puts attacker-chosen text (user names, the client's banner or
+ * disconnect text, certificate IDs) next to its own address fields, the
+ * address is taken from the side that the attacker cannot write: right-
+ * anchored when the free text comes first, left-anchored when it comes last,
+ * and not at all when both sides are free and the line is ambiguous.
+ */
+typedef int (*rule_fn)(struct event *ev, const char *s, const char *e);
+
+struct rule {
+	const char *prefix;
+	uint8_t len;
+	uint8_t type;
+	rule_fn fn;
+};
+
+#define R(lit, type, fn) {lit, sizeof(lit) - 1, type, fn}
+
+/* "A[ port P]" at the very end of [s, e): sets src/port, returns the start of A. */
+static const char *
+tail_addr_port(struct event *ev, const char *s, const char *e)
+{
+	const char *p, *a;
+
+	p = SC_RFIND(s, e, " port ");
+	if (p != NULL && sc_port(p + 6, e, &ev->src_port) == 0)
+		e = p;
+	else
+		ev->src_port = 0;
+	a = sc_rchr(s, e, ' ');
+	a = a ? a + 1 : s;
+	if (sc_set_src(ev, a, e) != 0) {
+		ev->src_port = 0;
+		return NULL;
+	}
+	return a;
+}
+
+/* Takes "invalid user ", "illegal user ", "authenticating user ", "user " off the front. */
+static void
+user_kind(struct event *ev, const char **sp, const char *e, int dflt)
+{
+	ev->user_valid = (int8_t)dflt;
+	if (SC_EAT(*sp, e, "invalid user ") || SC_EAT(*sp, e, "illegal user "))
+		ev->user_valid = UV_INVALID;
+	else if (SC_EAT(*sp, e, "authenticating user ") || SC_EAT(*sp, e, "user "))
+		ev->user_valid = UV_VALID;
+}
+
+/*
+ * "[invalid user ]U from A[ port P]", right-anchored. dflt is user_valid
+ * when no "invalid user" is said. Returns 0 or -1.
+ */
+static int
+user_from_addr(struct event *ev, const char *s, const char *e, int dflt)
+{
+	const char *a, *u;
+
+	if ((a = tail_addr_port(ev, s, e)) == NULL)
+		return -1;
+	/* a - 1 is the space before A; "from" must end there */
+	u = a - 1;
+	if (u < s + 4 || memcmp(u - 4, "from", 4) != 0)
+		goto bad;
+	u -= 4;
+	if (u == s) {
+		/* "from A" with nothing before: an empty name with no separator */
+		ev->user_valid = (int8_t)dflt;
+		ev->user = sc_span(s, s);
+		return 0;
+	}
+	if (u[-1] != ' ')
+		goto bad;
+	user_kind(ev, &s, u, dflt);
+	if (s > u - 1) /* "invalid user " eaten including the space before "from" */
+		s = u - 1;
+	ev->user = sc_span(s, u - 1);
+	return 0;
+bad:
+	memset(&ev->src, 0, sizeof(ev->src));
+	ev->src_host = sc_span(NULL, NULL);
+	ev->src_port = 0;
+	return -1;
+}
+
+/* "[invalid user U |authenticating user U |user U ]A[ port P]", right-anchored. */
+static int
+kind_user_addr(struct event *ev, const char *s, const char *e)
+{
+	const char *a;
+
+	if ((a = tail_addr_port(ev, s, e)) == NULL)
+		return -1;
+	if (a > s) {
+		const char *u = s;
+
+		user_kind(ev, &u, a - 1, UV_UNKNOWN);
+		if (ev->user_valid == UV_UNKNOWN)
+			return -1; /* text before A that is not a user */
+		if (u > a - 1)
+			u = a - 1;
+		ev->user = sc_span(u, a - 1);
+	}
+	return 0;
+}
+
+static uint8_t
+method_lookup(const char *s, const char *e)
+{
+	unsigned m;
+
+	for (m = 1; m < M__COUNT; m++) {
+		const char *n = event_method_name(m);
+		size_t len = strlen(n);
+
+		if ((size_t)(e - s) == len && memcmp(s, n, len) == 0)
+			return (uint8_t)m;
+	}
+	return M_NONE_SET;
+}
+
+/* Splits "T FP" at [s, e) into key_type and key_fp; both must be single tokens. */
+static int
+key_pair(struct event *ev, const char *s, const char *e)
+{
+	const char *sp = sc_chr(s, e, ' ');
+
+	if (sp == NULL || sp == s || sp + 1 >= e || sc_chr(sp + 1, e, ' ') != NULL)
+		return -1;
+	ev->key_type = sc_span(s, sp);
+	ev->key_fp = sc_span(sp + 1, e);
+	return 0;
+}
+
+/*
+ * Certificate form: "...ssh2: T-CERT FP ID <id> (serial N) CA T FP". The ID is
+ * chosen by whoever signed the certificate, the user name by the client: both
+ * may imitate sshd's fields. The address is used only when exactly one place
+ * in the line parses as sshd's "from A port P ssh2: T-CERT FP ID ".
+ */
+static int
+auth_cert(struct event *ev, const char *s, const char *e)
+{
+	const char *ca, *ser, *c, *found = NULL, *id_at = NULL;
+	int nfound = 0;
+	uint64_t serial;
+	struct event tmp;
+
+	/* " CA T FP" at the end */
+	if ((ca = SC_RFIND(s, e, ") CA ")) == NULL || key_pair(&tmp, ca + 5, e) != 0)
+		return -1;
+	if ((ser = SC_RFIND(s, ca, " (serial ")) == NULL || sc_u64(ser + 9, ca, &serial) != 0)
+		return -1;
+	for (c = s; (c = SC_FIND(c, ser, " ssh2: ")) != NULL; c++) {
+		const char *k = c + 7, *sp1, *sp2;
+
+		tmp = *ev;
+		if ((sp1 = sc_chr(k, ser, ' ')) == NULL || sp1 - k < 6 || memcmp(sp1 - 5, "-CERT", 5))
+			continue;
+		if ((sp2 = sc_chr(sp1 + 1, ser, ' ')) == NULL || !SC_HAS(sp2, ser, " ID "))
+			continue;
+		if (user_from_addr(&tmp, s, c, UV_VALID) != 0)
+			continue;
+		if (nfound++ == 0) {
+			found = c;
+			id_at = sp2 + 4;
+			*ev = tmp;
+			ev->key_type = sc_span(k, sp1);
+			ev->key_fp = sc_span(sp1 + 1, sp2);
+		}
+	}
+	ev->flags |= EVF_CERT;
+	ev->n1 = serial;
+	ev->detail2 = sc_span(ca + 5, e);
+	if (nfound != 1) {
+		/* ambiguous (or no) sshd fields: no user, no address */
+		memset(&ev->src, 0, sizeof(ev->src));
+		ev->src_port = 0;
+		ev->src_host = ev->user = ev->key_type = ev->key_fp = sc_span(NULL, NULL);
+		ev->user_valid = UV_UNKNOWN;
+		ev->reason = sc_span(s, e);
+		return found ? 0 : -1;
+	}
+	ev->detail = sc_span(id_at, ser);
+	return 0;
+}
+
+/* "<method> for [invalid user ]U from A port P ssh2[: T FP | cert]" */
+static int
+r_auth(struct event *ev, const char *s, const char *e)
+{
+	const char *sp = sc_chr(s, e, ' '), *r, *end;
+
+	if (sp == NULL || !SC_HAS(sp, e, " for "))
+		return -1;
+	ev->method = method_lookup(s, sp);
+	if (ev->method == M_NONE_SET)
+		return -1;
+	r = sp + 5;
+	if (SC_FIND(r, e, "-CERT ") != NULL && SC_RFIND(r, e, ") CA ") != NULL &&
+	    auth_cert(ev, r, e) == 0)
+		return 0;
+	end = e;
+	if (!SC_CHOP(r, end, " ssh2") && !SC_CHOP(r, end, " ssh1")) {
+		/* ": T FP" after " ssh2" */
+		const char *colon = SC_RFIND(r, e, " ssh2: ");
+
+		if (colon != NULL && key_pair(ev, colon + 7, e) == 0)
+			end = colon;
+	}
+	if (user_from_addr(ev, r, end, UV_VALID) != 0) {
+		ev->key_type = ev->key_fp = sc_span(NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+r_invalid_user(struct event *ev, const char *s, const char *e)
+{
+	/* "U from A[ port P]": the prefix already said "Invalid user " */
+	if (user_from_addr(ev, s, e, UV_INVALID) != 0)
+		return -1;
+	ev->user_valid = UV_INVALID;
+	return 0;
+}
+
+static int
+r_userauth_invalid(struct event *ev, const char *s, const char *e)
+{
+	ev->user = sc_span(s, e);
+	ev->user_valid = UV_INVALID;
+	return 0;
+}
+
+/* "User U from A not allowed because R" / "User U not allowed because R" */
+static int
+r_not_allowed(struct event *ev, const char *s, const char *e)
+{
+	const char *na = SC_RFIND(s, e, " not allowed because "), *f, *a;
+
+	if (na == NULL)
+		return -1;
+	ev->reason = sc_span(na + 21, e);
+	ev->user_valid = UV_VALID;
+	a = sc_rchr(s, na, ' ');
+	f = a ? a - 5 : NULL;
+	if (f != NULL && f >= s && memcmp(f, " from", 5) == 0 && sc_set_src(ev, a + 1, na) == 0) {
+		ev->user = sc_span(s, f);
+		return 0;
+	}
+	ev->user = sc_span(s, na);
+	return 0;
+}
+
+static int
+r_root_refused(struct event *ev, const char *s, const char *e)
+{
+	static const char root[] = "root";
+
+	if (tail_addr_port(ev, s, e) != s)
+		return -1;
+	ev->user = sc_span(root, root + 4);
+	ev->user_valid = UV_VALID;
+	return 0;
+}
+
+static int
+r_max_auth(struct event *ev, const char *s, const char *e)
+{
+	SC_CHOP(s, e, " ssh2");
+	return user_from_addr(ev, s, e, UV_VALID);
+}
+
+/* "[invalid |authenticating ]user U A port P: REASON" and "Disconnecting: ..." */
+static int
+r_disconnecting(struct event *ev, const char *s, const char *e)
+{
+	static const char tmf[] = ": Too many authentication failures";
+	const char *c, *found = NULL;
+	int n = 0;
+
+	if (SC_EAT(s, e, ": ")) {
+		/* old: "Disconnecting: Too many authentication failures for U" */
+		if (SC_EAT(s, e, "Too many authentication failures for ")) {
+			ev->type = EV_TOO_MANY_AUTH_FAILURES;
+			ev->user = sc_span(s, e);
+			return 0;
+		}
+		ev->type = EV_DISCONNECTED;
+		ev->reason = sc_span(s, e);
+		return 0;
+	}
+	if (!SC_EAT(s, e, " "))
+		return -1;
+	if (SC_ENDS(s, e, tmf)) {
+		c = e - (sizeof(tmf) - 1);
+		ev->type = EV_TOO_MANY_AUTH_FAILURES;
+		return kind_user_addr(ev, s, c);
+	}
+	/* free reason text: use the one place where "A port P: " parses */
+	for (c = s; (c = SC_FIND(c, e, ": ")) != NULL; c++) {
+		struct event tmp = *ev;
+
+		if (kind_user_addr(&tmp, s, c) == 0 && tmp.src_port != 0) {
+			if (n++ == 0)
+				found = c;
+		}
+	}
+	ev->type = EV_DISCONNECTED;
+	if (n != 1) {
+		ev->reason = sc_span(s, e);
+		return 0;
+	}
+	ev->reason = sc_span(found + 2, e);
+	return kind_user_addr(ev, s, found);
+}
+
+static int
+r_kind_user_addr(struct event *ev, const char *s, const char *e)
+{
+	return kind_user_addr(ev, s, e);
+}
+
+/* "A port P on B port Q[ rdomain "R"]" */
+static int
+r_connection(struct event *ev, const char *s, const char *e)
+{
+	const char *p = SC_FIND(s, e, " port "), *on, *q;
+
+	if (p == NULL || sc_set_src(ev, s, p) != 0 || ev->src.af == 0)
+		return -1;
+	if ((on = SC_FIND(p + 6, e, " on ")) == NULL || sc_port(p + 6, on, &ev->src_port) != 0)
+		return -1;
+	if ((q = SC_FIND(on + 4, e, " port ")) == NULL)
+		return -1;
+	if (addr_parse(on + 4, (size_t)(q - on - 4), &ev->dst) != 0)
+		return -1;
+	q += 6;
+	{
+		const char *end = sc_chr(q, e, ' ');
+
+		if (sc_port(q, end ? end : e, &ev->dst_port) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* "A port P:N: text" or old "A: N: text" */
+static int
+r_received_disconnect(struct event *ev, const char *s, const char *e)
+{
+	const char *sp = sc_chr(s, e, ' '), *c, *t;
+	uint64_t code;
+
+	if (sp != NULL && SC_HAS(sp, e, " port ")) {
+		if (sc_set_src(ev, s, sp) != 0)
+			return -1;
+		c = sp + 6;
+		t = c;
+		if (sc_eat_u64(&t, e, &code) != 0 || code > 65535 || t >= e || *t != ':')
+			return -1;
+		ev->src_port = (uint16_t)code;
+		t++;
+	} else {
+		c = SC_FIND(s, e, ": ");
+		if (c == NULL || sc_set_src(ev, s, c) != 0)
+			return -1;
+		t = c + 2;
+	}
+	if (sc_eat_u64(&t, e, &code) != 0 || t >= e || *t != ':')
+		return -1;
+	ev->n1 = code;
+	t++;
+	if (t < e && *t == ' ')
+		t++;
+	ev->reason = sc_span(t, e);
+	return 0;
+}
+
+/* "A[ port P]" and nothing else */
+static int
+r_addr_only(struct event *ev, const char *s, const char *e)
+{
+	return tail_addr_port(ev, s, e) == s ? 0 : -1;
+}
+
+/* "A port P" / OpenSSH 9.8+: "connection from A to B, pid = N" */
+static int
+r_timeout(struct event *ev, const char *s, const char *e)
+{
+	const char *to;
+
+	if (SC_EAT(s, e, "connection from ")) {
+		ev->type = EV_LOGIN_GRACE_TIMEOUT;
+		if ((to = SC_FIND(s, e, " to ")) == NULL || sc_set_src(ev, s, to) != 0)
+			return -1;
+		s = to + 4;
+		to = sc_chr(s, e, ',');
+		if (to != NULL)
+			addr_parse(s, (size_t)(to - s), &ev->dst);
+		return 0;
+	}
+	return r_addr_only(ev, s, e);
+}
+
+static int
+r_reason(struct event *ev, const char *s, const char *e)
+{
+	ev->reason = sc_span(s, e);
+	return 0;
+}
+
+static int
+r_whole_reason(struct event *ev, const char *s, const char *e)
+{
+	(void)s;
+	return 0; /* reason set by the caller to the whole message */
+}
+
+/* "A port P: reason" left-anchored (the reason is the client's doing) */
+static int
+r_addr_port_reason(struct event *ev, const char *s, const char *e)
+{
+	const char *p = SC_FIND(s, e, " port "), *c;
+
+	if (p == NULL || sc_set_src(ev, s, p) != 0)
+		return -1;
+	c = SC_FIND(p + 6, e, ": ");
+	if (c == NULL || sc_port(p + 6, c, &ev->src_port) != 0)
+		return -1;
+	ev->reason = sc_span(c + 2, e);
+	return 0;
+}
+
+/* "TEXT' from A[ port P]": TEXT is the client's banner; right-anchored */
+static int
+r_bad_protocol(struct event *ev, const char *s, const char *e)
+{
+	const char *f = SC_RFIND(s, e, "' from ");
+
+	if (f == NULL || tail_addr_port(ev, f + 7, e) != f + 7)
+		return -1;
+	ev->reason = sc_span(s, f);
+	return 0;
+}
+
+/* "A port P: no matching WHAT found. Their offer: OFFER" */
+static int
+r_negotiate(struct event *ev, const char *s, const char *e)
+{
+	const char *w, *f, *o;
+
+	if (r_addr_port_reason(ev, s, e) != 0)
+		return -1;
+	w = ev->reason.p;
+	ev->reason = sc_span(NULL, NULL);
+	if (!SC_EAT(w, e, "no matching ") || (f = SC_FIND(w, e, " found.")) == NULL) {
+		ev->reason = sc_span(w, e);
+		return 0;
+	}
+	ev->detail = sc_span(w, f);
+	if ((o = SC_FIND(f, e, "Their offer: ")) != NULL)
+		ev->detail2 = sc_span(o + 13, e);
+	return 0;
+}
+
+/* "[authenticating user U |invalid user U ]A port P: reason" (sshd's own reason) */
+static int
+r_dispatch_fatal(struct event *ev, const char *s, const char *e)
+{
+	const char *c;
+
+	for (c = e; (c = sc_rfind(s, c, ": ", 2)) != NULL;) {
+		struct event tmp = *ev;
+
+		if (kind_user_addr(&tmp, s, c) == 0) {
+			*ev = tmp;
+			ev->reason = sc_span(c + 2, e);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* "N from [A]:P on [B]:Q penalty: why" / "... past MaxStartups" */
+static int
+r_drop(struct event *ev, const char *s, const char *e)
+{
+	const char *b, *c;
+	uint64_t n;
+
+	if (sc_eat_u64(&s, e, &n) != 0 || !SC_EAT(s, e, " from ["))
+		return -1;
+	if ((b = sc_chr(s, e, ']')) == NULL || addr_parse(s, (size_t)(b - s), &ev->src) != 0)
+		return -1;
+	s = b + 1;
+	if (!SC_EAT(s, e, ":") || (c = SC_FIND(s, e, " on [")) == NULL ||
+	    sc_port(s, c, &ev->src_port) != 0)
+		return -1;
+	s = c + 5;
+	if ((b = sc_chr(s, e, ']')) == NULL || addr_parse(s, (size_t)(b - s), &ev->dst) != 0)
+		return -1;
+	s = b + 1;
+	if (!SC_EAT(s, e, ":") || (c = sc_chr(s, e, ' ')) == NULL || sc_port(s, c, &ev->dst_port))
+		return -1;
+	s = c + 1;
+	if (SC_EAT(s, e, "penalty: ")) {
+		ev->type = EV_PENALTY_DROP;
+		ev->reason = sc_span(s, e);
+	} else if (SC_HAS(s, e, "past MaxStartups")) {
+		ev->type = EV_MAXSTARTUPS_DROP;
+	} else {
+		ev->type = EV_MAXSTARTUPS_DROP;
+		ev->reason = sc_span(s, e);
+	}
+	return 0;
+}
+
+/* "H [A] failed[ - POSSIBLE BREAK-IN ATTEMPT!]" */
+static int
+r_reverse_mapping(struct event *ev, const char *s, const char *e)
+{
+	const char *f = SC_RFIND(s, e, "] failed"), *b;
+
+	if (f == NULL || (b = sc_rchr(s, f, '[')) == NULL || b == s || b[-1] != ' ')
+		return -1;
+	if (addr_parse(b + 1, (size_t)(f - b - 1), &ev->src) != 0)
+		return -1;
+	ev->src_host = sc_span(s, b - 1);
+	return 0;
+}
+
+/* "A maps to H, but this does not map back to the address..." */
+static int
+r_address_maps(struct event *ev, const char *s, const char *e)
+{
+	const char *m = SC_FIND(s, e, " maps to "), *c;
+
+	if (m == NULL || addr_parse(s, (size_t)(m - s), &ev->src) != 0)
+		return -1;
+	if ((c = SC_FIND(m, e, ", but this does not map back")) == NULL)
+		return -1;
+	ev->src_host = sc_span(m + 9, c);
+	return 0;
+}
+
+/* "H\" is set up for A, ignoring" */
+static int
+r_nasty_ptr(struct event *ev, const char *s, const char *e)
+{
+	const char *f = SC_RFIND(s, e, "\" is set up for "), *c;
+
+	if (f == NULL)
+		return -1;
+	c = SC_RFIND(f, e, ", ignoring");
+	if (addr_parse(f + 16, (size_t)((c ? c : e) - f - 16), &ev->src) != 0)
+		return -1;
+	ev->src_host = sc_span(s, f);
+	return 0;
+}
+
+/* "KIND[ on TTY] for U from A port P id N" */
+static int
+r_session_start(struct event *ev, const char *s, const char *e)
+{
+	const char *id = SC_RFIND(s, e, " id "), *f, *on, *fr;
+
+	if (id == NULL || sc_u64(id + 4, e, &ev->n1) != 0)
+		return -1;
+	if ((fr = tail_addr_port(ev, s, id)) == NULL || fr - s < 6 || memcmp(fr - 6, " from ", 6))
+		return -1;
+	fr -= 6;
+	if ((f = SC_RFIND(s, fr, " for ")) == NULL)
+		return -1;
+	ev->user = sc_span(f + 5, fr);
+	ev->user_valid = UV_VALID;
+	on = SC_RFIND(s, f, " on ");
+	if (on != NULL && sc_chr(on + 4, f, ' ') == NULL) {
+		ev->detail2 = sc_span(on + 4, f);
+		f = on;
+	}
+	ev->detail = sc_span(s, f);
+	return 0;
+}
+
+/* "user U from A port P id N" */
+static int
+r_close_session(struct event *ev, const char *s, const char *e)
+{
+	const char *id = SC_RFIND(s, e, " id ");
+
+	if (!SC_EAT(s, e, "user ") || id == NULL || sc_u64(id + 4, e, &ev->n1) != 0)
+		return -1;
+	if (user_from_addr(ev, s, id, UV_VALID) != 0)
+		return -1;
+	ev->user_valid = UV_VALID;
+	return 0;
+}
+
+/* "NAME by user U" */
+static int
+r_subsystem(struct event *ev, const char *s, const char *e)
+{
+	const char *b = SC_RFIND(s, e, " by user ");
+
+	if (b == NULL)
+		return -1;
+	ev->detail = sc_span(s, b);
+	ev->user = sc_span(b + 9, e);
+	ev->user_valid = UV_VALID;
+	return 0;
+}
+
+/* "sent N, received M bytes" */
+static int
+r_transferred(struct event *ev, const char *s, const char *e)
+{
+	if (!SC_EAT(s, e, "sent ") || sc_eat_u64(&s, e, &ev->n1) != 0)
+		return -1;
+	if (!SC_EAT(s, e, ", received ") || sc_eat_u64(&s, e, &ev->n2) != 0)
+		return -1;
+	return SC_HAS(s, e, " bytes") ? 0 : -1;
+}
+
+/* "B port Q." */
+static int
+r_listening(struct event *ev, const char *s, const char *e)
+{
+	const char *p = SC_FIND(s, e, " port ");
+
+	SC_CHOP(s, e, ".");
+	if (p == NULL || addr_parse(s, (size_t)(p - s), &ev->dst) != 0)
+		return -1;
+	return sc_port(p + 6, e, &ev->dst_port);
+}
+
+/* "N; terminating." */
+static int
+r_signal(struct event *ev, const char *s, const char *e)
+{
+	if (sc_eat_u64(&s, e, &ev->n1) != 0 || !SC_HAS(s, e, "; terminating"))
+		return -1;
+	return 0;
+}
+
+/* "[illegal user ]U from A" (A may be a host name) */
+static int
+r_pam_for(struct event *ev, const char *s, const char *e)
+{
+	const char *f = SC_FIND(s, e, " for ");
+
+	if (f == NULL)
+		return -1;
+	ev->reason = sc_span(s, f);
+	return user_from_addr(ev, f + 5, e, UV_UNKNOWN);
+}
+
+/* "N more authentication failure[s]; logname= ... rhost=A[ user=U]" */
+static int
+r_pam_more(struct event *ev, const char *s, const char *e)
+{
+	uint64_t n;
+	const char *sc;
+
+	if (sc_eat_u64(&s, e, &n) != 0 || !SC_EAT(s, e, " more authentication failure"))
+		return -1;
+	ev->count = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+	if ((sc = sc_chr(s, e, ';')) == NULL)
+		return 0;
+	aux_pam_kv(ev, sc + 1, e);
+	return 0;
+}
+
+static int
+r_pam_service(struct event *ev, const char *s, const char *e)
+{
+	const char *c = sc_chr(s, e, ')');
+
+	if (c == NULL)
+		return -1;
+	ev->detail = sc_span(s, c);
+	ev->reason = sc_span(c + 1 < e && c[1] == ' ' ? c + 2 : c + 1, e);
+	return 0;
+}
+
+static int
+r_pam_unix(struct event *ev, const char *s, const char *e)
+{
+	return aux_pam(ev, s - 9, e);
+}
+
+/* "T FP revoked by file F" */
+static int
+r_key_revoked(struct event *ev, const char *s, const char *e)
+{
+	const char *r = SC_FIND(s, e, " revoked by file ");
+
+	if (r == NULL || key_pair(ev, s, r) != 0)
+		return -1;
+	ev->detail = sc_span(r + 17, e);
+	return 0;
+}
+
+/* "ID \"name\" (serial N) signed by T CA FP via F" */
+static int
+r_cert_accepted(struct event *ev, const char *s, const char *e)
+{
+	const char *q = SC_RFIND(s, e, "\" (serial "), *p, *sb, *via;
+
+	if (q == NULL)
+		return -1;
+	ev->detail = sc_span(s, q);
+	p = q + 10;
+	if (sc_eat_u64(&p, e, &ev->n1) != 0 || !SC_EAT(p, e, ") signed by "))
+		return -1;
+	sb = p;
+	via = SC_RFIND(sb, e, " via ");
+	{
+		const char *ca = SC_FIND(sb, via ? via : e, " CA ");
+
+		if (ca != NULL) {
+			/* "T CA FP" -> ca_key "T FP" is not contiguous: keep the logged text */
+			ev->detail2 = sc_span(sb, via ? via : e);
+		}
+	}
+	ev->flags |= EVF_CERT;
+	return 0;
+}
+
+/* Rules for sshd's messages, by first byte of the message (after "error: "/"fatal: "). */
+static const struct rule rules_A[] = {
+    R("Accepted certificate ID \"", EV_CERT_ACCEPTED, r_cert_accepted),
+    R("Accepted ", EV_AUTH_ACCEPTED, r_auth),
+    R("Address ", EV_ADDRESS_MISMATCH, r_address_maps),
+    R("Authentication key ", EV_KEY_REVOKED, r_key_revoked),
+};
+static const struct rule rules_B[] = {
+    R("Bad protocol version identification '", EV_BAD_PROTOCOL, r_bad_protocol),
+};
+static const struct rule rules_C[] = {
+    R("Connection closed by ", EV_CONN_CLOSED, r_kind_user_addr),
+    R("Connection reset by ", EV_CONN_RESET, r_kind_user_addr),
+    R("Connection from ", EV_CONNECTION, r_connection),
+    R("Close session: ", EV_SESSION_CLOSE, r_close_session),
+    R("Certificate invalid: ", EV_CERT_REJECTED, r_reason),
+};
+static const struct rule rules_D[] = {
+    R("Disconnected from ", EV_DISCONNECTED, r_kind_user_addr),
+    R("Disconnecting", EV_DISCONNECTED, r_disconnecting),
+    R("Did not receive identification string from ", EV_NO_IDENT, r_addr_only),
+};
+static const struct rule rules_F[] = {
+    R("Failed ", EV_AUTH_FAILED, r_auth),
+};
+static const struct rule rules_I[] = {
+    R("Invalid user ", EV_INVALID_USER, r_invalid_user),
+};
+static const struct rule rules_N[] = {
+    R("Nasty PTR record \"", EV_NASTY_PTR, r_nasty_ptr),
+};
+static const struct rule rules_P[] = {
+    R("Postponed ", EV_AUTH_POSTPONED, r_auth),
+    R("Partial ", EV_AUTH_PARTIAL, r_auth),
+    R("PAM: ", EV_PAM_AUTH_FAILURE, r_pam_for),
+    R("PAM service(", EV_PAM_IGNORING_RETRIES, r_pam_service),
+    R("PAM ", EV_PAM_MORE_FAILURES, r_pam_more),
+    R("Protocol major versions differ for ", EV_BAD_PROTOCOL, r_addr_port_reason),
+};
+static const struct rule rules_R[] = {
+    R("Received disconnect from ", EV_RECEIVED_DISCONNECT, r_received_disconnect),
+    R("ROOT LOGIN REFUSED FROM ", EV_ROOT_LOGIN_REFUSED, r_root_refused),
+    R("Read from socket failed: ", EV_WRITE_FAILED, r_reason),
+    R("Received signal ", EV_SERVER_TERMINATING, r_signal),
+    R("Refusing certificate ID ", EV_CERT_REJECTED, r_reason),
+};
+static const struct rule rules_S[] = {
+    R("Starting session: ", EV_SESSION_START, r_session_start),
+    R("Server listening on ", EV_SERVER_LISTENING, r_listening),
+};
+static const struct rule rules_T[] = {
+    R("Timeout before authentication for ", EV_PREAUTH_TIMEOUT, r_timeout),
+    R("Transferred: ", EV_TRANSFERRED, r_transferred),
+};
+static const struct rule rules_U[] = {
+    R("User ", EV_USER_NOT_ALLOWED, r_not_allowed),
+    R("Unable to negotiate with ", EV_NEGOTIATION_FAILED, r_negotiate),
+};
+static const struct rule rules_W[] = {
+    R("Write failed: ", EV_WRITE_FAILED, r_reason),
+};
+static const struct rule rules_b[] = {
+    R("banner exchange: Connection from ", EV_BANNER_INVALID, r_addr_port_reason),
+    R("beginning MaxStartups throttling", EV_MAXSTARTUPS_THROTTLE, r_whole_reason),
+};
+static const struct rule rules_d[] = {
+    R("drop connection #", EV_MAXSTARTUPS_DROP, r_drop),
+};
+static const struct rule rules_e[] = {
+    R("exited MaxStartups throttling", EV_MAXSTARTUPS_THROTTLE, r_whole_reason),
+};
+static const struct rule rules_i[] = {
+    R("input_userauth_request: invalid user ", EV_USERAUTH_INVALID, r_userauth_invalid),
+};
+static const struct rule rules_k[] = {
+    R("kex_exchange_identification: ", EV_KEX_IDENT, r_reason),
+    R("kex_protocol_error: ", EV_KEX_ERROR, r_reason),
+};
+static const struct rule rules_m[] = {
+    R("maximum authentication attempts exceeded for ", EV_MAX_AUTH_EXCEEDED, r_max_auth),
+};
+static const struct rule rules_p[] = {
+    R("pam_unix(", EV_UNKNOWN, r_pam_unix),
+};
+static const struct rule rules_r[] = {
+    R("reverse mapping checking getaddrinfo for ", EV_REVERSE_MAPPING_FAILED, r_reverse_mapping),
+};
+static const struct rule rules_s[] = {
+    R("ssh_dispatch_run_fatal: Connection from ", EV_DISPATCH_FATAL, r_dispatch_fatal),
+    R("subsystem request for ", EV_SUBSYSTEM_REQUEST, r_subsystem),
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static int
+run_rules(const struct rule *r, size_t n, struct event *ev, const char *s, const char *e)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++, r++) {
+		if ((size_t)(e - s) < r->len || memcmp(s, r->prefix, r->len) != 0)
+			continue;
+		ev->type = r->type;
+		if (r->fn == r_whole_reason)
+			ev->reason = sc_span(s, e);
+		if (r->fn(ev, s + r->len, e) == 0)
+			return 0;
+		/* not this family after all: undo what the handler set */
+		{
+			struct event keep = *ev;
+
+			memset(&ev->type, 0, sizeof(*ev) - offsetof(struct event, type));
+			ev->ts = keep.ts;
+			ev->host = keep.host;
+			ev->prog = keep.prog;
+			ev->pid = keep.pid;
+			ev->flags = keep.flags;
+			ev->count = keep.count;
+			ev->user_valid = UV_UNKNOWN;
+		}
+	}
+	return -1;
+}
+
+/* Classifies one of sshd's messages [s, e). Returns 0 when recognised. */
+static int
+sshd_msg(struct event *ev, const char *s, const char *e)
+{
+	/* "error: PAM: ...", "fatal: Timeout ...": the same families */
+	if (!SC_EAT(s, e, "error: "))
+		SC_EAT(s, e, "fatal: ");
+	if (s >= e)
+		return -1;
+	switch (*s) {
+#define CASE(c, tbl)                                                                               \
+	case c:                                                                                    \
+		return run_rules(tbl, N(tbl), ev, s, e)
+		CASE('A', rules_A);
+		CASE('B', rules_B);
+		CASE('C', rules_C);
+		CASE('D', rules_D);
+		CASE('F', rules_F);
+		CASE('I', rules_I);
+		CASE('N', rules_N);
+		CASE('P', rules_P);
+		CASE('R', rules_R);
+		CASE('S', rules_S);
+		CASE('T', rules_T);
+		CASE('U', rules_U);
+		CASE('W', rules_W);
+		CASE('b', rules_b);
+		CASE('d', rules_d);
+		CASE('e', rules_e);
+		CASE('i', rules_i);
+		CASE('k', rules_k);
+		CASE('m', rules_m);
+		CASE('p', rules_p);
+		CASE('r', rules_r);
+		CASE('s', rules_s);
+#undef CASE
+	default:
+		return -1;
+	}
+}
+
+/* Program families. */
+enum prog_kind { P_OTHER, P_SSHD, P_SFTP, P_AUX };
+
+static enum prog_kind
+prog_kind(const struct hdr *h)
+{
+	const char *p = h->prog, *e = h->prog + h->prog_len;
+
+	if (h->fmt == HDR_NONE)
+		return P_SSHD;
+	if (SC_EAT(p, e, "sshd")) {
+		if (p == e || SC_HAS(p, e, "-session") || SC_HAS(p, e, "-auth") || *p == '@' ||
+		    *p == '/')
+			return P_SSHD;
+		return P_OTHER;
+	}
+	if (h->prog_len == 0)
+		return P_SSHD;
+	if (SC_HAS(p, e, "internal-sftp") || SC_HAS(p, e, "sftp-server"))
+		return P_SFTP;
+	return P_AUX;
+}
+
+static void
+classify_msg(const struct hdr *h, struct event *ev, const char *s, const char *e, int depth)
+{
+	int rc = -1;
+
+	/* syslog's "message repeated N times: [ MSG]" */
+	if (depth == 0 && SC_HAS(s, e, "message repeated ")) {
+		const char *p = s + 17;
+		uint64_t n;
+
+		if (sc_eat_u64(&p, e, &n) == 0 && SC_EAT(p, e, " times: [") && SC_ENDS(p, e, "]")) {
+			SC_EAT(p, e, " ");
+			ev->count = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+			ev->flags |= EVF_REPEATED;
+			classify_msg(h, ev, p, e - 1, 1);
+			return;
+		}
+	}
+	if (SC_CHOP(s, e, " [preauth]"))
+		ev->flags |= EVF_PREAUTH;
+	switch (prog_kind(h)) {
+	case P_SSHD:
+		rc = sshd_msg(ev, s, e);
+		if (rc != 0)
+			rc = aux_sftp(ev, s, e);
+		break;
+	case P_SFTP:
+		rc = aux_sftp(ev, s, e);
+		break;
+	case P_AUX:
+		rc = aux_classify(h, ev, s, e);
+		break;
+	case P_OTHER:
+		if (SC_HAS(s, e, "pam_unix("))
+			rc = aux_pam(ev, s, e);
+		break;
+	}
+	if (rc != 0) {
+		ev->type = EV_UNKNOWN;
+		ev->outcome = OUT_INFO;
+		return;
+	}
+	ev->outcome = (uint8_t)event_type_outcome(ev->type);
+	if (ev->flags & EVF_PREAUTH) {
+		switch (ev->type) {
+		case EV_CONN_CLOSED:
+		case EV_CONN_RESET:
+		case EV_RECEIVED_DISCONNECT:
+		case EV_DISCONNECTED:
+			ev->outcome = OUT_PROBE;
+			break;
+		}
+	}
+}
+
+void
+sshd_classify(const struct hdr *h, struct event *ev)
+{
+	const char *s = h->msg, *e = h->msg + h->msg_len;
+
+	event_clear(ev);
+	ev->ts = h->ts;
+	if (h->host_len)
+		ev->host = sc_span(h->host, h->host + h->host_len);
+	if (h->prog_len)
+		ev->prog = sc_span(h->prog, h->prog + h->prog_len);
+	ev->pid = h->pid;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	classify_msg(h, ev, s, e, 0);
+	if (ev->type == EV_UNKNOWN)
+		ev->detail = sc_span(h->msg, h->msg + h->msg_len);
+}
+
+void
+sshd_parse_line(struct hdr_ctx *ctx, const char *line, size_t len, struct event *ev)
+{
+	struct hdr h;
+
+	hdr_parse(ctx, line, len, &h);
+	sshd_classify(&h, ev);
+}
