@@ -67,6 +67,7 @@ bench: $(B)/authwatch $(B)/bench/gen
 fuzz: | $(B)/fuzz
 	clang -std=c11 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
 	  -o $(B)/fuzz/fuzz_parse tests/fuzz/fuzz_parse.c src/syslog_hdr.c src/sshd_parse.c \
+	  src/aux_parse.c src/obuf.c \
 	  src/addr.c src/event.c src/log.c src/xmalloc.c
 	mkdir -p $(B)/fuzz/corpus
 	cp tests/fuzz/seeds/* $(B)/fuzz/corpus/ 2>/dev/null || true

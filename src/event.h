@@ -135,7 +135,8 @@ enum auth_method { METHODS(METHOD_ENUM_) M__COUNT };
 
 /*
  * One event. Invariant: every span points into the line the event was parsed
- * from (or is {NULL, 0}); the event is only valid while that line is. type is an
+ * from, or to constant text ("root", "opened"), or is {NULL, 0}; the event is
+ * only valid while that line is. type is an
  * enum event_type; outcome an enum outcome; src.af != 0 only when the address
  * came from sshd's own field of the message (never from free text such as a
  * username); src_host is set instead when that field held a host name.
