@@ -5,8 +5,8 @@ set -eu
 what=${1:-build}
 pkgs="make gcc pkg-config zlib1g-dev liblzma-dev libzstd-dev libbz2-dev libisal-dev"
 case "$what" in
-test) pkgs="$pkgs clang gzip xz-utils zstd bzip2 python3" ;;
-bench) pkgs="$pkgs clang gzip xz-utils zstd bzip2 python3 sshguard grep coreutils time" ;;
+test) pkgs="$pkgs clang libclang-rt-dev gzip xz-utils zstd bzip2 python3" ;;
+bench) pkgs="$pkgs gzip xz-utils zstd bzip2 python3 sshguard grep coreutils time" ;;
 esac
 missing=""
 for p in $pkgs; do
