@@ -28,6 +28,7 @@ run() {
 run gcc make -j"$jobs" WERROR=1 CC=gcc B=build/gcc check
 run asan make -j"$jobs" WERROR=1 CC=gcc asan
 run clang make -j"$jobs" WERROR=1 CC=clang B=build/clang check
+run fuzz sh tests/fuzz/run.sh
 rm -f "$log"
 echo "$total_p passed, $total_f failed, $total_s skipped"
 [ "$total_f" -eq 0 ]
