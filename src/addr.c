@@ -4,33 +4,42 @@
 
 #include "addr.h"
 
+/* Dotted quad, unrolled: each part 1-3 digits, no leading zero, <= 255. */
 static int
-parse4(const char *s, size_t n, uint8_t out[4])
+parse4(const char *str, size_t n, uint8_t out[4])
 {
-	size_t i = 0;
+	const unsigned char *p = (const unsigned char *)str, *e = p + n;
 	int part;
 
-	for (part = 0; part < 4; part++) {
-		unsigned v = 0, digits = 0;
+	if (n < 7 || n > 15)
+		return -1;
+	for (part = 0;; part++) {
+		unsigned v = (unsigned)*p - '0', d;
 
-		while (i < n && s[i] >= '0' && s[i] <= '9') {
-			if (digits == 1 && v == 0)
-				return -1; /* leading zero: ambiguous (octal in inet_aton) */
-			v = v * 10 + (unsigned)(s[i] - '0');
-			if (++digits > 3 || v > 255)
-				return -1;
-			i++;
-		}
-		if (digits == 0)
+		if (v > 9)
 			return -1;
-		out[part] = (uint8_t)v;
-		if (part < 3) {
-			if (i >= n || s[i] != '.')
-				return -1;
-			i++;
+		p++;
+		if (p < e && (d = (unsigned)*p - '0') <= 9) {
+			if (v == 0)
+				return -1; /* leading zero: ambiguous (octal in inet_aton) */
+			v = v * 10 + d;
+			p++;
+			if (p < e && (d = (unsigned)*p - '0') <= 9) {
+				v = v * 10 + d;
+				p++;
+				if (v > 255)
+					return -1;
+			}
 		}
+		out[part] = (uint8_t)v;
+		if (part == 3)
+			return p == e ? 0 : -1;
+		if (p >= e || *p != '.')
+			return -1;
+		p++;
+		if (p >= e)
+			return -1;
 	}
-	return i == n ? 0 : -1;
 }
 
 int
@@ -47,7 +56,7 @@ addr_parse(const char *s, size_t n, struct addr *out)
 		out->af = 4;
 		return 0;
 	}
-	memset(out->a, 0, sizeof(out->a));
+	memset(out->a, 0, 4);
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 

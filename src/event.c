@@ -109,8 +109,5 @@ event_type_outcome(unsigned type)
 void
 event_clear(struct event *ev)
 {
-	memset(ev, 0, sizeof(*ev));
-	ev->ts = TS_NONE;
-	ev->user_valid = UV_UNKNOWN;
-	ev->count = 1;
+	*ev = (struct event){.ts = TS_NONE, .user_valid = UV_UNKNOWN, .count = 1};
 }

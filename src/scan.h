@@ -26,13 +26,29 @@ sc_span(const char *p, const char *e)
 	return sp;
 }
 
-/* First occurrence of the n-byte needle in [s, e), or NULL. */
+/*
+ * First occurrence of the n-byte needle in [s, e), or NULL. Faster than memmem
+ * for the short needles of log formats: memchr on the needle's first byte that
+ * is not a space (spaces are everywhere in a log line), then memcmp.
+ */
 static inline const char *
 sc_find(const char *s, const char *e, const char *needle, size_t n)
 {
-	if (s >= e || (size_t)(e - s) < n)
+	size_t k = (n > 1 && needle[0] == ' ') ? 1 : 0;
+	const char *p, *lim;
+
+	if (n == 0 || s >= e || (size_t)(e - s) < n)
 		return NULL;
-	return memmem(s, (size_t)(e - s), needle, n);
+	lim = e - n + 1; /* one past the last place a match can start */
+	for (p = s + k; p < lim + k;) {
+		p = memchr(p, needle[k], (size_t)(lim + k - p));
+		if (p == NULL)
+			return NULL;
+		if (memcmp(p - k, needle, n) == 0)
+			return p - k;
+		p++;
+	}
+	return NULL;
 }
 #define SC_FIND(s, e, L) sc_find((s), (e), (L), sizeof(L) - 1)
 

@@ -29,19 +29,28 @@ struct rule {
 
 #define R(lit, type, fn) {lit, sizeof(lit) - 1, type, fn}
 
-/* "A[ port P]" at the very end of [s, e): sets src/port, returns the start of A. */
+/*
+ * "A[ port P]" at the very end of [s, e): sets src/port, returns the start of
+ * A. Scans back byte by byte: the fields are short and this runs on most lines.
+ */
 static const char *
 tail_addr_port(struct event *ev, const char *s, const char *e)
 {
-	const char *p, *a;
+	const char *p = e, *a;
+	uint32_t port = 0, mul = 1;
 
-	p = SC_RFIND(s, e, " port ");
-	if (p != NULL && sc_port(p + 6, e, &ev->src_port) == 0)
-		e = p;
-	else
-		ev->src_port = 0;
-	a = sc_rchr(s, e, ' ');
-	a = a ? a + 1 : s;
+	ev->src_port = 0;
+	while (p > s && (unsigned)(p[-1] - '0') <= 9 && e - p < 6) {
+		port += mul * (uint32_t)(p[-1] - '0');
+		mul *= 10;
+		p--;
+	}
+	if (p < e && p - s >= 6 && memcmp(p - 6, " port ", 6) == 0 && port <= 65535) {
+		ev->src_port = (uint16_t)port;
+		e = p - 6;
+	}
+	for (a = e; a > s && a[-1] != ' '; a--)
+		;
 	if (sc_set_src(ev, a, e) != 0) {
 		ev->src_port = 0;
 		return NULL;
@@ -210,17 +219,25 @@ r_auth(struct event *ev, const char *s, const char *e)
 	if (ev->method == M_NONE_SET)
 		return -1;
 	r = sp + 5;
-	if (SC_FIND(r, e, "-CERT ") != NULL && SC_RFIND(r, e, ") CA ") != NULL &&
-	    auth_cert(ev, r, e) == 0)
-		return 0;
 	end = e;
-	if (!SC_CHOP(r, end, " ssh2") && !SC_CHOP(r, end, " ssh1")) {
+	if (SC_CHOP(r, end, " ssh2") || SC_CHOP(r, end, " ssh1"))
+		goto fields;
+	/* a certificate ends "... CA T FP": look at the third token from the end */
+	{
+		const char *t2 = sc_rchr(r, e, ' '), *t1 = t2 ? sc_rchr(r, t2, ' ') : NULL;
+
+		if (t1 != NULL && t1 - r >= 4 && memcmp(t1 - 3, " CA", 3) == 0 &&
+		    auth_cert(ev, r, e) == 0)
+			return 0;
+	}
+	{
 		/* ": T FP" after " ssh2" */
 		const char *colon = SC_RFIND(r, e, " ssh2: ");
 
 		if (colon != NULL && key_pair(ev, colon + 7, e) == 0)
 			end = colon;
 	}
+fields:
 	if (user_from_addr(ev, r, end, UV_VALID) != 0) {
 		ev->key_type = ev->key_fp = sc_span(NULL, NULL);
 		return -1;
