@@ -92,9 +92,23 @@ size_t
 addr_format(const struct addr *a, char *buf)
 {
 	buf[0] = '\0';
-	if (a->af == 4)
-		inet_ntop(AF_INET, a->a, buf, ADDR_STRLEN);
-	else if (a->af == 6)
+	if (a->af == 4) {
+		/* by hand: inet_ntop goes through sprintf, slow on the output hot path */
+		char *p = buf;
+		int i;
+
+		for (i = 0; i < 4; i++) {
+			unsigned v = a->a[i];
+
+			if (v >= 100)
+				*p++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*p++ = (char)('0' + v / 10 % 10);
+			*p++ = (char)('0' + v % 10);
+			*p++ = i < 3 ? '.' : '\0';
+		}
+		return (size_t)(p - buf - 1);
+	} else if (a->af == 6)
 		inet_ntop(AF_INET6, a->a, buf, ADDR_STRLEN);
 	return strlen(buf);
 }

@@ -23,36 +23,49 @@ struct totals {
 	uint64_t lines, events, unknown, truncated;
 };
 
-static void
-json_key(struct obuf *o, const char *key)
+/* ,"key": -- key is the bare name; KEY() gives literal names with their length. */
+static inline void
+json_key(struct obuf *o, const char *key, size_t n)
 {
-	obuf_putc(o, ',');
-	obuf_putc(o, '"');
-	obuf_put(o, key, strlen(key));
-	obuf_putc(o, '"');
-	obuf_putc(o, ':');
-}
+	char *p;
 
-static void
-json_span(struct obuf *o, const char *key, struct span sp)
+	if (n + 4 > OBUF_SIZE - o->len) {
+		obuf_putc(o, ',');
+		obuf_putc(o, '"');
+		obuf_put(o, key, n);
+		obuf_putc(o, '"');
+		obuf_putc(o, ':');
+		return;
+	}
+	p = o->buf + o->len;
+	p[0] = ',';
+	p[1] = '"';
+	memcpy(p + 2, key, n);
+	p[n + 2] = '"';
+	p[n + 3] = ':';
+	o->len += n + 4;
+}
+#define KEY(L) L, sizeof(L) - 1
+static inline void
+json_span(struct obuf *o, const char *key, size_t kn, struct span sp)
 {
 	if (sp.p == NULL)
 		return;
-	json_key(o, key);
+	json_key(o, key, kn);
 	obuf_putc(o, '"');
 	obuf_json_str(o, sp.p, sp.n);
 	obuf_putc(o, '"');
 }
 
-static void
-json_u64(struct obuf *o, const char *key, uint64_t v)
+static inline void
+json_u64(struct obuf *o, const char *key, size_t kn, uint64_t v)
 {
-	json_key(o, key);
+	json_key(o, key, kn);
 	obuf_u64(o, v);
 }
 
-static void
-json_addr(struct obuf *o, const char *key, const struct addr *a)
+static inline void
+json_addr(struct obuf *o, const char *key, size_t kn, const struct addr *a)
 {
 	char buf[ADDR_STRLEN];
 	size_t n;
@@ -60,7 +73,7 @@ json_addr(struct obuf *o, const char *key, const struct addr *a)
 	if (a->af == 0)
 		return;
 	n = addr_format(a, buf);
-	json_key(o, key);
+	json_key(o, key, kn);
 	obuf_putc(o, '"');
 	obuf_put(o, buf, n);
 	obuf_putc(o, '"');
@@ -96,52 +109,52 @@ emit_json(struct obuf *o, const struct event *ev, uint64_t n, const char *file)
 	OBUF_LIT(o, "\"event\":\"");
 	obuf_put(o, name, strlen(name));
 	obuf_putc(o, '"');
-	json_span(o, "host", ev->host);
-	json_span(o, "prog", ev->prog);
+	json_span(o, KEY("host"), ev->host);
+	json_span(o, KEY("prog"), ev->prog);
 	if (ev->pid)
-		json_u64(o, "pid", ev->pid);
-	json_key(o, "outcome");
+		json_u64(o, KEY("pid"), ev->pid);
+	json_key(o, KEY("outcome"));
 	obuf_putc(o, '"');
 	name = event_outcome_name(ev->outcome);
 	obuf_put(o, name, strlen(name));
 	obuf_putc(o, '"');
-	json_span(o, "user", ev->user);
+	json_span(o, KEY("user"), ev->user);
 	if (ev->user_valid != UV_UNKNOWN) {
-		json_key(o, "user_valid");
+		json_key(o, KEY("user_valid"));
 		if (ev->user_valid)
 			OBUF_LIT(o, "true");
 		else
 			OBUF_LIT(o, "false");
 	}
-	json_addr(o, "src_ip", &ev->src);
-	json_span(o, "src_host", ev->src_host);
+	json_addr(o, KEY("src_ip"), &ev->src);
+	json_span(o, KEY("src_host"), ev->src_host);
 	if (ev->src_port)
-		json_u64(o, "src_port", ev->src_port);
-	json_addr(o, "dst_ip", &ev->dst);
+		json_u64(o, KEY("src_port"), ev->src_port);
+	json_addr(o, KEY("dst_ip"), &ev->dst);
 	if (ev->dst_port)
-		json_u64(o, "dst_port", ev->dst_port);
+		json_u64(o, KEY("dst_port"), ev->dst_port);
 	if (ev->method != M_NONE_SET) {
-		json_key(o, "method");
+		json_key(o, KEY("method"));
 		obuf_putc(o, '"');
 		name = event_method_name(ev->method);
 		obuf_put(o, name, strlen(name));
 		obuf_putc(o, '"');
 	}
-	json_span(o, "key_type", ev->key_type);
-	json_span(o, "key_fp", ev->key_fp);
-	json_span(o, "reason", ev->reason);
+	json_span(o, KEY("key_type"), ev->key_type);
+	json_span(o, KEY("key_fp"), ev->key_fp);
+	json_span(o, KEY("reason"), ev->reason);
 	if (fn->target)
-		json_span(o, fn->target, ev->target);
+		json_span(o, fn->target, strlen(fn->target), ev->target);
 	if (fn->detail)
-		json_span(o, fn->detail, ev->detail);
+		json_span(o, fn->detail, strlen(fn->detail), ev->detail);
 	if (fn->detail2)
-		json_span(o, fn->detail2, ev->detail2);
+		json_span(o, fn->detail2, strlen(fn->detail2), ev->detail2);
 	if (fn->n1 && n1_used(ev))
-		json_u64(o, fn->n1, ev->n1);
+		json_u64(o, fn->n1, strlen(fn->n1), ev->n1);
 	if (fn->n2)
-		json_u64(o, fn->n2, ev->n2);
+		json_u64(o, fn->n2, strlen(fn->n2), ev->n2);
 	if (ev->count != 1)
-		json_u64(o, "count", ev->count);
+		json_u64(o, KEY("count"), ev->count);
 	if (ev->flags & EVF_PREAUTH)
 		OBUF_LIT(o, ",\"preauth\":true");
 	if (ev->flags & EVF_CERT)
@@ -150,8 +163,8 @@ emit_json(struct obuf *o, const struct event *ev, uint64_t n, const char *file)
 		OBUF_LIT(o, ",\"repeated\":true");
 	if (ev->flags & EVF_TRUNCATED)
 		OBUF_LIT(o, ",\"truncated\":true");
-	json_u64(o, "n", n);
-	json_key(o, "file");
+	json_u64(o, KEY("n"), n);
+	json_key(o, KEY("file"));
 	obuf_putc(o, '"');
 	obuf_json_str(o, file, strlen(file));
 	OBUF_LIT(o, "\"}\n");

@@ -60,45 +60,14 @@ obuf_close(struct obuf *o)
 }
 
 void
-obuf_put(struct obuf *o, const char *s, size_t n)
+obuf_put_slow(struct obuf *o, const char *s, size_t n)
 {
-	if (n > OBUF_SIZE - o->len && obuf_flush(o) != 0)
+	if (obuf_flush(o) != 0)
 		return;
 	if (n > OBUF_SIZE)
 		n = OBUF_SIZE;
 	memcpy(o->buf + o->len, s, n);
 	o->len += n;
-}
-
-void
-obuf_putc(struct obuf *o, char c)
-{
-	if (o->len == OBUF_SIZE && obuf_flush(o) != 0)
-		return;
-	o->buf[o->len++] = c;
-}
-
-void
-obuf_u64(struct obuf *o, uint64_t v)
-{
-	char tmp[24];
-	int i = (int)sizeof(tmp);
-
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	obuf_put(o, tmp + i, sizeof(tmp) - (size_t)i);
-}
-
-void
-obuf_i64(struct obuf *o, int64_t v)
-{
-	if (v < 0) {
-		obuf_putc(o, '-');
-		obuf_u64(o, (uint64_t)0 - (uint64_t)v);
-	} else
-		obuf_u64(o, (uint64_t)v);
 }
 
 /* Days since 1970-01-01 to a civil date (H. Hinnant's algorithm). */

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define OBUF_SIZE (2u << 20)   /* flushed when less than OBUF_SLACK is left */
 #define OBUF_SLACK (512u << 10) /* room for one record of any size: lines are <= 64 KiB */
@@ -31,12 +32,56 @@ int obuf_maybe_flush(struct obuf *o);
 /* Flushes and frees the buffer; returns like obuf_flush. */
 int obuf_close(struct obuf *o);
 
-/* Appending; each assumes at most one record (< OBUF_SLACK) since the last maybe_flush. */
-void obuf_put(struct obuf *o, const char *s, size_t n);
+/* Appending. Inline fast paths; a full buffer is flushed (and on a write error output is dropped). */
+void obuf_put_slow(struct obuf *o, const char *s, size_t n);
+
+static inline void
+obuf_put(struct obuf *o, const char *s, size_t n)
+{
+	if (n <= OBUF_SIZE - o->len) {
+		memcpy(o->buf + o->len, s, n);
+		o->len += n;
+	} else
+		obuf_put_slow(o, s, n);
+}
+
+static inline void
+obuf_putc(struct obuf *o, char c)
+{
+	if (o->len < OBUF_SIZE)
+		o->buf[o->len++] = c;
+	else
+		obuf_put_slow(o, &c, 1);
+}
+
 #define OBUF_LIT(o, L) obuf_put((o), (L), sizeof(L) - 1)
-void obuf_putc(struct obuf *o, char c);
-void obuf_u64(struct obuf *o, uint64_t v);
-void obuf_i64(struct obuf *o, int64_t v);
+
+/* Decimal digits written straight into the buffer, backwards. */
+static inline void
+obuf_u64(struct obuf *o, uint64_t v)
+{
+	size_t n = 1;
+	uint64_t t = v;
+	char *p;
+
+	while (t >= 10) {
+		t /= 10;
+		n++;
+	}
+	if (n > OBUF_SIZE - o->len) {
+		char c = '0';
+
+		obuf_put_slow(o, &c, 0);
+		if (o->err)
+			return;
+	}
+	p = o->buf + o->len + n;
+	o->len += n;
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+}
 /* RFC 3339 UTC time from epoch microseconds: "2021-05-31T07:07:22Z" or ".123456Z". */
 void obuf_time(struct obuf *o, int64_t us);
 /*
