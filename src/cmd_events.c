@@ -290,6 +290,8 @@ events_file(const char *path, enum fmt fmt, int all, int64_t now, struct obuf *o
 	linebuf_init(&lb, r);
 	while ((rc = linebuf_next(&lb, &line, &len, &flags)) == 1) {
 		t->lines++;
+		if (flags & LB_PARTIAL)
+			continue; /* cut short by a read error: its fields may be cut too */
 		sshd_parse_line(&ctx, line, len, &ev);
 		if (flags & LB_TRUNCATED) {
 			ev.flags |= EVF_TRUNCATED;
