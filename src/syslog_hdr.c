@@ -311,6 +311,21 @@ split_tag(const char *p, const char *e, struct hdr *h)
 
 	for (q = p; q < e && *q != ' ' && *q != '[' && *q != ':'; q++)
 		;
+	if (q < e && *q == '[' && q > p) {
+		/* the common "prog[digits]:" without the general path's memchr */
+		const char *d = q + 1;
+		uint64_t v = 0;
+
+		while (d < e && isdig(*d) && d - q <= 10)
+			v = v * 10 + (uint64_t)(*d++ - '0');
+		if (d > q + 1 && d + 1 < e && d[0] == ']' && d[1] == ':' && v <= UINT32_MAX) {
+			h->prog = p;
+			h->prog_len = (uint32_t)(q - p);
+			h->pid = (uint32_t)v;
+			set_msg(h, d + 2, e);
+			return 1;
+		}
+	}
 	for (r = q; r < e && *r == ' '; r++)
 		;
 	if (r < e && *r == '[' && (r == q || q > p) &&
