@@ -27,7 +27,7 @@ aux_pam_kv(struct event *ev, const char *s, const char *e)
 	/* user= comes after rhost= and runs to the end: the name may hold spaces */
 	user = kv(after, e, "user=", 5, 1);
 	if (rhost.n)
-		sc_set_src(ev, rhost.p, rhost.p + rhost.n);
+		sc_set_src_h(ev, rhost.p, rhost.p + rhost.n, 1);
 	if (user.p)
 		ev->user = user;
 }
@@ -70,7 +70,8 @@ aux_pam(struct event *ev, const char *s, const char *e)
 	     (service.n == 4 && memcmp(svc, "su-l", 4) == 0);
 	sudo = (service.n == 4 && memcmp(svc, "sudo", 4) == 0) ||
 	       (service.n == 6 && memcmp(svc, "sudo-i", 6) == 0);
-	cron = service.n == 4 && memcmp(svc, "cron", 4) == 0;
+	cron = (service.n == 4 && memcmp(svc, "cron", 4) == 0) ||
+	       (service.n == 5 && memcmp(svc, "crond", 5) == 0);
 
 	if (SC_EAT(r, e, "authentication failure;")) {
 		struct span ruser = kv(r, e, "ruser=", 6, 0), tty = kv(r, e, "tty=", 4, 0);
@@ -154,7 +155,10 @@ aux_sftp(struct event *ev, const char *s, const char *e)
 
 		if (ev->type != EV_SFTP_SESSION_CLOSE)
 			ev->type = EV_SFTP_SESSION_OPEN;
-		if (f == NULL || !SC_ENDS(f, e, "]") || sc_set_src(ev, f + 7, e - 1) != 0)
+		if (f == NULL || !SC_ENDS(f, e, "]"))
+			return -1;
+		/* "[UNKNOWN]": sftp-server without SSH_CONNECTION; no address */
+		if (!SC_HAS(f + 7, e, "UNKNOWN]") && sc_set_src(ev, f + 7, e - 1) != 0)
 			return -1;
 		ev->user = sc_span(s, f);
 		ev->user_valid = UV_VALID;

@@ -88,6 +88,7 @@ n1_used(const struct event *ev)
 	case EV_AUTH_FAILED:
 	case EV_AUTH_POSTPONED:
 	case EV_AUTH_PARTIAL:
+	case EV_CERT_REJECTED:
 		return (ev->flags & EVF_CERT) != 0;
 	default:
 		return 1;

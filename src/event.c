@@ -14,7 +14,7 @@ static const char *const method_names[] = {METHODS(MNAME_)};
 #undef MNAME_
 static const char *const outcome_names[] = {"info", "success", "failure", "probe"};
 
-#define CERT_FIELDS {NULL, "cert_id", "ca_key", "serial", NULL}
+#define CERT_FIELDS {"ca_type", "cert_id", "ca_fp", "serial", NULL}
 #define SFTP_PATH {NULL, "path", NULL, NULL, NULL}
 #define SUDO_FIELDS {"target_user", "command", "tty", NULL, NULL}
 #define SERVICE {NULL, "service", NULL, NULL, NULL}
@@ -25,9 +25,9 @@ static const struct event_fieldnames fieldnames[EV__COUNT] = {
     [EV_AUTH_FAILED] = CERT_FIELDS,
     [EV_AUTH_POSTPONED] = CERT_FIELDS,
     [EV_AUTH_PARTIAL] = CERT_FIELDS,
-    [EV_KEY_REVOKED] = {NULL, "file", NULL, NULL, NULL},
+    [EV_KEY_REVOKED] = {NULL, "revocation_file", NULL, NULL, NULL},
     [EV_CERT_ACCEPTED] = CERT_FIELDS,
-    [EV_CERT_REJECTED] = {NULL, "cert_id", NULL, NULL, NULL},
+    [EV_CERT_REJECTED] = CERT_FIELDS,
     [EV_PAM_AUTH_FAILURE] = SERVICE,
     [EV_PAM_MORE_FAILURES] = SERVICE,
     [EV_PAM_USER_UNKNOWN] = SERVICE,

@@ -111,6 +111,7 @@ enum event_type { EVENT_TYPES(EVENT_ENUM_) EV__COUNT };
 	X(M_PUBLICKEY, "publickey")                                                                \
 	X(M_KBDINT, "keyboard-interactive")                                                        \
 	X(M_KBDINT_PAM, "keyboard-interactive/pam")                                                \
+	X(M_KBDINT_BSDAUTH, "keyboard-interactive/bsdauth")                                        \
 	X(M_HOSTBASED, "hostbased")                                                                \
 	X(M_GSSAPI, "gssapi-with-mic")                                                             \
 	X(M_GSSAPI_KEYEX, "gssapi-keyex")                                                          \

@@ -88,18 +88,20 @@ sc_chr(const char *s, const char *e, char c)
 	return s < e ? memchr(s, c, (size_t)(e - s)) : NULL;
 }
 
-/* Parses the whole of [s, e) as a decimal number < 2^63; returns 0 or -1. */
+/* Parses the whole of [s, e) as a decimal number that fits 64 bits; returns 0 or -1. */
 static inline int
 sc_u64(const char *s, const char *e, uint64_t *out)
 {
 	uint64_t v = 0;
 
-	if (s >= e || e - s > 18)
+	if (s >= e || e - s > 20)
 		return -1;
 	for (; s < e; s++) {
-		if (*s < '0' || *s > '9')
+		unsigned d = (unsigned)(unsigned char)*s - '0';
+
+		if (d > 9 || v > (UINT64_MAX - d) / 10)
 			return -1;
-		v = v * 10 + (uint64_t)(*s - '0');
+		v = v * 10 + d;
 	}
 	*out = v;
 	return 0;
@@ -143,11 +145,12 @@ sc_hostchar(unsigned char c)
 
 /*
  * Sets ev's source from sshd's own address field [s, e): an address goes to
- * src, a plausible host name to src_host. Returns 0, or -1 when the text is
- * neither (then nothing is set).
+ * src, a plausible host name (only where host_ok: the fields sshd fills from
+ * a DNS name with UseDNS, and PAM's rhost) to src_host. Returns 0, or -1 when
+ * the text is neither (then nothing is set).
  */
 static inline int
-sc_set_src(struct event *ev, const char *s, const char *e)
+sc_set_src_h(struct event *ev, const char *s, const char *e, int host_ok)
 {
 	const char *p;
 
@@ -155,13 +158,28 @@ sc_set_src(struct event *ev, const char *s, const char *e)
 		return -1;
 	if (addr_parse(s, (size_t)(e - s), &ev->src) == 0)
 		return 0;
+	if (!host_ok)
+		return -1;
 	if (e - s > 253)
 		return -1;
 	for (p = s; p < e; p++)
 		if (!sc_hostchar((unsigned char)*p))
 			return -1;
+	/* a name has a letter: "203.0.113.300" is a broken address, not a host */
+	for (p = s; p < e; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
+			break;
+	if (p == e)
+		return -1;
 	ev->src_host = sc_span(s, e);
 	return 0;
+}
+
+/* An address only: sshd's numeric fields (ssh_remote_ipaddr). */
+static inline int
+sc_set_src(struct event *ev, const char *s, const char *e)
+{
+	return sc_set_src_h(ev, s, e, 0);
 }
 
 #endif

@@ -34,7 +34,7 @@ struct rule {
  * A. Scans back byte by byte: the fields are short and this runs on most lines.
  */
 static const char *
-tail_addr_port(struct event *ev, const char *s, const char *e)
+tail_addr_port_h(struct event *ev, const char *s, const char *e, int host_ok)
 {
 	const char *p = e, *a;
 	uint32_t port = 0, mul = 1;
@@ -51,11 +51,18 @@ tail_addr_port(struct event *ev, const char *s, const char *e)
 	}
 	for (a = e; a > s && a[-1] != ' '; a--)
 		;
-	if (sc_set_src(ev, a, e) != 0) {
+	if (sc_set_src_h(ev, a, e, host_ok) != 0) {
 		ev->src_port = 0;
 		return NULL;
 	}
 	return a;
+}
+
+/* sshd's numeric address fields (ssh_remote_ipaddr): no host names. */
+static const char *
+tail_addr_port(struct event *ev, const char *s, const char *e)
+{
+	return tail_addr_port_h(ev, s, e, 0);
 }
 
 /* Takes "invalid user ", "illegal user ", "authenticating user ", "user " off the front. */
@@ -71,14 +78,14 @@ user_kind(struct event *ev, const char **sp, const char *e, int dflt)
 
 /*
  * "[invalid user ]U from A[ port P]", right-anchored. dflt is user_valid
- * when no "invalid user" is said. Returns 0 or -1.
+ * when no "invalid user" is said; host_ok allows a host name as A. Returns 0 or -1.
  */
 static int
-user_from_addr(struct event *ev, const char *s, const char *e, int dflt)
+user_from_addr_h(struct event *ev, const char *s, const char *e, int dflt, int host_ok)
 {
 	const char *a, *u;
 
-	if ((a = tail_addr_port(ev, s, e)) == NULL)
+	if ((a = tail_addr_port_h(ev, s, e, host_ok)) == NULL)
 		return -1;
 	/* a - 1 is the space before A; "from" must end there */
 	u = a - 1;
@@ -103,6 +110,12 @@ bad:
 	ev->src_host = sc_span(NULL, NULL);
 	ev->src_port = 0;
 	return -1;
+}
+
+static int
+user_from_addr(struct event *ev, const char *s, const char *e, int dflt)
+{
+	return user_from_addr_h(ev, s, e, dflt, 0);
 }
 
 /* "[invalid user U |authenticating user U |user U ]A[ port P]", right-anchored. */
@@ -154,56 +167,110 @@ key_pair(struct event *ev, const char *s, const char *e)
 	return 0;
 }
 
+/* "T FP" at the end of [s, e) split into *t and *fp (single tokens); returns 0 or -1. */
+static int
+tail_key(const char *s, const char *e, struct span *t, struct span *fp)
+{
+	const char *sp2 = sc_rchr(s, e, ' '), *sp1;
+
+	if (sp2 == NULL || sp2 + 1 >= e)
+		return -1;
+	sp1 = sc_rchr(s, sp2, ' ');
+	sp1 = sp1 ? sp1 + 1 : s;
+	if (sp1 == sp2)
+		return -1;
+	*t = sc_span(sp1, sp2);
+	*fp = sc_span(sp2 + 1, e);
+	return 0;
+}
+
 /*
- * Certificate form: "...ssh2: T-CERT FP ID <id> (serial N) CA T FP". The ID is
- * chosen by whoever signed the certificate, the user name by the client: both
- * may imitate sshd's fields. The address is used only when exactly one place
- * in the line parses as sshd's "from A port P ssh2: T-CERT FP ID ".
+ * The key part after "ssh2: " at k when the client can write on both sides
+ * of sshd's fields: a certificate ("T-CERT FP ID <id> (serial N) CA T FP",
+ * before OpenSSH 7.x without the first FP; ser is where " (serial " starts)
+ * whose ID is chosen by whoever signed it, or hostbased ("T FP, client user
+ * \"U\", client host \"H\""). Fills the key fields of *ev; returns 0 or -1.
  */
 static int
-auth_cert(struct event *ev, const char *s, const char *e)
+free_suffix(struct event *ev, const char *k, const char *e, const char *ser)
 {
-	const char *ca, *ser, *c, *found = NULL, *id_at = NULL;
-	int nfound = 0;
-	uint64_t serial;
-	struct event tmp;
+	const char *sp1 = sc_chr(k, e, ' '), *id;
 
-	/* " CA T FP" at the end */
-	if ((ca = SC_RFIND(s, e, ") CA ")) == NULL || key_pair(&tmp, ca + 5, e) != 0)
+	if (sp1 == NULL || sp1 == k)
 		return -1;
-	if ((ser = SC_RFIND(s, ca, " (serial ")) == NULL || sc_u64(ser + 9, ca, &serial) != 0)
-		return -1;
-	for (c = s; (c = SC_FIND(c, ser, " ssh2: ")) != NULL; c++) {
-		const char *k = c + 7, *sp1, *sp2;
+	if (ser != NULL) {
+		if (sp1 >= ser || sp1 - k <= 5 || memcmp(sp1 - 5, "-CERT", 5) != 0)
+			return -1;
+		if (SC_HAS(sp1, ser, " ID ")) {
+			id = sp1 + 4;
+		} else {
+			const char *sp2 = sc_chr(sp1 + 1, ser, ' ');
 
-		tmp = *ev;
-		if ((sp1 = sc_chr(k, ser, ' ')) == NULL || sp1 - k < 6 || memcmp(sp1 - 5, "-CERT", 5))
-			continue;
-		if ((sp2 = sc_chr(sp1 + 1, ser, ' ')) == NULL || !SC_HAS(sp2, ser, " ID "))
-			continue;
-		if (user_from_addr(&tmp, s, c, UV_VALID) != 0)
-			continue;
-		if (nfound++ == 0) {
-			found = c;
-			id_at = sp2 + 4;
-			*ev = tmp;
-			ev->key_type = sc_span(k, sp1);
+			if (sp2 == NULL || !SC_HAS(sp2, ser, " ID "))
+				return -1;
 			ev->key_fp = sc_span(sp1 + 1, sp2);
+			id = sp2 + 4;
 		}
+		ev->key_type = sc_span(k, sp1);
+		ev->detail = sc_span(id, ser);
+		return 0;
 	}
-	ev->flags |= EVF_CERT;
-	ev->n1 = serial;
-	ev->detail2 = sc_span(ca + 5, e);
-	if (nfound != 1) {
-		/* ambiguous (or no) sshd fields: no user, no address */
-		memset(&ev->src, 0, sizeof(ev->src));
-		ev->src_port = 0;
-		ev->src_host = ev->user = ev->key_type = ev->key_fp = sc_span(NULL, NULL);
-		ev->user_valid = UV_UNKNOWN;
-		ev->reason = sc_span(s, e);
-		return found ? 0 : -1;
+	{
+		const char *c = SC_FIND(sp1, e, ", client user \"");
+
+		if (c == NULL || c == sp1 + 1 || sc_chr(sp1 + 1, c, ' ') != NULL)
+			return -1;
+		ev->key_type = sc_span(k, sp1);
+		ev->key_fp = sc_span(sp1 + 1, c);
+		return 0;
 	}
-	ev->detail = sc_span(id_at, ser);
+}
+
+/*
+ * [r, e) has free text on both sides of "from A port P ssh2: ": take the one
+ * place where both the left (user, address) and the right (key part) parse.
+ * With more than one such place the line is ambiguous: no user, no address.
+ */
+static int
+auth_both_free(struct event *ev, const char *r, const char *e)
+{
+	const char *c, *ser = NULL;
+	int nfound = 0;
+	struct event tmp, found;
+	struct span cat, cafp;
+	uint64_t serial = 0;
+
+	/* a certificate ends "(serial N) CA T FP", written by sshd */
+	if (tail_key(r, e, &cat, &cafp) == 0 && cat.p - r >= 5 &&
+	    memcmp(cat.p - 5, ") CA ", 5) == 0 &&
+	    (ser = SC_RFIND(r, cat.p - 4, " (serial ")) != NULL &&
+	    sc_u64(ser + 9, cat.p - 5, &serial) != 0)
+		ser = NULL;
+	if (ser == NULL)
+		cat = cafp = sc_span(NULL, NULL);
+	found = *ev;
+	for (c = r; (c = SC_FIND(c, e, " ssh2: ")) != NULL; c++) {
+		tmp = *ev;
+		if (free_suffix(&tmp, c + 7, e, ser) != 0 ||
+		    user_from_addr(&tmp, r, c, UV_VALID) != 0)
+			continue;
+		if (nfound++ == 0)
+			found = tmp;
+	}
+	if (nfound == 0)
+		return -1;
+	if (nfound > 1) {
+		/* both sides imitate sshd's fields: no user, no address */
+		found = *ev;
+		found.reason = sc_span(r, e);
+	}
+	*ev = found;
+	if (ser != NULL) {
+		ev->flags |= EVF_CERT;
+		ev->n1 = serial;
+		ev->target = cat;
+		ev->detail2 = cafp;
+	}
 	return 0;
 }
 
@@ -222,21 +289,16 @@ r_auth(struct event *ev, const char *s, const char *e)
 	end = e;
 	if (SC_CHOP(r, end, " ssh2") || SC_CHOP(r, end, " ssh1"))
 		goto fields;
-	/* a certificate ends "... CA T FP": look at the third token from the end */
 	{
-		const char *t2 = sc_rchr(r, e, ' '), *t1 = t2 ? sc_rchr(r, t2, ' ') : NULL;
-
-		if (t1 != NULL && t1 - r >= 4 && memcmp(t1 - 3, " CA", 3) == 0 &&
-		    auth_cert(ev, r, e) == 0)
-			return 0;
-	}
-	{
-		/* ": T FP" after " ssh2" */
+		/* ": T FP" after the last " ssh2": nothing after sshd's fields is free */
 		const char *colon = SC_RFIND(r, e, " ssh2: ");
 
-		if (colon != NULL && key_pair(ev, colon + 7, e) == 0)
+		if (colon != NULL && key_pair(ev, colon + 7, e) == 0) {
 			end = colon;
+			goto fields;
+		}
 	}
+	return auth_both_free(ev, r, e);
 fields:
 	if (user_from_addr(ev, r, end, UV_VALID) != 0) {
 		ev->key_type = ev->key_fp = sc_span(NULL, NULL);
@@ -275,7 +337,8 @@ r_not_allowed(struct event *ev, const char *s, const char *e)
 	ev->user_valid = UV_VALID;
 	a = sc_rchr(s, na, ' ');
 	f = a ? a - 5 : NULL;
-	if (f != NULL && f >= s && memcmp(f, " from", 5) == 0 && sc_set_src(ev, a + 1, na) == 0) {
+	if (f != NULL && f >= s && memcmp(f, " from", 5) == 0 &&
+	    sc_set_src_h(ev, a + 1, na, 1) == 0) {
 		ev->user = sc_span(s, f);
 		return 0;
 	}
@@ -315,6 +378,10 @@ r_disconnecting(struct event *ev, const char *s, const char *e)
 		if (SC_EAT(s, e, "Too many authentication failures for ")) {
 			ev->type = EV_TOO_MANY_AUTH_FAILURES;
 			ev->user = sc_span(s, e);
+			return 0;
+		}
+		if (e - s == 32 && SC_HAS(s, e, "Too many authentication failures")) {
+			ev->type = EV_TOO_MANY_AUTH_FAILURES; /* 7.3-7.5: no user */
 			return 0;
 		}
 		ev->type = EV_DISCONNECTED;
@@ -358,9 +425,11 @@ r_connection(struct event *ev, const char *s, const char *e)
 {
 	const char *p = SC_FIND(s, e, " port "), *on, *q;
 
-	if (p == NULL || sc_set_src(ev, s, p) != 0 || ev->src.af == 0)
+	if (p == NULL || sc_set_src(ev, s, p) != 0)
 		return -1;
-	if ((on = SC_FIND(p + 6, e, " on ")) == NULL || sc_port(p + 6, on, &ev->src_port) != 0)
+	if ((on = SC_FIND(p + 6, e, " on ")) == NULL)
+		return sc_port(p + 6, e, &ev->src_port); /* before 6.x: no local end */
+	if (sc_port(p + 6, on, &ev->src_port) != 0)
 		return -1;
 	if ((q = SC_FIND(on + 4, e, " port ")) == NULL)
 		return -1;
@@ -479,10 +548,15 @@ r_bad_protocol(struct event *ev, const char *s, const char *e)
 static int
 r_negotiate(struct event *ev, const char *s, const char *e)
 {
-	const char *w, *f, *o;
+	const char *w, *f, *o, *c;
 
-	if (r_addr_port_reason(ev, s, e) != 0)
-		return -1;
+	if (r_addr_port_reason(ev, s, e) != 0) {
+		/* 7.0-7.1: "Unable to negotiate with A: ..." */
+		if ((c = SC_FIND(s, e, ": ")) == NULL || sc_set_src(ev, s, c) != 0)
+			return -1;
+		ev->src_port = 0;
+		ev->reason = sc_span(c + 2, e);
+	}
 	w = ev->reason.p;
 	ev->reason = sc_span(NULL, NULL);
 	if (!SC_EAT(w, e, "no matching ") || (f = SC_FIND(w, e, " found.")) == NULL) {
@@ -538,7 +612,7 @@ r_drop(struct event *ev, const char *s, const char *e)
 	if (SC_EAT(s, e, "penalty: ")) {
 		ev->type = EV_PENALTY_DROP;
 		ev->reason = sc_span(s, e);
-	} else if (SC_HAS(s, e, "past MaxStartups")) {
+	} else if (SC_HAS(s, e, "past MaxStartups") || SC_HAS(s, e, "past Maxstartups")) {
 		ev->type = EV_MAXSTARTUPS_DROP;
 	} else {
 		ev->type = EV_MAXSTARTUPS_DROP;
@@ -657,11 +731,13 @@ r_transferred(struct event *ev, const char *s, const char *e)
 static int
 r_listening(struct event *ev, const char *s, const char *e)
 {
-	const char *p = SC_FIND(s, e, " port ");
+	const char *p = SC_FIND(s, e, " port "), *r;
 
 	SC_CHOP(s, e, ".");
 	if (p == NULL || addr_parse(s, (size_t)(p - s), &ev->dst) != 0)
 		return -1;
+	if ((r = SC_FIND(p + 6, e, " rdomain ")) != NULL)
+		e = r;
 	return sc_port(p + 6, e, &ev->dst_port);
 }
 
@@ -683,7 +759,8 @@ r_pam_for(struct event *ev, const char *s, const char *e)
 	if (f == NULL)
 		return -1;
 	ev->reason = sc_span(s, f);
-	return user_from_addr(ev, f + 5, e, UV_UNKNOWN);
+	/* auth-pam.c: "PAM: %s for %s%.100s from %.100s", "illegal user " when not valid */
+	return user_from_addr_h(ev, f + 5, e, UV_VALID, 1);
 }
 
 /* "N more authentication failure[s]; logname= ... rhost=A[ user=U]" */
@@ -736,7 +813,7 @@ r_key_revoked(struct event *ev, const char *s, const char *e)
 static int
 r_cert_accepted(struct event *ev, const char *s, const char *e)
 {
-	const char *q = SC_RFIND(s, e, "\" (serial "), *p, *sb, *via;
+	const char *q = SC_RFIND(s, e, "\" (serial "), *p, *ca, *via;
 
 	if (q == NULL)
 		return -1;
@@ -744,16 +821,32 @@ r_cert_accepted(struct event *ev, const char *s, const char *e)
 	p = q + 10;
 	if (sc_eat_u64(&p, e, &ev->n1) != 0 || !SC_EAT(p, e, ") signed by "))
 		return -1;
-	sb = p;
-	via = SC_RFIND(sb, e, " via ");
-	{
-		const char *ca = SC_FIND(sb, via ? via : e, " CA ");
+	via = SC_RFIND(p, e, " via ");
+	if ((ca = SC_FIND(p, via ? via : e, " CA ")) == NULL)
+		return -1;
+	ev->target = sc_span(p, ca);
+	ev->detail2 = sc_span(ca + 4, via ? via : e);
+	ev->flags |= EVF_CERT;
+	return 0;
+}
 
-		if (ca != NULL) {
-			/* "T CA FP" -> ca_key "T FP" is not contiguous: keep the logged text */
-			ev->detail2 = sc_span(sb, via ? via : e);
-		}
-	}
+/* "\"name\" serial=N signed by T CA FP: why" (the why is sshd's) */
+static int
+r_cert_refused(struct event *ev, const char *s, const char *e)
+{
+	const char *q = SC_RFIND(s, e, "\" serial="), *p, *ca, *c;
+
+	if (q == NULL || !SC_EAT(s, q, "\""))
+		return -1;
+	ev->detail = sc_span(s, q);
+	p = q + 9;
+	if (sc_eat_u64(&p, e, &ev->n1) != 0 || !SC_EAT(p, e, " signed by "))
+		return -1;
+	if ((ca = SC_FIND(p, e, " CA ")) == NULL || (c = SC_FIND(ca + 4, e, ": ")) == NULL)
+		return -1;
+	ev->target = sc_span(p, ca);
+	ev->detail2 = sc_span(ca + 4, c);
+	ev->reason = sc_span(c + 2, e);
 	ev->flags |= EVF_CERT;
 	return 0;
 }
@@ -783,6 +876,9 @@ static const struct rule rules_D[] = {
 static const struct rule rules_F[] = {
     R("Failed ", EV_AUTH_FAILED, r_auth),
 };
+static const struct rule rules_H[] = {
+    R("Hm, kex protocol error: ", EV_KEX_ERROR, r_reason),
+};
 static const struct rule rules_I[] = {
     R("Invalid user ", EV_INVALID_USER, r_invalid_user),
 };
@@ -802,7 +898,7 @@ static const struct rule rules_R[] = {
     R("ROOT LOGIN REFUSED FROM ", EV_ROOT_LOGIN_REFUSED, r_root_refused),
     R("Read from socket failed: ", EV_WRITE_FAILED, r_reason),
     R("Received signal ", EV_SERVER_TERMINATING, r_signal),
-    R("Refusing certificate ID ", EV_CERT_REJECTED, r_reason),
+    R("Refusing certificate ID ", EV_CERT_REJECTED, r_cert_refused),
 };
 static const struct rule rules_S[] = {
     R("Starting session: ", EV_SESSION_START, r_session_start),
@@ -815,6 +911,7 @@ static const struct rule rules_T[] = {
 static const struct rule rules_U[] = {
     R("User ", EV_USER_NOT_ALLOWED, r_not_allowed),
     R("Unable to negotiate with ", EV_NEGOTIATION_FAILED, r_negotiate),
+    R("Unable to negotiate a key exchange method", EV_KEX_ERROR, r_whole_reason),
 };
 static const struct rule rules_W[] = {
     R("Write failed: ", EV_WRITE_FAILED, r_reason),
@@ -829,12 +926,17 @@ static const struct rule rules_d[] = {
 static const struct rule rules_e[] = {
     R("exited MaxStartups throttling", EV_MAXSTARTUPS_THROTTLE, r_whole_reason),
 };
+static const struct rule rules_n[] = {
+    R("no matching ", EV_KEX_ERROR, r_whole_reason),
+};
 static const struct rule rules_i[] = {
+    R("in MaxStartups throttling", EV_MAXSTARTUPS_THROTTLE, r_whole_reason),
     R("input_userauth_request: invalid user ", EV_USERAUTH_INVALID, r_userauth_invalid),
 };
 static const struct rule rules_k[] = {
     R("kex_exchange_identification: ", EV_KEX_IDENT, r_reason),
     R("kex_protocol_error: ", EV_KEX_ERROR, r_reason),
+    R("kex protocol error: ", EV_KEX_ERROR, r_reason),
 };
 static const struct rule rules_m[] = {
     R("maximum authentication attempts exceeded for ", EV_MAX_AUTH_EXCEEDED, r_max_auth),
@@ -900,6 +1002,7 @@ sshd_msg(struct event *ev, const char *s, const char *e)
 		CASE('C', rules_C);
 		CASE('D', rules_D);
 		CASE('F', rules_F);
+		CASE('H', rules_H);
 		CASE('I', rules_I);
 		CASE('N', rules_N);
 		CASE('P', rules_P);
@@ -914,6 +1017,7 @@ sshd_msg(struct event *ev, const char *s, const char *e)
 		CASE('i', rules_i);
 		CASE('k', rules_k);
 		CASE('m', rules_m);
+		CASE('n', rules_n);
 		CASE('p', rules_p);
 		CASE('r', rules_r);
 		CASE('s', rules_s);
