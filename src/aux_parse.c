@@ -74,10 +74,10 @@ aux_pam(struct event *ev, const char *s, const char *e)
 	       (service.n == 5 && memcmp(svc, "crond", 5) == 0);
 
 	if (SC_EAT(r, e, "authentication failure;")) {
-		struct span ruser = kv(r, e, "ruser=", 6, 0), tty = kv(r, e, "tty=", 4, 0);
-
 		aux_pam_kv(ev, r, e);
 		if (su || sudo) {
+			struct span ruser = kv(r, e, "ruser=", 6, 0), tty = kv(r, e, "tty=", 4, 0);
+
 			ev->type = su ? EV_SU_FAILURE : EV_SUDO_FAILURE;
 			ev->target = ev->user;
 			ev->user = ruser.n ? ruser : kv(r, e, "logname=", 8, 0);

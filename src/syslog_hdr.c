@@ -313,10 +313,10 @@ split_tag(const char *p, const char *e, struct hdr *h)
 		;
 	if (q < e && *q == '[' && q > p) {
 		/* the common "prog[digits]:" without the general path's memchr */
-		const char *d = q + 1;
+		const char *d = q + 1, *lim = e - q > 11 ? q + 11 : e;
 		uint64_t v = 0;
 
-		while (d < e && isdig(*d) && d - q <= 10)
+		while (d < lim && isdig(*d))
 			v = v * 10 + (uint64_t)(*d++ - '0');
 		if (d > q + 1 && d + 1 < e && d[0] == ']' && d[1] == ':' && v <= UINT32_MAX) {
 			h->prog = p;
