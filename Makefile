@@ -62,6 +62,7 @@ asan:
 	  SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" check
 
 bench: $(B)/authwatch $(B)/bench/gen
+	scripts/deps.sh bench
 	B=$(B) bench/run.sh
 
 fuzz: | $(B)/fuzz

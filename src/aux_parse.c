@@ -291,6 +291,11 @@ logind_line(struct event *ev, const char *s, const char *e)
 		ev->user = sc_span(s, e);
 		return 0;
 	}
+	if (SC_EAT(s, e, "Session ") && (of = SC_FIND(s, e, " logged out.")) != NULL) {
+		ev->type = EV_LOGIND_LOGGED_OUT;
+		ev->detail = sc_span(s, of);
+		return 0;
+	}
 	if (SC_EAT(s, e, "Removed session ")) {
 		SC_CHOP(s, e, ".");
 		ev->type = EV_LOGIND_REMOVED_SESSION;

@@ -53,6 +53,7 @@ static const struct event_fieldnames fieldnames[EV__COUNT] = {
     [EV_SU_FAILURE] = {"target_user", NULL, "tty", NULL, NULL},
     [EV_LOGIND_NEW_SESSION] = {NULL, "session", NULL, NULL, NULL},
     [EV_LOGIND_REMOVED_SESSION] = {NULL, "session", NULL, NULL, NULL},
+    [EV_LOGIND_LOGGED_OUT] = {NULL, "session", NULL, NULL, NULL},
     [EV_USER_ADDED] = {NULL, "home", "shell", "uid", "gid"},
     [EV_GROUP_ADDED] = {"group", NULL, NULL, NULL, "gid"},
     [EV_USER_MODIFIED] = {"group", NULL, NULL, NULL, NULL},

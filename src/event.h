@@ -87,6 +87,7 @@ enum outcome { OUT_INFO, OUT_SUCCESS, OUT_FAILURE, OUT_PROBE };
 	X(EV_SU_FAILURE, "su_failure", OUT_FAILURE)                                                \
 	X(EV_LOGIND_NEW_SESSION, "logind_new_session", OUT_INFO)                                   \
 	X(EV_LOGIND_REMOVED_SESSION, "logind_removed_session", OUT_INFO)                           \
+	X(EV_LOGIND_LOGGED_OUT, "logind_session_logout", OUT_INFO)                                 \
 	X(EV_USER_ADDED, "user_added", OUT_INFO)                                                   \
 	X(EV_GROUP_ADDED, "group_added", OUT_INFO)                                                 \
 	X(EV_USER_DELETED, "user_deleted", OUT_INFO)                                               \
