@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh [build|test|bench]   (test and bench include build)
 set -eu
 what=${1:-build}
-pkgs="make gcc pkg-config zlib1g-dev liblzma-dev libzstd-dev libbz2-dev libisal-dev"
+pkgs="make gcc pkg-config liblzma-dev libzstd-dev libbz2-dev libisal-dev"
 case "$what" in
 test) pkgs="$pkgs clang libclang-rt-dev gzip xz-utils zstd bzip2 python3" ;;
 bench) pkgs="$pkgs gzip xz-utils zstd bzip2 python3 sshguard grep coreutils time" ;;
