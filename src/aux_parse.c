@@ -1,4 +1,5 @@
-/* aux_parse.c: classifier rules for the lines around sshd: PAM, sudo, su, logind, shadow, cron, sftp, Fail2Ban. */
+/* aux_parse.c: classifier rules for the lines around sshd: PAM, sudo, su, logind, shadow, cron,
+ * sftp, Fail2Ban. */
 #include <string.h>
 
 #include "aux_parse.h"
@@ -150,7 +151,8 @@ aux_sftp(struct event *ev, const char *s, const char *e)
 	const char *q;
 
 	if (SC_EAT(s, e, "session opened for local user ") ||
-	    (SC_EAT(s, e, "session closed for local user ") && (ev->type = EV_SFTP_SESSION_CLOSE))) {
+	    (SC_EAT(s, e, "session closed for local user ") &&
+	     (ev->type = EV_SFTP_SESSION_CLOSE))) {
 		const char *f = SC_RFIND(s, e, " from [");
 
 		if (ev->type != EV_SFTP_SESSION_CLOSE)
@@ -352,8 +354,8 @@ shadow_line(struct event *ev, const char *s, const char *e)
 		ev->detail2 = comma_kv(s, e, "shell=", 6);
 		return ev->user.p ? 0 : -1;
 	}
-	if (SC_EAT(s, e, "new group: ") || (SC_EAT(s, e, "group added to ") &&
-					    (p = SC_FIND(s, e, ": ")) != NULL && (s = p + 2))) {
+	if (SC_EAT(s, e, "new group: ") ||
+	    (SC_EAT(s, e, "group added to ") && (p = SC_FIND(s, e, ": ")) != NULL && (s = p + 2))) {
 		ev->type = EV_GROUP_ADDED;
 		ev->target = comma_kv(s, e, "name=", 5);
 		num(comma_kv(s, e, "GID=", 4), &ev->n2);
@@ -395,7 +397,8 @@ shadow_line(struct event *ev, const char *s, const char *e)
 	return -1;
 }
 
-/* Fail2Ban: "LEVEL  [JAIL] Ban A", "Unban A", "Restore Ban A", "Found A - DATE", "A already banned" */
+/* Fail2Ban: "LEVEL  [JAIL] Ban A", "Unban A", "Restore Ban A", "Found A - DATE", "A already banned"
+ */
 static int
 f2b_line(struct event *ev, const char *s, const char *e)
 {

@@ -1,4 +1,5 @@
-/* aux_parse.h: classifier rules for the lines around sshd: PAM, sudo, su, logind, shadow, cron, sftp, Fail2Ban. */
+/* aux_parse.h: classifier rules for the lines around sshd: PAM, sudo, su, logind, shadow, cron,
+ * sftp, Fail2Ban. */
 #ifndef AUX_PARSE_H
 #define AUX_PARSE_H
 
@@ -15,7 +16,8 @@
 int aux_classify(const struct hdr *h, struct event *ev, const char *s, const char *e);
 /* "pam_unix(SERVICE:TYPE): ..." under any program. */
 int aux_pam(struct event *ev, const char *s, const char *e);
-/* PAM's "logname=... ruser=R rhost=H user=U" list: sets src (or src_host) from rhost, user from user=. */
+/* PAM's "logname=... ruser=R rhost=H user=U" list: sets src (or src_host) from rhost, user from
+ * user=. */
 void aux_pam_kv(struct event *ev, const char *s, const char *e);
 /* sftp-server's and internal-sftp's "-l INFO" lines. */
 int aux_sftp(struct event *ev, const char *s, const char *e);

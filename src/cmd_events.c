@@ -268,8 +268,7 @@ emit_csv(struct obuf *o, const struct event *ev, uint64_t n, const char *file)
  * output errors are left in o->err for the caller.
  */
 static int
-events_file(const char *path, enum fmt fmt, int all, int64_t now, struct obuf *o,
-	    struct totals *t)
+events_file(const char *path, enum fmt fmt, int all, int64_t now, struct obuf *o, struct totals *t)
 {
 	char err[512];
 	struct reader *r;
@@ -315,7 +314,7 @@ events_file(const char *path, enum fmt fmt, int all, int64_t now, struct obuf *o
 	}
 	if (rc < 0) {
 		log_warnx("%s: %s (after line %llu; the lines before were read)", path,
-			  reader_errmsg(r), (unsigned long long)lb.lineno);
+		          reader_errmsg(r), (unsigned long long)lb.lineno);
 		ret = EX_DATAERR;
 	}
 	linebuf_free(&lb);
@@ -327,10 +326,10 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: authwatch events [--format ndjson|csv|none] [--all] [FILE|-]...\n"
-		   "  Every recognised sshd/auth line as one event; with --all one per line.\n"
-		   "  FILEs may be plain, gzip, xz, zstd or bzip2 (detected by content), globs;\n"
-		   "  rotated siblings are read oldest first. No FILE: standard input.\n"
-		   "  --format none prints only the totals.\n");
+	           "  Every recognised sshd/auth line as one event; with --all one per line.\n"
+	           "  FILEs may be plain, gzip, xz, zstd or bzip2 (detected by content), globs;\n"
+	           "  rotated siblings are read oldest first. No FILE: standard input.\n"
+	           "  --format none prints only the totals.\n");
 }
 
 int
@@ -362,7 +361,8 @@ cmd_events(int argc, char **argv, const struct cmd_env *env)
 			else if (strcmp(optarg, "none") == 0)
 				fmt = F_NONE;
 			else {
-				log_warnx("events: unknown format '%s' (ndjson, csv, none)", optarg);
+				log_warnx("events: unknown format '%s' (ndjson, csv, none)",
+				          optarg);
 				return EX_USAGE;
 			}
 			break;
@@ -395,9 +395,9 @@ cmd_events(int argc, char **argv, const struct cmd_env *env)
 	if (fmt == F_NONE) {
 		char buf[160];
 		int n = snprintf(buf, sizeof(buf),
-				 "lines %llu events %llu unknown %llu truncated %llu\n",
-				 (unsigned long long)t.lines, (unsigned long long)t.events,
-				 (unsigned long long)t.unknown, (unsigned long long)t.truncated);
+		                 "lines %llu events %llu unknown %llu truncated %llu\n",
+		                 (unsigned long long)t.lines, (unsigned long long)t.events,
+		                 (unsigned long long)t.unknown, (unsigned long long)t.truncated);
 
 		obuf_put(&o, buf, (size_t)n);
 	}

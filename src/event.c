@@ -14,11 +14,26 @@ static const char *const method_names[] = {METHODS(MNAME_)};
 #undef MNAME_
 static const char *const outcome_names[] = {"info", "success", "failure", "probe"};
 
-#define CERT_FIELDS {"ca_type", "cert_id", "ca_fp", "serial", NULL}
-#define SFTP_PATH {NULL, "path", NULL, NULL, NULL}
-#define SUDO_FIELDS {"target_user", "command", "tty", NULL, NULL}
-#define SERVICE {NULL, "service", NULL, NULL, NULL}
-#define F2B {"jail", NULL, NULL, NULL, NULL}
+#define CERT_FIELDS                                                                                \
+	{                                                                                          \
+		"ca_type", "cert_id", "ca_fp", "serial", NULL                                      \
+	}
+#define SFTP_PATH                                                                                  \
+	{                                                                                          \
+		NULL, "path", NULL, NULL, NULL                                                     \
+	}
+#define SUDO_FIELDS                                                                                \
+	{                                                                                          \
+		"target_user", "command", "tty", NULL, NULL                                        \
+	}
+#define SERVICE                                                                                    \
+	{                                                                                          \
+		NULL, "service", NULL, NULL, NULL                                                  \
+	}
+#define F2B                                                                                        \
+	{                                                                                          \
+		"jail", NULL, NULL, NULL, NULL                                                     \
+	}
 static const struct event_fieldnames fieldnames[EV__COUNT] = {
     [EV_UNKNOWN] = {NULL, "msg", NULL, NULL, NULL},
     [EV_AUTH_ACCEPTED] = CERT_FIELDS,

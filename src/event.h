@@ -39,7 +39,7 @@ enum outcome { OUT_INFO, OUT_SUCCESS, OUT_FAILURE, OUT_PROBE };
 	X(EV_PAM_MORE_FAILURES, "pam_more_failures", OUT_INFO)                                     \
 	X(EV_PAM_USER_UNKNOWN, "pam_user_unknown", OUT_INFO)                                       \
 	X(EV_PAM_IGNORING_RETRIES, "pam_ignoring_retries", OUT_INFO)                               \
-	X(EV_SESSION_OPENED, "session_opened", OUT_INFO)                                        \
+	X(EV_SESSION_OPENED, "session_opened", OUT_INFO)                                           \
 	X(EV_SESSION_CLOSED, "session_closed", OUT_INFO)                                           \
 	/* connection lifecycle */                                                                 \
 	X(EV_CONNECTION, "connection", OUT_INFO)                                                   \
@@ -160,21 +160,21 @@ enum auth_method { METHODS(METHOD_ENUM_) M__COUNT };
  * event_fieldnames(); unknown lines carry the whole message in detail ("msg").
  */
 struct event {
-	int64_t ts;		/* UTC epoch microseconds, or TS_NONE */
-	struct span host;	/* syslog host name */
-	struct span prog;	/* program: sshd, sshd-session, sudo, ... */
-	uint32_t pid;		/* 0 when the line has none */
-	uint16_t type;		/* enum event_type */
-	uint8_t outcome;	/* enum outcome */
-	uint8_t method;		/* enum auth_method */
-	int8_t user_valid;	/* UV_* */
-	uint8_t flags;		/* EVF_* */
-	uint16_t src_port;	/* 0 when none was logged */
-	uint16_t dst_port;	/* the local port ("on B port Q"), 0 when none */
+	int64_t ts;        /* UTC epoch microseconds, or TS_NONE */
+	struct span host;  /* syslog host name */
+	struct span prog;  /* program: sshd, sshd-session, sudo, ... */
+	uint32_t pid;      /* 0 when the line has none */
+	uint16_t type;     /* enum event_type */
+	uint8_t outcome;   /* enum outcome */
+	uint8_t method;    /* enum auth_method */
+	int8_t user_valid; /* UV_* */
+	uint8_t flags;     /* EVF_* */
+	uint16_t src_port; /* 0 when none was logged */
+	uint16_t dst_port; /* the local port ("on B port Q"), 0 when none */
 	uint32_t count;
-	struct addr src;	/* the peer, from sshd's own field */
-	struct addr dst;	/* the local address ("on B port Q") */
-	struct span src_host;	/* the peer as a host name (UseDNS, PAM rhost) */
+	struct addr src;      /* the peer, from sshd's own field */
+	struct addr dst;      /* the local address ("on B port Q") */
+	struct span src_host; /* the peer as a host name (UseDNS, PAM rhost) */
 	struct span user;
 	struct span key_type;
 	struct span key_fp;

@@ -16,7 +16,8 @@ log_init(const char *progname, int verbose)
 	log_verbose = verbose;
 }
 
-static void vlog(const char *fmt, va_list ap, const char *err) __attribute__((format(printf, 1, 0)));
+static void vlog(const char *fmt, va_list ap, const char *err)
+    __attribute__((format(printf, 1, 0)));
 
 static void
 vlog(const char *fmt, va_list ap, const char *err)

@@ -28,14 +28,15 @@ usage(FILE *f)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\noptions:\n"
-		   "  --tz ZONE   time zone of log stamps that carry none (BSD syslog,\n"
-		   "              Fail2Ban); default: the machine's (TZ, /etc/localtime)\n"
-		   "  -v          more messages on stderr\n"
-		   "  --version   print the version\n"
-		   "\n'authwatch COMMAND --help' describes a command.\n");
+	           "  --tz ZONE   time zone of log stamps that carry none (BSD syslog,\n"
+	           "              Fail2Ban); default: the machine's (TZ, /etc/localtime)\n"
+	           "  -v          more messages on stderr\n"
+	           "  --version   print the version\n"
+	           "\n'authwatch COMMAND --help' describes a command.\n");
 }
 
-/* Accepts "UTC", "UTC+2"-style POSIX TZ strings, and zone names that exist in the zoneinfo database. */
+/* Accepts "UTC", "UTC+2"-style POSIX TZ strings, and zone names that exist in the zoneinfo
+ * database. */
 static int
 set_tz(const char *zone)
 {
@@ -47,7 +48,7 @@ set_tz(const char *zone)
 		return -1;
 	}
 	if (strchr(zone, '/') != NULL || (zone[0] >= 'A' && zone[0] <= 'Z' && strlen(zone) > 4 &&
-					  strpbrk(zone, "0123456789+-,") == NULL)) {
+	                                  strpbrk(zone, "0123456789+-,") == NULL)) {
 		snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", zone);
 		if (zone[0] != '/' && stat(path, &st) != 0) {
 			log_warnx("--tz: unknown time zone '%s' (no %s)", zone, path);

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define OBUF_SIZE (2u << 20)   /* flushed when less than OBUF_SLACK is left */
+#define OBUF_SIZE (2u << 20)    /* flushed when less than OBUF_SLACK is left */
 #define OBUF_SLACK (512u << 10) /* room for one record of any size: lines are <= 64 KiB */
 
 /*
@@ -19,7 +19,7 @@ struct obuf {
 	size_t len;
 	int fd;
 	int err;
-	int64_t t_min;	/* cache of obuf_time: the minute (UTC epoch seconds / 60) ... */
+	int64_t t_min;  /* cache of obuf_time: the minute (UTC epoch seconds / 60) ... */
 	char t_txt[20]; /* ... and its text "YYYY-MM-DDTHH:MM:" */
 };
 
@@ -32,7 +32,8 @@ int obuf_maybe_flush(struct obuf *o);
 /* Flushes and frees the buffer; returns like obuf_flush. */
 int obuf_close(struct obuf *o);
 
-/* Appending. Inline fast paths; a full buffer is flushed (and on a write error output is dropped). */
+/* Appending. Inline fast paths; a full buffer is flushed (and on a write error output is dropped).
+ */
 void obuf_put_slow(struct obuf *o, const char *s, size_t n);
 
 static inline void

@@ -9,10 +9,12 @@
 #include "event.h"
 
 /* Literal prefix test: s[0..e) starts with the string literal L. */
-#define SC_HAS(s, e, L) ((size_t)((e) - (s)) >= sizeof(L) - 1 && memcmp((s), (L), sizeof(L) - 1) == 0)
+#define SC_HAS(s, e, L)                                                                            \
+	((size_t)((e) - (s)) >= sizeof(L) - 1 && memcmp((s), (L), sizeof(L) - 1) == 0)
 /* Literal suffix test: s[0..e) ends with the string literal L. */
 #define SC_ENDS(s, e, L)                                                                           \
-	((size_t)((e) - (s)) >= sizeof(L) - 1 && memcmp((e) - (sizeof(L) - 1), (L), sizeof(L) - 1) == 0)
+	((size_t)((e) - (s)) >= sizeof(L) - 1 &&                                                   \
+	 memcmp((e) - (sizeof(L) - 1), (L), sizeof(L) - 1) == 0)
 /* If s starts with L, advances s past it and is true. */
 #define SC_EAT(s, e, L) (SC_HAS(s, e, L) ? ((s) += sizeof(L) - 1, 1) : 0)
 /* If s[0..e) ends with L, moves e before it and is true. */

@@ -27,7 +27,10 @@ struct rule {
 	rule_fn fn;
 };
 
-#define R(lit, type, fn) {lit, sizeof(lit) - 1, type, fn}
+#define R(lit, type, fn)                                                                           \
+	{                                                                                          \
+		lit, sizeof(lit) - 1, type, fn                                                     \
+	}
 
 /*
  * "A[ port P]" at the very end of [s, e): sets src/port, returns the start of

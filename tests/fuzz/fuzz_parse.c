@@ -48,8 +48,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (ev.src.af != 0 && ev.src.af != 4 && ev.src.af != 6)
 			abort();
 		sink += touch(ev.host) + touch(ev.prog) + touch(ev.user) + touch(ev.src_host) +
-			touch(ev.key_type) + touch(ev.key_fp) + touch(ev.target) +
-			touch(ev.detail) + touch(ev.detail2) + touch(ev.reason);
+		        touch(ev.key_type) + touch(ev.key_fp) + touch(ev.target) +
+		        touch(ev.detail) + touch(ev.detail2) + touch(ev.reason);
 		obuf_json_str(&o, ev.user.p ? ev.user.p : "", ev.user.n);
 		obuf_csv_str(&o, ev.detail.p ? ev.detail.p : "", ev.detail.n);
 		o.len = 0;

@@ -48,8 +48,9 @@ str(struct span sp)
 
 T(failed_password_basic)
 {
-	struct event ev = parse("May 31 07:07:22 web sshd[1]: Failed password for invalid user admin "
-				"from 203.0.113.9 port 4242 ssh2");
+	struct event ev =
+	    parse("May 31 07:07:22 web sshd[1]: Failed password for invalid user admin "
+	          "from 203.0.113.9 port 4242 ssh2");
 
 	CHECK_INT(ev.type, EV_AUTH_FAILED);
 	CHECK_INT(ev.outcome, OUT_FAILURE);
@@ -111,7 +112,7 @@ T(injection_never_moves_the_address)
 T(injection_user_keeps_whole_text)
 {
 	struct event ev = parse("May 31 07:07:22 web sshd[1]: Invalid user x from 1.2.3.4 port 22 "
-				"from 198.51.100.7 port 5555");
+	                        "from 198.51.100.7 port 5555");
 
 	CHECK_STR(str(ev.user), "x from 1.2.3.4 port 22");
 	CHECK_INT(ev.src_port, 5555);
@@ -122,8 +123,9 @@ T(client_text_after_address)
 {
 	struct event ev;
 
-	ev = parse("May 31 07:07:22 web sshd[1]: Received disconnect from 198.51.100.7 port 5555:11: "
-		   "from 1.2.3.4 port 22:11: x [preauth]");
+	ev = parse(
+	    "May 31 07:07:22 web sshd[1]: Received disconnect from 198.51.100.7 port 5555:11: "
+	    "from 1.2.3.4 port 22:11: x [preauth]");
 	CHECK_INT(ev.type, EV_RECEIVED_DISCONNECT);
 	CHECK_STR(ip(&ev), "198.51.100.7");
 	CHECK_INT(ev.src_port, 5555);
@@ -132,7 +134,7 @@ T(client_text_after_address)
 	CHECK_INT(ev.outcome, OUT_PROBE);
 
 	ev = parse("May 31 07:07:22 web sshd[1]: Unable to negotiate with 198.51.100.7 port 5555: "
-		   "no matching host key type found. Their offer: ssh-rsa,ssh-dss [preauth]");
+	           "no matching host key type found. Their offer: ssh-rsa,ssh-dss [preauth]");
 	CHECK_INT(ev.type, EV_NEGOTIATION_FAILED);
 	CHECK_STR(ip(&ev), "198.51.100.7");
 	CHECK_STR(str(ev.detail), "host key type");
@@ -145,8 +147,8 @@ T(certificate_ambiguity)
 	struct event ev;
 
 	ev = parse("May 31 07:07:22 web sshd[1]: Accepted publickey for bob from 198.51.100.5 port "
-		   "1022 ssh2: ED25519-CERT SHA256:abc ID bob@corp (serial 42) CA ED25519 "
-		   "SHA256:def");
+	           "1022 ssh2: ED25519-CERT SHA256:abc ID bob@corp (serial 42) CA ED25519 "
+	           "SHA256:def");
 	CHECK_INT(ev.type, EV_AUTH_ACCEPTED);
 	CHECK_STR(ip(&ev), "198.51.100.5");
 	CHECK_STR(str(ev.user), "bob");
@@ -160,15 +162,16 @@ T(certificate_ambiguity)
 
 	/* the ID imitates sshd's fields: still one real place, since the fake is not followed by
 	 * "T-CERT FP ID" */
-	ev = parse("May 31 07:07:22 web sshd[1]: Failed publickey for x from 198.51.100.5 port 1022 "
-		   "ssh2: ED25519-CERT SHA256:abc ID y from 1.2.3.4 port 22 ssh2 (serial 1) CA "
-		   "ED25519 SHA256:def");
+	ev =
+	    parse("May 31 07:07:22 web sshd[1]: Failed publickey for x from 198.51.100.5 port 1022 "
+	          "ssh2: ED25519-CERT SHA256:abc ID y from 1.2.3.4 port 22 ssh2 (serial 1) CA "
+	          "ED25519 SHA256:def");
 	CHECK_STR(ip(&ev), "198.51.100.5");
 
 	/* both sides imitate: two places parse, so no address at all */
 	ev = parse("May 31 07:07:22 web sshd[1]: Failed publickey for x from 1.2.3.4 port 22 ssh2: "
-		   "ED25519-CERT SHA256:q ID z from 198.51.100.5 port 1022 ssh2: ED25519-CERT "
-		   "SHA256:abc ID y (serial 1) CA ED25519 SHA256:def");
+	           "ED25519-CERT SHA256:q ID z from 198.51.100.5 port 1022 ssh2: ED25519-CERT "
+	           "SHA256:abc ID y (serial 1) CA ED25519 SHA256:def");
 	CHECK_INT(ev.type, EV_AUTH_FAILED);
 	CHECK_INT(ev.src.af, 0);
 	CHECK(ev.user.p == NULL);
@@ -177,7 +180,7 @@ T(certificate_ambiguity)
 T(repeated_and_preauth)
 {
 	struct event ev = parse("May 31 07:07:22 web sshd[1]: message repeated 3 times: [ Failed "
-				"password for root from 192.0.2.8 port 22 ssh2]");
+	                        "password for root from 192.0.2.8 port 22 ssh2]");
 
 	CHECK_INT(ev.type, EV_AUTH_FAILED);
 	CHECK_INT(ev.count, 3);
@@ -207,7 +210,8 @@ T(addresses)
 	ev = parse("Failed password for root from host-7.example.net port 22 ssh2");
 	CHECK_INT(ev.type, EV_UNKNOWN);
 	/* where sshd does print a DNS name (UseDNS), it is src_host */
-	ev = parse("User root from host-7.example.net not allowed because not listed in AllowUsers");
+	ev =
+	    parse("User root from host-7.example.net not allowed because not listed in AllowUsers");
 	CHECK_INT(ev.type, EV_USER_NOT_ALLOWED);
 	CHECK_INT(ev.src.af, 0);
 	CHECK_STR(str(ev.src_host), "host-7.example.net");
@@ -225,7 +229,8 @@ T(empty_and_spaced_users)
 	ev = parse("May 31 07:07:22 web sshd[2]: Invalid user  from 192.0.2.1 port 1");
 	CHECK_INT(ev.type, EV_INVALID_USER);
 	CHECK_STR(str(ev.user), "");
-	ev = parse("May 31 07:07:22 web sshd[2]: Failed password for invalid user  from 192.0.2.1 port 1 ssh2");
+	ev = parse("May 31 07:07:22 web sshd[2]: Failed password for invalid user  from 192.0.2.1 "
+	           "port 1 ssh2");
 	CHECK_STR(str(ev.user), "");
 	CHECK_INT(ev.user_valid, UV_INVALID);
 	ev = parse("May 31 07:07:22 web sshd[2]: Invalid user john smith from 192.0.2.1 port 1");
