@@ -1,7 +1,6 @@
 /* test_input.c: unit tests of input (glob expansion, rotation order, duplicates). */
 #include <sys/stat.h>
 
-#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,51 +8,14 @@
 #include <unistd.h>
 
 #include "t.h"
+#include "tfile.h"
 #include "input.h"
 #include "log.h"
-
-static char tmpdir[256];
-
-static int
-rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(p);
-}
-
-static void
-setup(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/authwatch-input.XXXXXX", t && *t ? t : "/tmp");
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
-		exit(1);
-	}
-}
-
-static void
-teardown(void)
-{
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* "$tmpdir/name" in one of a few rotating static buffers. */
-static char *
-tp(const char *name)
-{
-	static char buf[16][512];
-	static int i;
-
-	i = (i + 1) % 16;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmpdir, name);
-	return buf[i];
-}
 
 static void
 touch(const char *name)
 {
-	FILE *f = fopen(tp(name), "w");
+	FILE *f = fopen(tf_path(name), "w");
 
 	if (f == NULL) {
 		perror(name);
@@ -63,7 +25,7 @@ touch(const char *name)
 }
 
 /*
- * Expands the n args (names relative to tmpdir unless they start with "/" or
+ * Expands the n args (names relative to tf_dir unless they start with "/" or
  * are "-" or start with "!" (taken as they are, without the "!")) and checks the
  * result against the want names (same convention), NULL-terminated.
  */
@@ -83,7 +45,7 @@ check_expand(int line, const char *const *args, size_t n, ...)
 		else if (strcmp(s, "-") == 0 || s[0] == '/')
 			a[i] = strdup(s);
 		else
-			a[i] = strdup(tp(s));
+			a[i] = strdup(tf_path(s));
 	}
 	if (input_expand(a, n, &l) != 0) {
 		T_FAIL("line %d: input_expand failed", line);
@@ -96,7 +58,7 @@ check_expand(int line, const char *const *args, size_t n, ...)
 		else if (strcmp(s, "-") == 0 || s[0] == '/')
 			w = strdup(s);
 		else
-			w = strdup(tp(s));
+			w = strdup(tf_path(s));
 		if (k >= l.n)
 			T_FAIL("line %d: missing [%zu] %s", line, k, w);
 		else if (strcmp(l.paths[k], w) != 0)
@@ -122,7 +84,7 @@ T(rotation_numbers)
 	static const char *const args[] = {"r/auth.log.2.gz", "r/auth.log", "r/auth.log.10.gz",
 	                                   "r/auth.log.1", "r/auth.log.9.gz"};
 
-	mkdir(tp("r"), 0755);
+	mkdir(tf_path("r"), 0755);
 	touch("r/auth.log");
 	touch("r/auth.log.1");
 	touch("r/auth.log.2.gz");
@@ -146,7 +108,7 @@ T(rotation_dateext)
 	static const char *const args[] = {"d/auth.log", "d/auth.log-20240601",
 	                                   "d/auth.log-20240415", "d/auth.log-20240501.gz"};
 
-	mkdir(tp("d"), 0755);
+	mkdir(tf_path("d"), 0755);
 	touch("d/auth.log");
 	touch("d/auth.log-20240415");
 	touch("d/auth.log-20240501.gz");
@@ -189,7 +151,7 @@ T(unrelated_keep_order)
 	static const char *const args2[] = {"r/auth.log", "u/b.log", "r/auth.log.1", "u/a.log",
 	                                    "r/auth.log.2.gz"};
 
-	mkdir(tp("u"), 0755);
+	mkdir(tf_path("u"), 0755);
 	touch("u/a.log");
 	touch("u/b.log");
 	touch("u/c.txt");
@@ -205,7 +167,7 @@ T(duplicates_dropped)
 	                                   "r//auth.log", "r/auth.log*", "link.log"};
 	static const char *const args2[] = {"gone.log", "gone.log", "gone.log.1"};
 
-	if (symlink(tp("r/auth.log"), tp("link.log")) != 0)
+	if (symlink(tf_path("r/auth.log"), tf_path("link.log")) != 0)
 		T_FAIL("symlink");
 	check_expand(__LINE__, args, NARGS(args), "r/auth.log.10.gz", "r/auth.log.9.gz",
 	             "r/auth.log.2.gz", "r/auth.log.1", "r/auth.log", NULL);
@@ -274,7 +236,7 @@ int
 main(void)
 {
 	log_init("test_input", 0);
-	setup();
+	tf_setup("input");
 	T_RUN(rotation_numbers);
 	T_RUN(rotation_other_suffixes);
 	T_RUN(rotation_dateext);
@@ -288,6 +250,6 @@ main(void)
 	T_RUN(odd_names);
 	T_RUN(literal_bracket_name);
 	T_RUN(no_args);
-	teardown();
+	tf_teardown();
 	return T_END();
 }

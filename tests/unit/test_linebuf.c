@@ -1,11 +1,7 @@
 /* test_linebuf.c: unit tests of linebuf (line splitting over a reader). */
-#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
-#include <fcntl.h>
-#include <ftw.h>
-#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,13 +9,10 @@
 #include <unistd.h>
 
 #include "t.h"
+#include "tfile.h"
 #include "linebuf.h"
 #include "reader.h"
 #include "xmalloc.h"
-
-extern char **environ;
-
-static char tmpdir[256];
 
 /* One line as linebuf returned it. */
 struct line {
@@ -36,79 +29,6 @@ struct lines {
 	int rc;
 	char err[256];
 };
-
-static const char *
-tpath(const char *name)
-{
-	static char buf[4][512];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmpdir, name);
-	return buf[i];
-}
-
-static int
-rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(p);
-}
-
-static void
-setup(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/authwatch-linebuf.XXXXXX", t && *t ? t : "/tmp");
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
-		exit(1);
-	}
-}
-
-static void
-teardown(void)
-{
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void
-write_file(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-		perror(path);
-		exit(1);
-	}
-}
-
-static char *
-dq(const char *s)
-{
-	return (char *)(uintptr_t)s;
-}
-
-/* Runs "gzip -c" from in to out. */
-static void
-gzip_file(const char *in, const char *out)
-{
-	char *argv[] = {dq("gzip"), dq("-c"), NULL};
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int st = -1;
-
-	fflush(NULL); /* a child must not write our buffered output again */
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, in, O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (posix_spawnp(&pid, "gzip", &fa, NULL, argv, environ) != 0 ||
-	    waitpid(pid, &st, 0) == -1 || st != 0) {
-		fprintf(stderr, "gzip failed\n");
-		exit(1);
-	}
-	posix_spawn_file_actions_destroy(&fa);
-}
 
 /* Reads every line of path through reader + linebuf, copying each. */
 static void
@@ -160,8 +80,8 @@ lines_free(struct lines *ls)
 static void
 lines_of(const void *data, size_t len, struct lines *ls)
 {
-	write_file(tpath("in"), data, len);
-	collect(tpath("in"), ls);
+	tf_write(tf_path("in"), data, len);
+	collect(tf_path("in"), ls);
 }
 
 #define CHECK_LINE(ls, i, s, f)                                                                    \
@@ -430,8 +350,8 @@ T(lines_cross_buffer_boundaries)
 	lines_free(&ls);
 
 	/* the same through gzip: reads of other sizes */
-	gzip_file(tpath("in"), tpath("in.gz"));
-	collect(tpath("in.gz"), &ls);
+	tf_compress("gzip", tf_path("in"), tf_path("in.gz"));
+	collect(tf_path("in.gz"), &ls);
 	CHECK_INT(ls.rc, 0);
 	check_against(&ls, text, len);
 	lines_free(&ls);
@@ -445,9 +365,9 @@ T(read_error_after_lines)
 	struct lines ls;
 	FILE *f;
 
-	write_file(tpath("t"), text, len);
-	gzip_file(tpath("t"), tpath("t.gz"));
-	f = fopen(tpath("t.gz"), "rb");
+	tf_write(tf_path("t"), text, len);
+	tf_compress("gzip", tf_path("t"), tf_path("t.gz"));
+	f = fopen(tf_path("t.gz"), "rb");
 	fseek(f, 0, SEEK_END);
 	clen = (size_t)ftell(f);
 	rewind(f);
@@ -455,9 +375,9 @@ T(read_error_after_lines)
 	if (fread(c, 1, clen, f) != clen)
 		T_FAIL("fread");
 	fclose(f);
-	write_file(tpath("cut.gz"), c, clen / 2);
+	tf_write(tf_path("cut.gz"), c, clen / 2);
 
-	collect(tpath("cut.gz"), &ls);
+	collect(tf_path("cut.gz"), &ls);
 	CHECK_INT(ls.rc, -1);
 	CHECK_STR(ls.err, "truncated gzip data");
 	CHECK(ls.n > 10);
@@ -480,13 +400,13 @@ T(read_error_after_lines)
 	lines_free(&ls);
 
 	/* cut right after a "\n": no partial line */
-	write_file(tpath("cut2"), "a\nb\n", 4);
-	gzip_file(tpath("cut2"), tpath("cut2.gz"));
-	f = fopen(tpath("cut2.gz"), "rb");
+	tf_write(tf_path("cut2"), "a\nb\n", 4);
+	tf_compress("gzip", tf_path("cut2"), tf_path("cut2.gz"));
+	f = fopen(tf_path("cut2.gz"), "rb");
 	clen = fread(c, 1, clen, f);
 	fclose(f);
-	write_file(tpath("cut2.gz"), c, clen - 4); /* lose the length: all data, then the error */
-	collect(tpath("cut2.gz"), &ls);
+	tf_write(tf_path("cut2.gz"), c, clen - 4); /* lose the length: all data, then the error */
+	collect(tf_path("cut2.gz"), &ls);
 	CHECK_INT(ls.rc, -1);
 	CHECK_INT(ls.n, 2);
 	CHECK_LINE(ls, 0, "a", 0);
@@ -531,7 +451,7 @@ T(stdin_pipe_lines)
 int
 main(void)
 {
-	setup();
+	tf_setup("linebuf");
 	T_RUN(basic_lines);
 	T_RUN(empty_and_single_newline);
 	T_RUN(crlf);
@@ -544,6 +464,6 @@ main(void)
 	T_RUN(lines_cross_buffer_boundaries);
 	T_RUN(read_error_after_lines);
 	T_RUN(stdin_pipe_lines);
-	teardown();
+	tf_teardown();
 	return T_END();
 }

@@ -6,8 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
-#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,12 +15,9 @@
 #include <isa-l/crc.h>
 
 #include "t.h"
+#include "tfile.h"
 #include "reader.h"
 #include "xmalloc.h"
-
-extern char **environ;
-
-static char tmpdir[256];
 
 /* Everything a read through a reader gave. */
 struct got {
@@ -32,52 +27,6 @@ struct got {
 	int comp;
 	char err[1024];
 };
-
-static const char *
-tpath(const char *name)
-{
-	static char buf[4][512];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmpdir, name);
-	return buf[i];
-}
-
-static int
-rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(p);
-}
-
-static void
-setup(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/authwatch-reader.XXXXXX", t && *t ? t : "/tmp");
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
-		exit(1);
-	}
-}
-
-static void
-teardown(void)
-{
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void
-write_file(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-		perror(path);
-		exit(1);
-	}
-}
 
 static char *
 read_file(const char *path, size_t *len)
@@ -101,53 +50,6 @@ read_file(const char *path, size_t *len)
 	return p;
 }
 
-/* Drops const for an argv (posix_spawn does not write to it). */
-static char *
-dq(const char *s)
-{
-	return (char *)(uintptr_t)s;
-}
-
-/* Runs argv[0] (found in PATH) with stdin from in and stdout to out; returns its exit status. */
-static int
-run(char *const argv[], const char *in, const char *out)
-{
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int st;
-
-	fflush(NULL); /* a child must not write our buffered output again */
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, in, O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
-		posix_spawn_file_actions_destroy(&fa);
-		return -1;
-	}
-	posix_spawn_file_actions_destroy(&fa);
-	if (waitpid(pid, &st, 0) == -1)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/* Compresses file src into dst with tool ("gzip", "xz", "zstd", "bzip2"). */
-static void
-compress_file(const char *tool, const char *src, const char *dst)
-{
-	char *argv[5];
-	int i = 0;
-
-	argv[i++] = dq(tool);
-	argv[i++] = dq("-c");
-	if (strcmp(tool, "zstd") == 0)
-		argv[i++] = dq("-q");
-	argv[i] = NULL;
-	if (run(argv, src, dst) != 0) {
-		fprintf(stderr, "%s failed\n", tool);
-		exit(1);
-	}
-}
-
 /* Writes data to NAME, compresses it with tool into NAME.ext; returns the compressed path. */
 static const char *
 make_comp(const char *tool, const char *name, const void *data, size_t len)
@@ -155,10 +57,10 @@ make_comp(const char *tool, const char *name, const void *data, size_t len)
 	static char out[1024];
 	char src[512];
 
-	snprintf(src, sizeof(src), "%s", tpath(name));
+	snprintf(src, sizeof(src), "%s", tf_path(name));
 	snprintf(out, sizeof(out), "%s.%s", src, tool);
-	write_file(src, data, len);
-	compress_file(tool, src, out);
+	tf_write(src, data, len);
+	tf_compress(tool, src, out);
 	return out;
 }
 
@@ -253,11 +155,11 @@ T(plain_roundtrip)
 	char *data = gen_log(300 * 1024, 1, &len);
 	struct got g;
 
-	write_file(tpath("plain.log"), data, len);
+	tf_write(tf_path("plain.log"), data, len);
 	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
 		if (caps[i] == 1 && len > 400000)
 			continue;
-		slurp(tpath("plain.log"), caps[i], &g);
+		slurp(tf_path("plain.log"), caps[i], &g);
 		CHECK_INT(g.comp, RC_NONE);
 		CHECK_INT(g.rc, 0);
 		CHECK(same(&g, data, len));
@@ -313,21 +215,21 @@ T(detect_by_content)
 	struct got g;
 
 	/* gzip data named .txt */
-	rename(gz, tpath("gzip-data.txt"));
-	slurp(tpath("gzip-data.txt"), 4096, &g);
+	rename(gz, tf_path("gzip-data.txt"));
+	slurp(tf_path("gzip-data.txt"), 4096, &g);
 	CHECK_INT(g.comp, RC_GZIP);
 	CHECK_INT(g.rc, 0);
 	CHECK(same(&g, text, sizeof(text) - 1));
 	got_free(&g);
 
 	/* plain text named .gz, .xz, .zst, .bz2 */
-	write_file(tpath("text.gz"), text, sizeof(text) - 1);
-	slurp(tpath("text.gz"), 4096, &g);
+	tf_write(tf_path("text.gz"), text, sizeof(text) - 1);
+	slurp(tf_path("text.gz"), 4096, &g);
 	CHECK_INT(g.comp, RC_NONE);
 	CHECK(same(&g, text, sizeof(text) - 1));
 	got_free(&g);
-	write_file(tpath("text.bz2"), "BZh hello\n", 10);
-	slurp(tpath("text.bz2"), 4096, &g);
+	tf_write(tf_path("text.bz2"), "BZh hello\n", 10);
+	slurp(tf_path("text.bz2"), 4096, &g);
 	CHECK_INT(g.comp, RC_NONE);
 	CHECK(same(&g, "BZh hello\n", 10));
 	got_free(&g);
@@ -337,29 +239,29 @@ T(short_files)
 {
 	struct got g;
 
-	write_file(tpath("one"), "\x1f", 1);
-	slurp(tpath("one"), 4096, &g);
+	tf_write(tf_path("one"), "\x1f", 1);
+	slurp(tf_path("one"), 4096, &g);
 	CHECK_INT(g.comp, RC_NONE);
 	CHECK_INT(g.rc, 0);
 	CHECK(same(&g, "\x1f", 1));
 	got_free(&g);
 
-	write_file(tpath("bz"), "BZ", 2);
-	slurp(tpath("bz"), 4096, &g);
+	tf_write(tf_path("bz"), "BZ", 2);
+	slurp(tf_path("bz"), 4096, &g);
 	CHECK_INT(g.comp, RC_NONE);
 	CHECK(same(&g, "BZ", 2));
 	got_free(&g);
 
-	write_file(tpath("gzmagic"), "\x1f\x8b", 2);
-	slurp(tpath("gzmagic"), 4096, &g);
+	tf_write(tf_path("gzmagic"), "\x1f\x8b", 2);
+	slurp(tf_path("gzmagic"), 4096, &g);
 	CHECK_INT(g.comp, RC_GZIP);
 	CHECK_INT(g.rc, -1);
 	CHECK_INT(g.len, 0);
 	CHECK_STR(g.err, "truncated gzip data");
 	got_free(&g);
 
-	write_file(tpath("bzhead"), "BZh9", 4);
-	slurp(tpath("bzhead"), 4096, &g);
+	tf_write(tf_path("bzhead"), "BZh9", 4);
+	slurp(tf_path("bzhead"), 4096, &g);
 	CHECK_INT(g.comp, RC_BZIP2);
 	CHECK_INT(g.rc, -1);
 	CHECK_STR(g.err, "truncated bzip2 data");
@@ -373,8 +275,8 @@ T(empty_inputs)
 	struct got g;
 	size_t i;
 
-	write_file(tpath("empty"), "", 0);
-	slurp(tpath("empty"), 4096, &g);
+	tf_write(tf_path("empty"), "", 0);
+	slurp(tf_path("empty"), 4096, &g);
 	CHECK_INT(g.comp, RC_NONE);
 	CHECK_INT(g.rc, 0);
 	CHECK_INT(g.len, 0);
@@ -429,22 +331,22 @@ multi(const char *tool, int comp)
 	snprintf(pa, sizeof(pa), "%s", make_comp(tool, "ma", a, sizeof(a) - 1));
 	snprintf(pb, sizeof(pb), "%s", make_comp(tool, "mb", b, blen));
 	snprintf(pc, sizeof(pc), "%s", make_comp(tool, "mc", c, sizeof(c) - 1));
-	concat(tpath("multi"), srcs, 3, 0);
-	slurp(tpath("multi"), 1 << 20, &g);
+	concat(tf_path("multi"), srcs, 3, 0);
+	slurp(tf_path("multi"), 1 << 20, &g);
 	CHECK_INT(g.comp, comp);
 	CHECK_INT(g.rc, 0);
 	CHECK_STR(g.err, "");
 	CHECK(same(&g, all, sizeof(a) - 1 + blen + sizeof(c) - 1));
 	got_free(&g);
-	slurp(tpath("multi"), 10, &g);
+	slurp(tf_path("multi"), 10, &g);
 	CHECK_INT(g.rc, 0);
 	CHECK(same(&g, all, sizeof(a) - 1 + blen + sizeof(c) - 1));
 	got_free(&g);
 
 	/* an empty member in the middle */
 	snprintf(pb, sizeof(pb), "%s", make_comp(tool, "mempty", "", 0));
-	concat(tpath("multi2"), srcs, 3, 0);
-	slurp(tpath("multi2"), 1 << 20, &g);
+	concat(tf_path("multi2"), srcs, 3, 0);
+	slurp(tf_path("multi2"), 1 << 20, &g);
 	CHECK_INT(g.rc, 0);
 	CHECK_INT(g.len, sizeof(a) - 1 + sizeof(c) - 1);
 	got_free(&g);
@@ -473,8 +375,8 @@ T(gzip_padding_and_garbage)
 	struct got g;
 
 	snprintf(gz, sizeof(gz), "%s", make_comp("gzip", "pad", text, sizeof(text) - 1));
-	concat(tpath("padded"), srcs, 2, 1000);
-	slurp(tpath("padded"), 4096, &g);
+	concat(tf_path("padded"), srcs, 2, 1000);
+	slurp(tf_path("padded"), 4096, &g);
 	CHECK_INT(g.rc, 0);
 	CHECK_INT(g.len, 2 * (sizeof(text) - 1));
 	got_free(&g);
@@ -483,8 +385,8 @@ T(gzip_padding_and_garbage)
 	q = xmalloc(len + 6);
 	memcpy(q, p, len);
 	memcpy(q + len, "hello\n", 6);
-	write_file(tpath("garbage"), q, len + 6);
-	slurp(tpath("garbage"), 4096, &g);
+	tf_write(tf_path("garbage"), q, len + 6);
+	slurp(tf_path("garbage"), 4096, &g);
 	CHECK_INT(g.rc, -1);
 	CHECK(same(&g, text, sizeof(text) - 1));
 	CHECK_STR(g.err, "trailing garbage after gzip data");
@@ -519,16 +421,16 @@ T(gzip_header_fields)
 	q = xmalloc(h + len);
 	memcpy(q, hdr, h);
 	memcpy(q + h, p + 10, len - 10);
-	write_file(tpath("hf.gz"), q, h + len - 10);
-	slurp(tpath("hf.gz"), 4096, &g);
+	tf_write(tf_path("hf.gz"), q, h + len - 10);
+	slurp(tf_path("hf.gz"), 4096, &g);
 	CHECK_INT(g.rc, 0);
 	CHECK(same(&g, text, sizeof(text) - 1));
 	got_free(&g);
 
 	/* the same through 1-byte reads of a pipe is in stdin tests; here a bad header CRC */
 	q[h - 1] ^= 0x55;
-	write_file(tpath("hfbad.gz"), q, h + len - 10);
-	slurp(tpath("hfbad.gz"), 4096, &g);
+	tf_write(tf_path("hfbad.gz"), q, h + len - 10);
+	slurp(tf_path("hfbad.gz"), 4096, &g);
 	CHECK_INT(g.rc, -1);
 	CHECK_INT(g.len, 0);
 	CHECK(starts_with(g.err, "corrupt gzip data"));
@@ -544,9 +446,9 @@ cut_and_read(const char *src, long cut, const char *name, struct got *g)
 	size_t len;
 	char *p = read_file(src, &len);
 
-	write_file(tpath(name), p, cut < 0 ? len - (size_t)-cut : (size_t)cut);
+	tf_write(tf_path(name), p, cut < 0 ? len - (size_t)-cut : (size_t)cut);
 	free(p);
-	slurp(tpath(name), 1 << 20, g);
+	slurp(tf_path(name), 1 << 20, g);
 }
 
 /* headlen: a cut just past the magic bytes. */
@@ -624,8 +526,8 @@ T(corrupt_gzip)
 	/* damage in the middle of the deflate data */
 	for (i = clen / 2; i < clen / 2 + 64; i++)
 		c[i] ^= 0xa5;
-	write_file(tpath("corrupt.gz"), c, clen);
-	slurp(tpath("corrupt.gz"), 1 << 20, &g);
+	tf_write(tf_path("corrupt.gz"), c, clen);
+	slurp(tf_path("corrupt.gz"), 1 << 20, &g);
 	CHECK_INT(g.rc, -1);
 	CHECK(starts_with(g.err, "corrupt gzip data"));
 	got_free(&g);
@@ -634,8 +536,8 @@ T(corrupt_gzip)
 
 	/* CRC mismatch */
 	c[clen - 8] ^= 1;
-	write_file(tpath("badcrc.gz"), c, clen);
-	slurp(tpath("badcrc.gz"), 1 << 20, &g);
+	tf_write(tf_path("badcrc.gz"), c, clen);
+	slurp(tf_path("badcrc.gz"), 1 << 20, &g);
 	CHECK_INT(g.rc, -1);
 	CHECK(same(&g, data, len));
 	CHECK_STR(g.err, "corrupt gzip data: CRC or length mismatch");
@@ -644,8 +546,8 @@ T(corrupt_gzip)
 
 	/* ISIZE mismatch */
 	c[clen - 2] ^= 1;
-	write_file(tpath("badlen.gz"), c, clen);
-	slurp(tpath("badlen.gz"), 1 << 20, &g);
+	tf_write(tf_path("badlen.gz"), c, clen);
+	slurp(tf_path("badlen.gz"), 1 << 20, &g);
 	CHECK_INT(g.rc, -1);
 	CHECK(starts_with(g.err, "corrupt gzip data"));
 	got_free(&g);
@@ -653,8 +555,8 @@ T(corrupt_gzip)
 
 	/* bad compression method */
 	c[2] = 7;
-	write_file(tpath("badmethod.gz"), c, clen);
-	slurp(tpath("badmethod.gz"), 1 << 20, &g);
+	tf_write(tf_path("badmethod.gz"), c, clen);
+	slurp(tf_path("badmethod.gz"), 1 << 20, &g);
 	CHECK_INT(g.rc, -1);
 	CHECK_INT(g.len, 0);
 	CHECK(starts_with(g.err, "corrupt gzip data"));
@@ -676,8 +578,8 @@ T(corrupt_xz_zstd_bzip2)
 		c = read_file(make_comp(tools[j], "cx.log", data, len), &clen);
 		for (i = clen / 2; i < clen / 2 + 64; i++)
 			c[i] ^= 0xa5;
-		write_file(tpath("corrupt"), c, clen);
-		slurp(tpath("corrupt"), 1 << 20, &g);
+		tf_write(tf_path("corrupt"), c, clen);
+		slurp(tf_path("corrupt"), 1 << 20, &g);
 		CHECK_INT(g.rc, -1);
 		if (!starts_with(g.err, msgs[j]))
 			T_FAIL("%s: \"%s\"", tools[j], g.err);
@@ -696,28 +598,28 @@ T(open_errors)
 	struct reader *r;
 
 	errno = 0;
-	r = reader_open(tpath("missing.log"), err, sizeof(err));
+	r = reader_open(tf_path("missing.log"), err, sizeof(err));
 	CHECK(r == NULL);
 	CHECK_INT(errno, ENOENT);
-	snprintf(want, sizeof(want), "%s: No such file or directory", tpath("missing.log"));
+	snprintf(want, sizeof(want), "%s: No such file or directory", tf_path("missing.log"));
 	CHECK_STR(err, want);
 
-	mkdir(tpath("adir"), 0755);
+	mkdir(tf_path("adir"), 0755);
 	errno = 0;
-	r = reader_open(tpath("adir"), err, sizeof(err));
+	r = reader_open(tf_path("adir"), err, sizeof(err));
 	CHECK(r == NULL);
 	CHECK_INT(errno, EISDIR);
-	snprintf(want, sizeof(want), "%s: Is a directory", tpath("adir"));
+	snprintf(want, sizeof(want), "%s: Is a directory", tf_path("adir"));
 	CHECK_STR(err, want);
 
-	write_file(tpath("secret"), "x\n", 2);
-	chmod(tpath("secret"), 0);
+	tf_write(tf_path("secret"), "x\n", 2);
+	chmod(tf_path("secret"), 0);
 	if (geteuid() != 0) {
 		errno = 0;
-		r = reader_open(tpath("secret"), err, sizeof(err));
+		r = reader_open(tf_path("secret"), err, sizeof(err));
 		CHECK(r == NULL);
 		CHECK_INT(errno, EACCES);
-		snprintf(want, sizeof(want), "%s: Permission denied", tpath("secret"));
+		snprintf(want, sizeof(want), "%s: Permission denied", tf_path("secret"));
 		CHECK_STR(err, want);
 	}
 	reader_close(NULL);
@@ -729,14 +631,14 @@ T(mtime_and_path)
 	char err[512];
 	struct reader *r;
 
-	write_file(tpath("m.log"), "x\n", 2);
-	utimensat(AT_FDCWD, tpath("m.log"), ts, 0);
-	r = reader_open(tpath("m.log"), err, sizeof(err));
+	tf_write(tf_path("m.log"), "x\n", 2);
+	utimensat(AT_FDCWD, tf_path("m.log"), ts, 0);
+	r = reader_open(tf_path("m.log"), err, sizeof(err));
 	CHECK(r != NULL);
 	if (r == NULL)
 		return;
 	CHECK_INT(reader_mtime(r), 1700000000);
-	CHECK_STR(reader_path(r), tpath("m.log"));
+	CHECK_STR(reader_path(r), tf_path("m.log"));
 	CHECK_STR(reader_errmsg(r), "");
 	reader_close(r);
 }
@@ -832,8 +734,8 @@ T(stdin_gzip_tiny_chunks)
 	srcs[0] = pa;
 	srcs[1] = make_comp("gzip", "sb", data, len);
 	srcs[2] = pa;
-	concat(tpath("stdin-multi.gz"), srcs, 3, 0);
-	c = read_file(tpath("stdin-multi.gz"), &clen);
+	concat(tf_path("stdin-multi.gz"), srcs, 3, 0);
+	c = read_file(tf_path("stdin-multi.gz"), &clen);
 	ca = read_file(pa, &alen);
 	all = xmalloc(len + 2 * sizeof(a));
 	memcpy(all, a, sizeof(a) - 1);
@@ -897,9 +799,9 @@ T(stdin_regular_file)
 	int saved, fd;
 	struct reader *r;
 
-	write_file(tpath("in.log"), "a\n", 2);
-	utimensat(AT_FDCWD, tpath("in.log"), ts, 0);
-	fd = open(tpath("in.log"), O_RDONLY);
+	tf_write(tf_path("in.log"), "a\n", 2);
+	utimensat(AT_FDCWD, tf_path("in.log"), ts, 0);
+	fd = open(tf_path("in.log"), O_RDONLY);
 	saved = dup(0);
 	dup2(fd, 0);
 	close(fd);
@@ -916,7 +818,7 @@ T(stdin_regular_file)
 int
 main(void)
 {
-	setup();
+	tf_setup("reader");
 	T_RUN(plain_roundtrip);
 	T_RUN(gzip_roundtrip);
 	T_RUN(xz_roundtrip);
@@ -939,6 +841,6 @@ main(void)
 	T_RUN(stdin_gzip_tiny_chunks);
 	T_RUN(stdin_other_formats_chunks);
 	T_RUN(stdin_regular_file);
-	teardown();
+	tf_teardown();
 	return T_END();
 }
