@@ -1,0 +1,476 @@
+/* topk.c: Space-Saving heavy hitters: an entry array, a min-heap by (weight, key), a keyed index.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "topk.h"
+#include "xmalloc.h"
+
+/*
+ * Layout. Entry i lives at ents + i * stride: the public header, then the
+ * caller data (stride is a multiple of 8, so is the header size). heap[0..n)
+ * is a min-heap of nodes (weight, first 4 key bytes, entry) ordered by
+ * (weight, key bytes); meta[i] holds where entry i sits in the heap and its
+ * hash. index[] is open addressing with linear probing over (entry, hash)
+ * slots, at most 2/3 full, deleted from by backward shift (no tombstones).
+ * Arrays grow by doubling up to cap entries and never after that.
+ */
+#define HDR sizeof(struct topk_entry)
+#define EMPTY UINT32_MAX
+#define MAXCAP ((size_t)1 << 30)
+
+struct hnode {
+	uint64_t weight;
+	uint32_t pfx; /* key bytes 0..3, big-endian: most ties break without the entry */
+	uint32_t idx;
+};
+
+struct meta {
+	uint32_t hpos;
+	uint32_t hash;
+};
+
+struct slot {
+	uint32_t idx; /* EMPTY when free */
+	uint32_t hash;
+};
+
+struct topk {
+	unsigned char *ents;
+	struct hnode *heap;
+	struct meta *meta;
+	struct slot *index;
+	size_t stride, valsize;
+	size_t n, alloc, cap, mask;
+	uint64_t evicted;
+	uint64_t k0, k1; /* SipHash key */
+};
+
+static inline struct topk_entry *
+ent(const struct topk *t, size_t i)
+{
+	return (struct topk_entry *)(t->ents + i * t->stride);
+}
+
+static inline uint64_t
+le64(const uint8_t *p)
+{
+	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+	       (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+	       (uint64_t)p[7] << 56;
+}
+
+static inline uint64_t
+rotl(uint64_t x, int b)
+{
+	return x << b | x >> (64 - b);
+}
+
+#define SIPROUND                                                                                   \
+	do {                                                                                       \
+		v0 += v1;                                                                          \
+		v1 = rotl(v1, 13);                                                                 \
+		v1 ^= v0;                                                                          \
+		v0 = rotl(v0, 32);                                                                 \
+		v2 += v3;                                                                          \
+		v3 = rotl(v3, 16);                                                                 \
+		v3 ^= v2;                                                                          \
+		v0 += v3;                                                                          \
+		v3 = rotl(v3, 21);                                                                 \
+		v3 ^= v0;                                                                          \
+		v2 += v1;                                                                          \
+		v1 = rotl(v1, 17);                                                                 \
+		v1 ^= v2;                                                                          \
+		v2 = rotl(v2, 32);                                                                 \
+	} while (0)
+
+/* SipHash-1-3 of the 20 key bytes, truncated to 32 bits. */
+static uint32_t
+keyhash(const struct topk *t, const uint8_t k[TOPK_KEYLEN])
+{
+	uint64_t v0 = t->k0 ^ 0x736f6d6570736575ULL, v1 = t->k1 ^ 0x646f72616e646f6dULL;
+	uint64_t v2 = t->k0 ^ 0x6c7967656e657261ULL, v3 = t->k1 ^ 0x7465646279746573ULL;
+	uint64_t m;
+
+	m = le64(k);
+	v3 ^= m;
+	SIPROUND;
+	v0 ^= m;
+	m = le64(k + 8);
+	v3 ^= m;
+	SIPROUND;
+	v0 ^= m;
+	m = (uint64_t)k[16] | (uint64_t)k[17] << 8 | (uint64_t)k[18] << 16 | (uint64_t)k[19] << 24 |
+	    (uint64_t)TOPK_KEYLEN << 56;
+	v3 ^= m;
+	SIPROUND;
+	v0 ^= m;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return (uint32_t)(v0 ^ v1 ^ v2 ^ v3);
+}
+
+static inline int
+keyeq(const uint8_t *a, const uint8_t *b)
+{
+	uint64_t a0, a1, b0, b1;
+	uint32_t a2, b2;
+
+	memcpy(&a0, a, 8);
+	memcpy(&a1, a + 8, 8);
+	memcpy(&a2, a + 16, 4);
+	memcpy(&b0, b, 8);
+	memcpy(&b1, b + 8, 8);
+	memcpy(&b2, b + 16, 4);
+	return ((a0 ^ b0) | (a1 ^ b1) | (a2 ^ b2)) == 0;
+}
+
+static inline uint32_t
+keypfx(const uint8_t *k)
+{
+	return (uint32_t)k[0] << 24 | (uint32_t)k[1] << 16 | (uint32_t)k[2] << 8 | k[3];
+}
+
+/* Heap order: weight, then key bytes (a total order: keys in the table are distinct). */
+static inline int
+before(const struct topk *t, const struct hnode *a, const struct hnode *b)
+{
+	if (a->weight != b->weight)
+		return a->weight < b->weight;
+	if (a->pfx != b->pfx)
+		return a->pfx < b->pfx;
+	return memcmp(ent(t, a->idx)->key, ent(t, b->idx)->key, TOPK_KEYLEN) < 0;
+}
+
+static void
+sift_up(struct topk *t, size_t i)
+{
+	struct hnode x = t->heap[i];
+
+	while (i > 0) {
+		size_t up = (i - 1) / 2;
+
+		if (!before(t, &x, &t->heap[up]))
+			break;
+		t->heap[i] = t->heap[up];
+		t->meta[t->heap[i].idx].hpos = (uint32_t)i;
+		i = up;
+	}
+	t->heap[i] = x;
+	t->meta[x.idx].hpos = (uint32_t)i;
+}
+
+static void
+sift_down(struct topk *t, size_t i)
+{
+	struct hnode x = t->heap[i];
+	size_t c;
+
+	while ((c = 2 * i + 1) < t->n) {
+		if (c + 1 < t->n && before(t, &t->heap[c + 1], &t->heap[c]))
+			c++;
+		if (!before(t, &t->heap[c], &x))
+			break;
+		t->heap[i] = t->heap[c];
+		t->meta[t->heap[i].idx].hpos = (uint32_t)i;
+		i = c;
+	}
+	t->heap[i] = x;
+	t->meta[x.idx].hpos = (uint32_t)i;
+}
+
+/* The slot holding key k (hash h), or the free slot where it would go. */
+static size_t
+probe(const struct topk *t, const uint8_t *k, uint32_t h)
+{
+	size_t i = h & t->mask;
+
+	for (;; i = (i + 1) & t->mask) {
+		const struct slot *s = &t->index[i];
+
+		if (s->idx == EMPTY || (s->hash == h && keyeq(ent(t, s->idx)->key, k)))
+			return i;
+	}
+}
+
+/* Frees slot i, moving back later slots of its cluster that may live there. */
+static void
+unindex(struct topk *t, size_t i)
+{
+	size_t j = i, home;
+
+	for (;;) {
+		j = (j + 1) & t->mask;
+		if (t->index[j].idx == EMPTY)
+			break;
+		home = t->index[j].hash & t->mask;
+		if (((j - home) & t->mask) >= ((j - i) & t->mask)) {
+			t->index[i] = t->index[j];
+			i = j;
+		}
+	}
+	t->index[i].idx = EMPTY;
+}
+
+/* Room for more entries: doubles the arrays (up to cap) and rebuilds the index. */
+static void
+grow(struct topk *t)
+{
+	size_t alloc = t->alloc < 8 ? 16 : t->alloc * 2, nslots = 4, i, j;
+	struct slot *old = t->index;
+	size_t oldslots = old ? t->mask + 1 : 0;
+
+	if (alloc > t->cap)
+		alloc = t->cap;
+	t->ents = xreallocarray(t->ents, alloc, t->stride);
+	t->heap = xreallocarray(t->heap, alloc, sizeof(*t->heap));
+	t->meta = xreallocarray(t->meta, alloc, sizeof(*t->meta));
+	t->alloc = alloc;
+	while (nslots < alloc + alloc / 2 + 1)
+		nslots *= 2;
+	if (nslots == oldslots)
+		return;
+	t->index = xreallocarray(NULL, nslots, sizeof(*t->index));
+	memset(t->index, 0xff, nslots * sizeof(*t->index));
+	t->mask = nslots - 1;
+	for (i = 0; i < oldslots; i++) {
+		if (old[i].idx == EMPTY)
+			continue;
+		for (j = old[i].hash & t->mask; t->index[j].idx != EMPTY; j = (j + 1) & t->mask)
+			;
+		t->index[j] = old[i];
+	}
+	free(old);
+}
+
+struct topk *
+topk_new(size_t cap, size_t valsize, uint64_t seed)
+{
+	struct topk *t = xcalloc(1, sizeof(*t));
+	uint64_t z;
+	int i;
+
+	if (valsize > SIZE_MAX / 4)
+		valsize = SIZE_MAX / 4; /* xreallocarray then aborts */
+	t->valsize = valsize;
+	t->stride = HDR + ((valsize + 7) & ~(size_t)7);
+	t->cap = cap < 1 ? 1 : cap > MAXCAP ? MAXCAP : cap;
+	for (i = 0; i < 2; i++) {
+		/* splitmix64: the seed spread over a 128-bit SipHash key */
+		z = (seed += 0x9e3779b97f4a7c15ULL);
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		z ^= z >> 31;
+		if (i == 0)
+			t->k0 = z;
+		else
+			t->k1 = z;
+	}
+	grow(t);
+	return t;
+}
+
+void
+topk_free(struct topk *t)
+{
+	if (t == NULL)
+		return;
+	free(t->ents);
+	free(t->heap);
+	free(t->meta);
+	free(t->index);
+	free(t);
+}
+
+void *
+topk_add(struct topk *t, const void *key, size_t keylen, uint64_t w, int *created)
+{
+	uint8_t k[TOPK_KEYLEN] = {0};
+	struct topk_entry *e;
+	size_t s, v;
+	uint32_t h;
+
+	if (keylen > 0)
+		memcpy(k, key, keylen < TOPK_KEYLEN ? keylen : TOPK_KEYLEN);
+	h = keyhash(t, k);
+	s = probe(t, k, h);
+	if (t->index[s].idx != EMPTY) {
+		v = t->index[s].idx;
+		e = ent(t, v);
+		if (w != 0) {
+			e->weight = e->weight + w < w ? UINT64_MAX : e->weight + w;
+			t->heap[t->meta[v].hpos].weight = e->weight;
+			sift_down(t, t->meta[v].hpos);
+		}
+		if (created != NULL)
+			*created = 0;
+		return (unsigned char *)e + HDR;
+	}
+
+	if (t->n < t->cap) {
+		/* a fresh entry, appended and sifted up from the last leaf */
+		if (t->n == t->alloc) {
+			grow(t);
+			s = probe(t, k, h);
+		}
+		v = t->n++;
+		e = ent(t, v);
+		e->weight = w;
+		e->err = 0;
+		t->heap[v].weight = w;
+		t->heap[v].pfx = keypfx(k);
+		t->heap[v].idx = (uint32_t)v;
+		t->meta[v].hash = h;
+		memcpy(e->key, k, TOPK_KEYLEN);
+		memset((unsigned char *)e + HDR, 0, t->stride - HDR);
+		sift_up(t, v);
+	} else {
+		/* full: the least entry (heap root) is taken over and sifted down */
+		v = t->heap[0].idx;
+		e = ent(t, v);
+		for (s = t->meta[v].hash & t->mask; t->index[s].idx != v; s = (s + 1) & t->mask)
+			;
+		unindex(t, s);
+		s = probe(t, k, h);
+		e->err = e->weight;
+		e->weight = e->weight + w < w ? UINT64_MAX : e->weight + w;
+		t->heap[0].weight = e->weight;
+		t->heap[0].pfx = keypfx(k);
+		t->meta[v].hash = h;
+		memcpy(e->key, k, TOPK_KEYLEN);
+		memset((unsigned char *)e + HDR, 0, t->stride - HDR);
+		sift_down(t, 0);
+		t->evicted++;
+	}
+	t->index[s].idx = (uint32_t)v;
+	t->index[s].hash = h;
+	if (created != NULL)
+		*created = 1;
+	return (unsigned char *)e + HDR;
+}
+
+void *
+topk_find(const struct topk *t, const void *key, size_t keylen)
+{
+	uint8_t k[TOPK_KEYLEN] = {0};
+	size_t s;
+
+	if (keylen > 0)
+		memcpy(k, key, keylen < TOPK_KEYLEN ? keylen : TOPK_KEYLEN);
+	s = probe(t, k, keyhash(t, k));
+	if (t->index[s].idx == EMPTY)
+		return NULL;
+	return (unsigned char *)ent(t, t->index[s].idx) + HDR;
+}
+
+const struct topk_entry *
+topk_entry_of(const struct topk *t, const void *val)
+{
+	return (const struct topk_entry *)((const unsigned char *)val - HDR);
+}
+
+size_t
+topk_count(const struct topk *t)
+{
+	return t->n;
+}
+
+uint64_t
+topk_evicted(const struct topk *t)
+{
+	return t->evicted;
+}
+
+/* A candidate for topk_top, self-contained so that qsort needs no context. */
+struct rank {
+	uint64_t weight;
+	uint8_t key[TOPK_KEYLEN];
+	uint32_t idx;
+};
+
+/* Output order: weight descending, then key bytes ascending. */
+static int
+rank_cmp(const void *va, const void *vb)
+{
+	const struct rank *a = va, *b = vb;
+
+	if (a->weight != b->weight)
+		return a->weight > b->weight ? -1 : 1;
+	return memcmp(a->key, b->key, TOPK_KEYLEN);
+}
+
+/* Sifts r[i] down a heap of n ranks whose root is the one that comes last in output order. */
+static void
+rank_sift(struct rank *r, size_t n, size_t i)
+{
+	struct rank x = r[i];
+	size_t c;
+
+	while ((c = 2 * i + 1) < n) {
+		if (c + 1 < n && rank_cmp(&r[c + 1], &r[c]) > 0)
+			c++;
+		if (rank_cmp(&r[c], &x) <= 0)
+			break;
+		r[i] = r[c];
+		i = c;
+	}
+	r[i] = x;
+}
+
+size_t
+topk_top(const struct topk *t, const void **out, size_t n)
+{
+	struct rank *r, x;
+	size_t i, k = n < t->n ? n : t->n;
+
+	if (k == 0)
+		return 0;
+	r = xreallocarray(NULL, k, sizeof(*r));
+	/* keep the k best in a heap whose root is the worst of them */
+	for (i = 0; i < t->n; i++) {
+		const struct topk_entry *e = ent(t, i);
+
+		x.weight = e->weight;
+		memcpy(x.key, e->key, TOPK_KEYLEN);
+		x.idx = (uint32_t)i;
+		if (i < k) {
+			r[i] = x;
+			if (i == k - 1) {
+				size_t j = k / 2;
+
+				while (j-- > 0)
+					rank_sift(r, k, j);
+			}
+		} else if (rank_cmp(&x, &r[0]) < 0) {
+			r[0] = x;
+			rank_sift(r, k, 0);
+		}
+	}
+	qsort(r, k, sizeof(*r), rank_cmp);
+	for (i = 0; i < k; i++)
+		out[i] = (const unsigned char *)ent(t, r[i].idx) + HDR;
+	free(r);
+	return k;
+}
+
+void
+topk_each(const struct topk *t, void (*fn)(const struct topk_entry *, void *, void *), void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		struct topk_entry *e = ent(t, i);
+
+		fn(e, (unsigned char *)e + HDR, arg);
+	}
+}
+
+size_t
+topk_mem(const struct topk *t)
+{
+	return sizeof(*t) + t->alloc * (t->stride + sizeof(*t->heap) + sizeof(*t->meta)) +
+	       (t->mask + 1) * sizeof(*t->index);
+}
