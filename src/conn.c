@@ -1,0 +1,659 @@
+/* conn.c: the connection tracker: folds the lines of one sshd connection into one record. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "xmalloc.h"
+
+#define LINGER_US (30 * 1000000LL)	 /* lines sshd writes after a close still join it */
+#define IDLE_US (15 * 60 * 1000000LL)	 /* a connection that never logged in, silent this long, ended */
+#define SWEEP_US (10 * 1000000LL)	 /* how often (log time) to look for the above */
+#define MAX_PIDS 4			 /* monitor, post-auth child, sshd-auth, sftp-server */
+#define NONE UINT32_MAX
+
+/*
+ * A record being built. Invariant: a used slot is in the pid index under each
+ * of pids[0..npids) (with its host) and, when rec.src is set with a port, in
+ * the address index under (host, src, port); a free slot is in neither and on
+ * the free list.
+ */
+struct slot {
+	struct conn_rec rec;
+	uint32_t pids[MAX_PIDS];
+	uint8_t npids;
+	uint8_t used;
+	uint8_t closed;	 /* a closing line was seen: lingering */
+	uint8_t hostile; /* a probe-like line was seen */
+	uint8_t kex;	 /* a negotiation failure was seen */
+	uint8_t in_ap;	 /* registered in the address index */
+	int64_t last;	 /* UTC µs of its last line */
+	int64_t closed_at;
+	uint32_t failed, refused, pam_unix, pam_err;
+	uint32_t next_free;
+};
+
+/* Open addressing, linear probing, backward-shift deletion; key EMPTY marks a free cell. */
+#define EMPTY UINT64_MAX
+struct map {
+	uint64_t *keys;
+	uint32_t *vals;
+	uint32_t cap, n; /* cap is a power of two */
+};
+
+struct conn_tracker {
+	struct strtab *strings;
+	conn_emit_fn emit;
+	void *arg;
+	struct slot *slots;
+	uint32_t nslots, free_head, active;
+	struct map by_pid; /* (host << 32 | pid) -> slot */
+	struct map by_ap;  /* hash(host, addr, port) -> slot */
+	uint64_t seed;
+	int64_t now, next_sweep;
+	uint32_t sftp_id, sshd_id;
+};
+
+static uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+static void
+map_init(struct map *m)
+{
+	m->cap = 64;
+	m->n = 0;
+	m->keys = xmalloc(m->cap * sizeof(*m->keys));
+	m->vals = xmalloc(m->cap * sizeof(*m->vals));
+	memset(m->keys, 0xff, m->cap * sizeof(*m->keys));
+}
+
+static void
+map_free(struct map *m)
+{
+	free(m->keys);
+	free(m->vals);
+}
+
+static uint32_t
+map_get(const struct map *m, uint64_t key)
+{
+	uint32_t i = (uint32_t)mix64(key) & (m->cap - 1);
+
+	for (; m->keys[i] != EMPTY; i = (i + 1) & (m->cap - 1))
+		if (m->keys[i] == key)
+			return m->vals[i];
+	return NONE;
+}
+
+static void map_put(struct map *m, uint64_t key, uint32_t val);
+
+static void
+map_grow(struct map *m)
+{
+	struct map old = *m;
+	uint32_t i;
+
+	m->cap *= 2;
+	m->n = 0;
+	m->keys = xmalloc(m->cap * sizeof(*m->keys));
+	m->vals = xmalloc(m->cap * sizeof(*m->vals));
+	memset(m->keys, 0xff, m->cap * sizeof(*m->keys));
+	for (i = 0; i < old.cap; i++)
+		if (old.keys[i] != EMPTY)
+			map_put(m, old.keys[i], old.vals[i]);
+	map_free(&old);
+}
+
+/* Sets key -> val (replacing). */
+static void
+map_put(struct map *m, uint64_t key, uint32_t val)
+{
+	uint32_t i;
+
+	if ((m->n + 1) * 2 > m->cap)
+		map_grow(m);
+	i = (uint32_t)mix64(key) & (m->cap - 1);
+	for (; m->keys[i] != EMPTY; i = (i + 1) & (m->cap - 1))
+		if (m->keys[i] == key) {
+			m->vals[i] = val;
+			return;
+		}
+	m->keys[i] = key;
+	m->vals[i] = val;
+	m->n++;
+}
+
+/* Removes key if it maps to val. */
+static void
+map_del(struct map *m, uint64_t key, uint32_t val)
+{
+	uint32_t i = (uint32_t)mix64(key) & (m->cap - 1), j, k;
+
+	for (; m->keys[i] != key; i = (i + 1) & (m->cap - 1))
+		if (m->keys[i] == EMPTY)
+			return;
+	if (m->vals[i] != val)
+		return;
+	/* backward shift: move later cells of the run into the hole when allowed */
+	for (j = i;;) {
+		j = (j + 1) & (m->cap - 1);
+		if (m->keys[j] == EMPTY)
+			break;
+		k = (uint32_t)mix64(m->keys[j]) & (m->cap - 1);
+		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
+			m->keys[i] = m->keys[j];
+			m->vals[i] = m->vals[j];
+			i = j;
+		}
+	}
+	m->keys[i] = EMPTY;
+	m->n--;
+}
+
+static uint64_t
+pid_key(uint32_t host, uint32_t pid)
+{
+	return (uint64_t)host << 32 | pid;
+}
+
+static uint64_t
+ap_key(const struct conn_tracker *t, uint32_t host, const struct addr *a, uint16_t port)
+{
+	uint64_t w0, w1, h;
+
+	memcpy(&w0, a->a, 8);
+	memcpy(&w1, a->a + 8, 8);
+	h = mix64(t->seed ^ host ^ ((uint64_t)port << 32) ^ ((uint64_t)a->af << 48));
+	h = mix64(h ^ w0);
+	h = mix64(h ^ w1);
+	return h == EMPTY ? 0 : h;
+}
+
+struct conn_tracker *
+conn_new(struct strtab *strings, conn_emit_fn emit, void *arg)
+{
+	struct conn_tracker *t = xcalloc(1, sizeof(*t));
+
+	t->strings = strings;
+	t->emit = emit;
+	t->arg = arg;
+	t->free_head = NONE;
+	t->seed = mix64((uint64_t)(uintptr_t)t ^ 0x6a09e667f3bcc908ULL);
+	map_init(&t->by_pid);
+	map_init(&t->by_ap);
+	t->next_sweep = INT64_MIN;
+	t->sftp_id = strtab_intern(strings, "sftp", 4);
+	t->sshd_id = strtab_intern(strings, "sshd", 4);
+	return t;
+}
+
+void
+conn_free(struct conn_tracker *t)
+{
+	if (t == NULL)
+		return;
+	map_free(&t->by_pid);
+	map_free(&t->by_ap);
+	free(t->slots);
+	free(t);
+}
+
+uint32_t
+conn_active(const struct conn_tracker *t)
+{
+	return t->active;
+}
+
+static uint32_t
+slot_new(struct conn_tracker *t, uint32_t host, int64_t ts)
+{
+	uint32_t i;
+	struct slot *s;
+
+	if (t->free_head == NONE) {
+		uint32_t n = t->nslots ? t->nslots * 2 : 64, k;
+
+		t->slots = xreallocarray(t->slots, n, sizeof(*t->slots));
+		for (k = n; k-- > t->nslots;) {
+			t->slots[k].used = 0;
+			t->slots[k].next_free = t->free_head;
+			t->free_head = k;
+		}
+		t->nslots = n;
+	}
+	i = t->free_head;
+	s = &t->slots[i];
+	t->free_head = s->next_free;
+	memset(s, 0, sizeof(*s));
+	s->used = 1;
+	s->rec.host = host;
+	s->rec.start = s->rec.end = s->last = ts;
+	t->active++;
+	return i;
+}
+
+static void
+slot_add_pid(struct conn_tracker *t, uint32_t i, uint32_t pid)
+{
+	struct slot *s = &t->slots[i];
+	uint32_t k;
+
+	if (pid == 0)
+		return;
+	for (k = 0; k < s->npids; k++)
+		if (s->pids[k] == pid)
+			return;
+	if (s->npids == 0)
+		s->rec.pid = pid;
+	if (s->npids == MAX_PIDS) {
+		/* keep the first; the oldest extra pid leaves the index */
+		map_del(&t->by_pid, pid_key(s->rec.host, s->pids[1]), i);
+		memmove(s->pids + 1, s->pids + 2, (MAX_PIDS - 2) * sizeof(s->pids[0]));
+		s->npids--;
+	}
+	s->pids[s->npids++] = pid;
+	map_put(&t->by_pid, pid_key(s->rec.host, pid), i);
+}
+
+static void
+slot_set_addr(struct conn_tracker *t, uint32_t i, const struct addr *a, uint16_t port)
+{
+	struct slot *s = &t->slots[i];
+
+	if (s->rec.src.af != 0 || a->af == 0)
+		return;
+	s->rec.src = *a;
+	s->rec.src_port = port;
+	if (port != 0) {
+		map_put(&t->by_ap, ap_key(t, s->rec.host, a, port), i);
+		s->in_ap = 1;
+	}
+}
+
+static uint32_t
+max4(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
+{
+	uint32_t m = a > b ? a : b;
+
+	m = m > c ? m : c;
+	return m > d ? m : d;
+}
+
+/* Emits slot i and frees it. */
+static void
+slot_end(struct conn_tracker *t, uint32_t i, int open)
+{
+	struct slot *s = &t->slots[i];
+	struct conn_rec *r = &s->rec;
+	uint32_t k;
+
+	r->attempts = max4(s->failed, s->refused, s->pam_unix, s->pam_err);
+	if (r->login != 0)
+		r->outcome = CO_LOGIN;
+	else if (r->attempts > 0)
+		r->outcome = CO_FAILED;
+	else if (s->kex)
+		r->outcome = CO_NEGOTIATION;
+	else if (s->hostile)
+		r->outcome = CO_PROBE;
+	else
+		r->outcome = CO_OTHER;
+	r->open = (uint8_t)(open && !s->closed);
+	if (!s->closed)
+		r->end = s->last;
+	if (!s->closed && !open)
+		r->flags |= CF_NO_CLOSE;
+	t->emit(r, t->arg);
+	for (k = 0; k < s->npids; k++)
+		map_del(&t->by_pid, pid_key(r->host, s->pids[k]), i);
+	if (s->in_ap)
+		map_del(&t->by_ap, ap_key(t, r->host, &r->src, r->src_port), i);
+	s->used = 0;
+	s->next_free = t->free_head;
+	t->free_head = i;
+	t->active--;
+}
+
+static void
+sweep(struct conn_tracker *t, int64_t now)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->nslots; i++) {
+		struct slot *s = &t->slots[i];
+
+		if (!s->used)
+			continue;
+		if (s->closed ? now - s->closed_at > LINGER_US
+			      : (s->rec.login == 0 && now - s->last > IDLE_US))
+			slot_end(t, i, 0);
+	}
+}
+
+void
+conn_flush(struct conn_tracker *t)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->nslots; i++)
+		if (t->slots[i].used)
+			slot_end(t, i, 1);
+}
+
+static uint32_t
+intern(struct conn_tracker *t, struct span sp)
+{
+	return sp.p ? strtab_intern(t->strings, sp.p, sp.n) : 0;
+}
+
+static void
+add_user(struct conn_tracker *t, struct slot *s, struct span u, int valid)
+{
+	uint32_t id = intern(t, u), k;
+	uint8_t bit = valid == UV_VALID ? 1 : valid == UV_INVALID ? 2 : 0;
+
+	if (id == 0)
+		return;
+	s->rec.user = id;
+	for (k = 0; k < s->rec.nusers; k++)
+		if (s->rec.users[k] == id) {
+			s->rec.users_valid[k] |= bit;
+			return;
+		}
+	if (s->rec.nusers < CONN_USERS) {
+		s->rec.users_valid[s->rec.nusers] = bit;
+		s->rec.users[s->rec.nusers++] = id;
+	} else
+		s->rec.users_more++;
+}
+
+/* Events that belong to sshd's connections (the others are the report's business alone). */
+static int
+is_conn_event(const struct event *ev)
+{
+	switch (ev->type) {
+	case EV_UNKNOWN:
+	case EV_SERVER_LISTENING:
+	case EV_SERVER_TERMINATING:
+	case EV_MAXSTARTUPS_THROTTLE:
+	case EV_SUDO_FAILURE:
+	case EV_SU:
+	case EV_SU_FAILURE:
+	case EV_LOGIND_NEW_SESSION:
+	case EV_LOGIND_REMOVED_SESSION:
+	case EV_LOGIND_LOGGED_OUT:
+	case EV_USER_ADDED:
+	case EV_GROUP_ADDED:
+	case EV_USER_DELETED:
+	case EV_USER_MODIFIED:
+	case EV_PASSWORD_CHANGED:
+	case EV_CRON_SESSION:
+	case EV_F2B_FOUND:
+	case EV_F2B_BAN:
+	case EV_F2B_UNBAN:
+	case EV_F2B_RESTORE_BAN:
+	case EV_F2B_ALREADY_BANNED:
+		return 0;
+	case EV_SESSION_OPENED:
+	case EV_SESSION_CLOSED:
+	case EV_PAM_AUTH_FAILURE:
+	case EV_PAM_MORE_FAILURES:
+	case EV_PAM_USER_UNKNOWN:
+	case EV_PAM_IGNORING_RETRIES:
+		/* PAM lines of other services (sudo, su, login) are not sshd's */
+		return ev->detail.p == NULL || (ev->detail.n == 4 && !memcmp(ev->detail.p, "sshd", 4));
+	default:
+		return 1;
+	}
+}
+
+/* The slot of a sudo user's open login session on host: the most recent login. */
+static uint32_t
+login_of_user(struct conn_tracker *t, uint32_t host, uint32_t user)
+{
+	uint32_t i, best = NONE;
+
+	for (i = 0; i < t->nslots; i++) {
+		struct slot *s = &t->slots[i];
+
+		if (s->used && !s->closed && s->rec.host == host && s->rec.login != 0 &&
+		    s->rec.user == user && (best == NONE || s->rec.login > t->slots[best].rec.login))
+			best = i;
+	}
+	return best;
+}
+
+/* The slot of an sftp-server session opened for user from addr: that login. */
+static uint32_t
+login_of_sftp(struct conn_tracker *t, uint32_t host, uint32_t user, const struct addr *a)
+{
+	uint32_t i, best = NONE;
+
+	for (i = 0; i < t->nslots; i++) {
+		struct slot *s = &t->slots[i];
+
+		if (s->used && s->rec.host == host && s->rec.login != 0 && s->rec.user == user &&
+		    (a->af == 0 || addr_eq(&s->rec.src, a)) &&
+		    (best == NONE || s->rec.login > t->slots[best].rec.login))
+			best = i;
+	}
+	return best;
+}
+
+/* A one-line record from sshd's listener (penalties, MaxStartups drops, grace timeouts). */
+static void
+standalone(struct conn_tracker *t, uint32_t host, const struct event *ev, int64_t ts)
+{
+	uint32_t i = slot_new(t, host, ts);
+	struct slot *s = &t->slots[i];
+
+	s->rec.src = ev->src;
+	s->rec.src_port = ev->src_port;
+	s->rec.flags |= CF_STANDALONE;
+	s->rec.lines = 1;
+	s->hostile = 1;
+	s->closed = 1;
+	s->closed_at = ts;
+	slot_end(t, i, 0);
+}
+
+/* Finds (or starts) the slot of an event. Returns NONE for events it cannot place. */
+static uint32_t
+locate(struct conn_tracker *t, uint32_t host, const struct event *ev, int64_t ts)
+{
+	uint32_t i = NONE, j;
+	int has_ap = ev->src.af != 0 && ev->src_port != 0;
+
+	if (ev->pid != 0)
+		i = map_get(&t->by_pid, pid_key(host, ev->pid));
+	if (i != NONE) {
+		struct slot *s = &t->slots[i];
+		int other_conn = has_ap && s->rec.src.af != 0 &&
+				 (!addr_eq(&s->rec.src, &ev->src) || s->rec.src_port != ev->src_port);
+
+		/* the pid now serves another connection: the old one ended unseen */
+		if (other_conn || (ev->type == EV_CONNECTION && s->closed)) {
+			slot_end(t, i, 0);
+			i = NONE;
+		} else
+			return i;
+	}
+	if (has_ap) {
+		j = map_get(&t->by_ap, ap_key(t, host, &ev->src, ev->src_port));
+		if (j != NONE && t->slots[j].used && addr_eq(&t->slots[j].rec.src, &ev->src) &&
+		    t->slots[j].rec.src_port == ev->src_port && t->slots[j].rec.host == host) {
+			/* another process of the same connection (post-auth child, sshd-auth) */
+			slot_add_pid(t, j, ev->pid);
+			return j;
+		}
+	}
+	if (ev->pid == 0 && !has_ap)
+		return NONE; /* a bare line with nothing to join it by */
+	i = slot_new(t, host, ts);
+	slot_add_pid(t, i, ev->pid);
+	return i;
+}
+
+static void
+close_slot(struct slot *s, int64_t ts)
+{
+	if (!s->closed) {
+		s->closed = 1;
+		s->closed_at = ts;
+		s->rec.end = ts;
+	}
+}
+
+void
+conn_feed(struct conn_tracker *t, const struct event *ev)
+{
+	int64_t ts = ev->ts != TS_NONE ? ev->ts : t->now;
+	uint32_t host, i;
+	struct slot *s;
+
+	if (ts > t->now)
+		t->now = ts;
+	if (t->now >= t->next_sweep) {
+		if (t->next_sweep != INT64_MIN)
+			sweep(t, t->now);
+		t->next_sweep = t->now + SWEEP_US;
+	}
+	if (!is_conn_event(ev) && ev->type != EV_SUDO_COMMAND)
+		return;
+	host = intern(t, ev->host);
+	switch (ev->type) {
+	case EV_SUDO_COMMAND:
+		i = login_of_user(t, host, intern(t, ev->user));
+		if (i != NONE)
+			t->slots[i].rec.sudo_cmds++;
+		return;
+	case EV_PENALTY_DROP:
+	case EV_MAXSTARTUPS_DROP:
+	case EV_LOGIN_GRACE_TIMEOUT:
+		standalone(t, host, ev, ts);
+		return;
+	case EV_SFTP_SESSION_OPEN:
+		if (ev->pid != 0 && map_get(&t->by_pid, pid_key(host, ev->pid)) == NONE) {
+			i = login_of_sftp(t, host, intern(t, ev->user), &ev->src);
+			if (i != NONE) {
+				/* sftp-server's pid joins the login; its line counts below */
+				slot_add_pid(t, i, ev->pid);
+				t->slots[i].rec.flags |= CF_SFTP;
+			}
+		}
+		break;
+	default:
+		break;
+	}
+	if ((i = locate(t, host, ev, ts)) == NONE)
+		return;
+	s = &t->slots[i];
+	s->last = ts > s->last ? ts : s->last;
+	if (!s->closed)
+		s->rec.end = s->last;
+	s->rec.lines++;
+	if (ev->src.af != 0)
+		slot_set_addr(t, i, &ev->src, ev->src_port);
+	if (ev->user.p != NULL && ev->type != EV_SUDO_COMMAND)
+		add_user(t, s, ev->user, ev->user_valid);
+	if (ev->user_valid == UV_INVALID)
+		s->rec.flags |= CF_INVALID_USER;
+
+	switch (ev->type) {
+	case EV_AUTH_ACCEPTED:
+		s->rec.login = ts;
+		s->rec.method = ev->method;
+		s->rec.key_type = intern(t, ev->key_type);
+		s->rec.key_fp = intern(t, ev->key_fp);
+		if (ev->flags & EVF_CERT)
+			s->rec.flags |= CF_CERT;
+		if (ev->user.n == 4 && memcmp(ev->user.p, "root", 4) == 0)
+			s->rec.flags |= CF_ROOT;
+		s->rec.user = intern(t, ev->user);
+		break;
+	case EV_AUTH_FAILED:
+		if (ev->method != M_NONE)
+			s->failed += ev->count;
+		break;
+	case EV_INVALID_USER:
+	case EV_USER_NOT_ALLOWED:
+	case EV_ROOT_LOGIN_REFUSED:
+		s->refused += ev->count;
+		break;
+	case EV_PAM_AUTH_FAILURE:
+		if (ev->detail.p != NULL)
+			s->pam_unix += ev->count; /* pam_unix(sshd:auth) */
+		else
+			s->pam_err += ev->count; /* sshd's "error: PAM: ..." */
+		break;
+	case EV_PAM_MORE_FAILURES:
+		s->pam_unix += ev->count;
+		break;
+	case EV_KEY_REVOKED:
+		s->rec.flags |= CF_KEY_REVOKED;
+		break;
+	case EV_REVERSE_MAPPING_FAILED:
+	case EV_ADDRESS_MISMATCH:
+	case EV_NASTY_PTR:
+		s->rec.flags |= CF_DNS;
+		break;
+	case EV_SUBSYSTEM_REQUEST:
+		if (ev->detail.n == 4 && memcmp(ev->detail.p, "sftp", 4) == 0)
+			s->rec.flags |= CF_SFTP;
+		break;
+	case EV_TRANSFERRED:
+		s->rec.bytes_sent += ev->n1;
+		s->rec.bytes_recv += ev->n2;
+		break;
+	case EV_SFTP_OPEN:
+		s->rec.sftp_files++;
+		break;
+	case EV_SFTP_CLOSE:
+		s->rec.sftp_read += ev->n1;
+		s->rec.sftp_written += ev->n2;
+		break;
+	case EV_SFTP_REMOVE:
+	case EV_SFTP_RENAME:
+	case EV_SFTP_MKDIR:
+	case EV_SFTP_RMDIR:
+		s->rec.sftp_ops++;
+		break;
+	case EV_NEGOTIATION_FAILED:
+	case EV_KEX_ERROR:
+		s->kex = 1;
+		close_slot(s, ts);
+		break;
+	case EV_NO_IDENT:
+	case EV_KEX_IDENT:
+	case EV_BANNER_INVALID:
+	case EV_BAD_PROTOCOL:
+	case EV_PREAUTH_TIMEOUT:
+	case EV_DISPATCH_FATAL:
+	case EV_WRITE_FAILED:
+		s->hostile = 1;
+		close_slot(s, ts);
+		break;
+	case EV_CONN_CLOSED:
+	case EV_CONN_RESET:
+	case EV_RECEIVED_DISCONNECT:
+	case EV_DISCONNECTED:
+	case EV_TOO_MANY_AUTH_FAILURES:
+		if (ev->flags & EVF_PREAUTH)
+			s->hostile = 1;
+		close_slot(s, ts);
+		break;
+	case EV_SESSION_CLOSED:
+		if (s->rec.login != 0)
+			close_slot(s, ts);
+		break;
+	default:
+		break;
+	}
+}
