@@ -26,7 +26,7 @@ CFLAGS  ?=
 CPPFLAGS += -D_GNU_SOURCE -Isrc
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(CFLAGS) $(SANFLAGS) \
              $(shell $(PKG_CONFIG) --cflags $(PKGS))
-LDLIBS  += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lbz2
+LDLIBS  += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lbz2 -lm -lpthread
 
 SRCS    := $(wildcard src/*.c)
 LIBSRCS := $(filter-out src/main.c,$(SRCS))

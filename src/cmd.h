@@ -14,5 +14,6 @@ struct cmd_env {
  * returns the process exit code (0, or a <sysexits.h> code).
  */
 int cmd_events(int argc, char **argv, const struct cmd_env *env);
+int cmd_report(int argc, char **argv, const struct cmd_env *env);
 
 #endif

@@ -16,6 +16,7 @@ static const struct {
 	int (*fn)(int, char **, const struct cmd_env *);
 	const char *help;
 } commands[] = {
+    {"report", cmd_report, "who tried to get in and who got in (text, JSON, CSV)"},
     {"events", cmd_events, "every sshd/auth log line as a structured event (NDJSON, CSV)"},
 };
 

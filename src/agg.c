@@ -1,0 +1,859 @@
+/* agg.c: the report model: aggregates events and connection records into the report's sections. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agg.h"
+#include "hll.h"
+#include "topk.h"
+#include "xmalloc.h"
+
+#define ATTACKERS_CAP 100000 /* ~100 bytes each: bounded memory with millions of addresses */
+#define USERNAMES_CAP 100000
+#define SESSION_USERS_CAP 20000
+#define HOURS_CAP 200000 /* 22 years of hours */
+#define OFFENDERS_CAP 50000
+#define REVMAP_CAP 20000
+#define HLL_P 14
+
+struct agg {
+	struct strtab *st;
+	struct agg_opts opts;
+	uint32_t user_id; /* of opts.user; 0 when none */
+	struct agg_file *files;
+	size_t nfiles, capfiles;
+	struct agg_view v;
+	struct hll *sources, *hosts_hll, *attacker_addrs, *user_names, *banned;
+	struct topk *attackers, *usernames, *session_users, *hours, *offenders, *revmap;
+	struct agg_login *ring; /* the last AGG_LOGINS_KEPT logins */
+	uint64_t nlogins;
+	struct agg_login *longest; /* v.nlongest of them, longest first */
+	struct agg_alert *alerts;
+	size_t nalerts;
+	struct agg_jail *jails;
+	size_t njails;
+	int64_t first_login; /* UTC µs of the first accepted login seen; INT64_MAX none */
+	uint64_t publickey_logins;
+	/* views */
+	const void **tmp;
+	const struct agg_login **logins_recent, **longest_p;
+	const void **attackers_v, **usernames_v, **session_users_v, **sftp_v, **offenders_v;
+	struct agg_hour *hours_v;
+};
+
+static const char *const alert_names[AL__COUNT] = {
+    [AL_LOGIN_AFTER_FAILURES] = "login_after_failures",
+    [AL_ROOT_LOGIN] = "root_login",
+    [AL_REVOKED_KEY] = "revoked_key",
+    [AL_PASSWORD_LOGIN] = "password_login",
+    [AL_USER_CREATED] = "user_created",
+    [AL_SUDO_GRANTED] = "sudo_granted",
+    [AL_PASSWORD_CHANGED] = "password_changed",
+    [AL_REVERSE_MAPPING] = "reverse_mapping",
+};
+
+const char *
+agg_alert_name(unsigned kind)
+{
+	return kind < AL__COUNT ? alert_names[kind] : "unknown";
+}
+
+const char *
+agg_action_class(unsigned type)
+{
+	switch (event_type_outcome(type)) {
+	case OUT_SUCCESS:
+		return "good";
+	case OUT_FAILURE:
+	case OUT_PROBE:
+		return "bad";
+	default:
+		break;
+	}
+	switch (type) {
+	case EV_CONN_CLOSED:
+	case EV_CONN_RESET:
+	case EV_RECEIVED_DISCONNECT:
+	case EV_DISCONNECTED:
+	case EV_PAM_MORE_FAILURES:
+	case EV_USERAUTH_INVALID:
+	case EV_F2B_FOUND:
+	case EV_F2B_BAN:
+		return "bad";
+	case EV_SESSION_OPENED:
+	case EV_SESSION_CLOSED:
+	case EV_SESSION_START:
+	case EV_SESSION_CLOSE:
+		return "good";
+	default:
+		return "neutral";
+	}
+}
+
+uint64_t
+agg_username_sources(const struct agg_username *u)
+{
+	/* linear counting over 256 bits: n = -m ln(zeros / m) */
+	unsigned zeros = 0, i;
+
+	for (i = 0; i < 4; i++)
+		zeros += 64 - (unsigned)__builtin_popcountll(u->srcbits[i]);
+	if (zeros == 0)
+		return 1419; /* saturated: at least this many (m ln m) */
+	return (uint64_t)(-256.0 * log(zeros / 256.0) + 0.5);
+}
+
+static uint64_t
+seed_of(const struct agg_opts *o, uint64_t k)
+{
+	uint64_t x = o->seed ^ (k * 0x9e3779b97f4a7c15ULL);
+
+	x ^= x >> 31;
+	return x * 0xbf58476d1ce4e5b9ULL;
+}
+
+struct agg *
+agg_new(struct strtab *strings, const struct agg_opts *opts)
+{
+	struct agg *a = xcalloc(1, sizeof(*a));
+
+	a->st = strings;
+	a->opts = *opts;
+	if (a->opts.top == 0)
+		a->opts.top = 10;
+	if (opts->user != NULL)
+		a->user_id = strtab_intern(strings, opts->user, strlen(opts->user));
+	a->sources = hll_new(HLL_P, seed_of(opts, 1));
+	a->hosts_hll = hll_new(10, seed_of(opts, 2));
+	a->attacker_addrs = hll_new(HLL_P, seed_of(opts, 3));
+	a->user_names = hll_new(HLL_P, seed_of(opts, 4));
+	a->banned = hll_new(12, seed_of(opts, 5));
+	a->attackers = topk_new(ATTACKERS_CAP, sizeof(struct agg_attacker), seed_of(opts, 6));
+	a->usernames = topk_new(USERNAMES_CAP, sizeof(struct agg_username), seed_of(opts, 7));
+	a->session_users =
+	    topk_new(SESSION_USERS_CAP, sizeof(struct agg_session_user), seed_of(opts, 8));
+	a->hours = topk_new(HOURS_CAP, sizeof(struct agg_hour), seed_of(opts, 9));
+	a->offenders = topk_new(OFFENDERS_CAP, sizeof(struct agg_offender), seed_of(opts, 10));
+	a->revmap = topk_new(REVMAP_CAP, sizeof(struct agg_alert), seed_of(opts, 11));
+	a->ring = xcalloc(AGG_LOGINS_KEPT, sizeof(*a->ring));
+	a->longest = xcalloc(a->opts.top, sizeof(*a->longest));
+	a->alerts = xcalloc(AGG_ALERTS_KEPT, sizeof(*a->alerts));
+	a->first_login = INT64_MAX;
+	a->v.opts = &a->opts;
+	a->v.strings = strings;
+	a->v.first = a->v.last = INT64_MIN;
+	return a;
+}
+
+void
+agg_free(struct agg *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < a->nfiles; i++) {
+		free(a->files[i].path);
+		free(a->files[i].error);
+	}
+	free(a->files);
+	hll_free(a->sources);
+	hll_free(a->hosts_hll);
+	hll_free(a->attacker_addrs);
+	hll_free(a->user_names);
+	hll_free(a->banned);
+	topk_free(a->attackers);
+	topk_free(a->usernames);
+	topk_free(a->session_users);
+	topk_free(a->hours);
+	topk_free(a->offenders);
+	topk_free(a->revmap);
+	free(a->ring);
+	free(a->longest);
+	free(a->alerts);
+	free(a->jails);
+	free(a->logins_recent);
+	free(a->longest_p);
+	free(a->attackers_v);
+	free(a->usernames_v);
+	free(a->session_users_v);
+	free(a->sftp_v);
+	free(a->offenders_v);
+	free(a->hours_v);
+	free(a);
+}
+
+void
+agg_file_begin(struct agg *a, const char *path)
+{
+	struct agg_file *f;
+
+	if (a->nfiles == a->capfiles) {
+		a->capfiles = a->capfiles ? a->capfiles * 2 : 8;
+		a->files = xreallocarray(a->files, a->capfiles, sizeof(*a->files));
+	}
+	f = &a->files[a->nfiles++];
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(path);
+	f->first = f->last = INT64_MIN;
+}
+
+void
+agg_file_end(struct agg *a, const char *error)
+{
+	if (a->nfiles > 0 && error != NULL)
+		a->files[a->nfiles - 1].error = xstrdup(error);
+}
+
+static int
+span_is(struct span sp, const char *s)
+{
+	size_t n = strlen(s);
+
+	return sp.p != NULL && sp.n == n && memcmp(sp.p, s, n) == 0;
+}
+
+static void
+alert(struct agg *a, unsigned kind, int64_t ts, uint32_t host, uint32_t user, uint32_t detail,
+      const struct addr *src, uint64_t count)
+{
+	struct agg_alert *al;
+	size_t i;
+
+	/* One change can be logged twice in the same second (usermod writes "group" and
+	 * "shadow group"): an alert identical to a recent one is the same alert. */
+	for (i = a->nalerts; i > 0 && i + 8 > a->nalerts; i--) {
+		al = &a->alerts[i - 1];
+		if (al->ts != ts)
+			break;
+		if (al->kind == kind && al->host == host && al->user == user &&
+		    al->detail == detail && al->count == count &&
+		    (src == NULL ? al->src.af == 0 : addr_eq(&al->src, src)))
+			return;
+	}
+	if (a->nalerts == AGG_ALERTS_KEPT) {
+		a->v.alerts_dropped++;
+		return;
+	}
+	al = &a->alerts[a->nalerts++];
+	memset(al, 0, sizeof(*al));
+	al->kind = (uint8_t)kind;
+	al->ts = ts;
+	al->host = host;
+	al->user = user;
+	al->detail = detail;
+	if (src != NULL)
+		al->src = *src;
+	al->count = count;
+}
+
+static uint32_t
+intern(struct agg *a, struct span sp)
+{
+	return sp.p ? strtab_intern(a->st, sp.p, sp.n) : 0;
+}
+
+static void
+f2b_event(struct agg *a, const struct event *ev)
+{
+	uint32_t jail = intern(a, ev->target);
+	struct agg_jail *j = NULL;
+	size_t i;
+
+	for (i = 0; i < a->njails; i++)
+		if (a->jails[i].jail == jail)
+			j = &a->jails[i];
+	if (j == NULL) {
+		a->jails = xreallocarray(a->jails, a->njails + 1, sizeof(*a->jails));
+		j = &a->jails[a->njails++];
+		memset(j, 0, sizeof(*j));
+		j->jail = jail;
+	}
+	switch (ev->type) {
+	case EV_F2B_FOUND:
+		j->found++;
+		break;
+	case EV_F2B_BAN: {
+		int created;
+		struct agg_offender *o = topk_add(a->offenders, &ev->src, sizeof(ev->src), 1,
+						  &created);
+
+		j->bans++;
+		if (created)
+			o->src = ev->src;
+		if (o->bans < 8)
+			o->dates[o->bans] = ev->ts;
+		o->bans++;
+		o->last = ev->ts;
+		o->jail = jail;
+		hll_add(a->banned, &ev->src, sizeof(ev->src));
+		break;
+	}
+	case EV_F2B_UNBAN:
+		j->unbans++;
+		break;
+	case EV_F2B_RESTORE_BAN:
+		j->restores++;
+		break;
+	default:
+		j->already++;
+		break;
+	}
+}
+
+/* The user/ip filters, for a line that has those fields. */
+static int
+passes_who(const struct agg *a, const struct event *ev)
+{
+	if (a->opts.user != NULL && ev->user.p != NULL && !span_is(ev->user, a->opts.user))
+		return 0;
+	if (a->opts.have_ip && ev->src.af != 0 && !cidr_contains(&a->opts.ip, &ev->src))
+		return 0;
+	return 1;
+}
+
+int
+agg_event(struct agg *a, const struct event *ev, int truncated)
+{
+	struct agg_file *f = a->nfiles ? &a->files[a->nfiles - 1] : NULL;
+	uint32_t host;
+
+	a->v.lines++;
+	if (f)
+		f->lines++;
+	if (truncated) {
+		a->v.truncated++;
+		if (f)
+			f->truncated++;
+	}
+	if (ev->ts != TS_NONE && f != NULL) {
+		if (f->first == INT64_MIN)
+			f->first = ev->ts;
+		f->last = ev->ts;
+	}
+	if (ev->type == EV_UNKNOWN) {
+		a->v.unknown++;
+		if (f)
+			f->unknown++;
+		return 0;
+	}
+	if ((ev->ts == TS_NONE && (a->opts.since != INT64_MIN || a->opts.until != INT64_MAX)) ||
+	    (ev->ts != TS_NONE && (ev->ts < a->opts.since || ev->ts >= a->opts.until)) ||
+	    (a->opts.host != NULL && !span_is(ev->host, a->opts.host))) {
+		a->v.filtered++;
+		if (f)
+			f->filtered++;
+		return 0;
+	}
+	/* the tracker sees every line of a connection; user/ip filters apply to its records */
+	if (!passes_who(a, ev)) {
+		a->v.filtered++;
+		if (f)
+			f->filtered++;
+		return 1;
+	}
+	a->v.events++;
+	if (f)
+		f->events++;
+	a->v.actions[ev->type < EV__COUNT ? ev->type : 0]++;
+	if (ev->ts == TS_NONE)
+		a->v.undated++;
+	else {
+		if (a->v.first == INT64_MIN || ev->ts < a->v.first)
+			a->v.first = ev->ts;
+		if (a->v.last == INT64_MIN || ev->ts > a->v.last)
+			a->v.last = ev->ts;
+	}
+	host = intern(a, ev->host);
+	if (host != 0) {
+		uint32_t k;
+
+		for (k = 0; k < a->v.nhosts && k < 16; k++)
+			if (a->v.hosts[k] == host)
+				break;
+		if (k == a->v.nhosts || k == 16) {
+			uint64_t before = hll_count(a->hosts_hll);
+
+			hll_add(a->hosts_hll, &host, sizeof(host));
+			if (hll_count(a->hosts_hll) != before) {
+				if (a->v.nhosts < 16)
+					a->v.hosts[a->v.nhosts] = host;
+				a->v.nhosts = (uint32_t)hll_count(a->hosts_hll);
+			}
+		}
+	}
+	if (ev->src.af != 0)
+		hll_add(a->sources, &ev->src, sizeof(ev->src));
+
+	switch (ev->type) {
+	case EV_AUTH_ACCEPTED:
+		if (ev->ts != TS_NONE && ev->ts < a->first_login)
+			a->first_login = ev->ts;
+		break;
+	case EV_USER_ADDED:
+		if (ev->ts != TS_NONE && ev->ts > a->first_login)
+			alert(a, AL_USER_CREATED, ev->ts, host, intern(a, ev->user), 0, NULL, 0);
+		break;
+	case EV_USER_MODIFIED:
+		if (ev->ts != TS_NONE && ev->ts > a->first_login &&
+		    (span_is(ev->target, "sudo") || span_is(ev->target, "wheel") ||
+		     span_is(ev->target, "admin")))
+			alert(a, AL_SUDO_GRANTED, ev->ts, host, intern(a, ev->user),
+			      intern(a, ev->target), NULL, 0);
+		break;
+	case EV_PASSWORD_CHANGED:
+		if (ev->ts != TS_NONE && ev->ts > a->first_login)
+			alert(a, AL_PASSWORD_CHANGED, ev->ts, host, intern(a, ev->user), 0, NULL,
+			      0);
+		break;
+	case EV_REVERSE_MAPPING_FAILED:
+	case EV_ADDRESS_MISMATCH:
+	case EV_NASTY_PTR:
+		if (ev->src.af != 0) {
+			int created;
+			struct agg_alert *al =
+			    topk_add(a->revmap, &ev->src, sizeof(ev->src), 1, &created);
+
+			if (created) {
+				al->kind = AL_REVERSE_MAPPING;
+				al->ts = ev->ts;
+				al->host = host;
+				al->src = ev->src;
+				al->detail = intern(a, ev->src_host);
+			}
+			al->count++;
+		}
+		break;
+	case EV_F2B_FOUND:
+	case EV_F2B_BAN:
+	case EV_F2B_UNBAN:
+	case EV_F2B_RESTORE_BAN:
+	case EV_F2B_ALREADY_BANNED:
+		if (ev->src.af != 0)
+			f2b_event(a, ev);
+		break;
+	default:
+		break;
+	}
+	return 1;
+}
+
+static int
+rec_passes(const struct agg *a, const struct conn_rec *r)
+{
+	uint32_t k;
+
+	if (a->opts.have_ip && (r->src.af == 0 || !cidr_contains(&a->opts.ip, &r->src)))
+		return 0;
+	if (a->opts.user != NULL) {
+		if (r->user == a->user_id)
+			return 1;
+		for (k = 0; k < r->nusers; k++)
+			if (r->users[k] == a->user_id)
+				return 1;
+		return 0;
+	}
+	return 1;
+}
+
+static void
+hour_add(struct agg *a, int64_t ts, uint64_t failures, uint64_t probes, uint64_t logins)
+{
+	int64_t h = ts >= 0 ? ts / 3600000000LL : -((-ts + 3599999999LL) / 3600000000LL);
+	int created;
+	struct agg_hour *b = topk_add(a->hours, &h, sizeof(h), failures + probes + logins, &created);
+
+	b->hour = h;
+	b->failures += failures;
+	b->probes += probes;
+	b->logins += logins;
+}
+
+static void
+login_rec(struct agg *a, const struct conn_rec *r)
+{
+	struct agg_login *l = &a->ring[a->nlogins % AGG_LOGINS_KEPT];
+	struct agg_session_user *su;
+	struct agg_attacker *at;
+	int created;
+	size_t k;
+
+	a->nlogins++;
+	memset(l, 0, sizeof(*l));
+	l->ts = r->login;
+	l->open = r->open;
+	l->duration = r->open ? -1 : r->end - r->login;
+	l->host = r->host;
+	l->user = r->user;
+	l->key_type = r->key_type;
+	l->key_fp = r->key_fp;
+	l->src = r->src;
+	l->src_port = r->src_port;
+	l->method = r->method;
+	l->flags = r->flags;
+	l->sudo_cmds = r->sudo_cmds;
+
+	a->v.sessions_opened++;
+	if (r->open)
+		a->v.sessions_open++;
+	else
+		a->v.sessions_closed++;
+	if (r->method == M_PUBLICKEY)
+		a->publickey_logins++;
+	/* longest closed sessions: insertion into a short sorted array */
+	if (!r->open) {
+		for (k = a->v.nlongest; k > 0 && a->longest[k - 1].duration < l->duration; k--)
+			;
+		if (k < a->opts.top) {
+			size_t n = a->v.nlongest < a->opts.top ? a->v.nlongest : a->opts.top - 1;
+
+			memmove(a->longest + k + 1, a->longest + k, (n - k) * sizeof(*a->longest));
+			a->longest[k] = *l;
+			if (a->v.nlongest < a->opts.top)
+				a->v.nlongest++;
+		}
+	}
+	su = topk_add(a->session_users, &r->user, sizeof(r->user), 1, &created);
+	su->user = r->user;
+	su->logins++;
+	if (r->open)
+		su->open++;
+	else {
+		su->total += l->duration;
+		if (l->duration > su->longest)
+			su->longest = l->duration;
+	}
+	if (r->method == M_PASSWORD)
+		su->password++;
+	else if (r->method == M_PUBLICKEY)
+		su->publickey++;
+	else
+		su->other++;
+	su->sftp_files += r->sftp_files;
+	su->sftp_read += r->sftp_read;
+	su->sftp_written += r->sftp_written;
+	su->sftp_ops += r->sftp_ops;
+	su->bytes_sent += r->bytes_sent;
+	su->bytes_recv += r->bytes_recv;
+
+	if (r->src.af != 0 && (at = topk_find(a->attackers, &r->src, sizeof(r->src))) != NULL) {
+		at->logins++;
+		if (at->attempts > 0 && at->first < r->login)
+			alert(a, AL_LOGIN_AFTER_FAILURES, r->login, r->host, r->user, r->key_fp,
+			      &r->src, at->attempts);
+	}
+	if (r->flags & CF_ROOT)
+		alert(a, AL_ROOT_LOGIN, r->login, r->host, r->user, r->key_fp, &r->src, 0);
+}
+
+static void
+hostile_rec(struct agg *a, const struct conn_rec *r)
+{
+	struct agg_attacker *at;
+	int created;
+	uint32_t k, j;
+
+	if (r->src.af != 0) {
+		at = topk_add(a->attackers, &r->src, sizeof(r->src), r->attempts + 1, &created);
+		if (created) {
+			at->src = r->src;
+			at->first = r->start;
+		}
+		if (r->start < at->first)
+			at->first = r->start;
+		if (r->end > at->last)
+			at->last = r->end;
+		at->attempts += r->attempts;
+		at->connections++;
+		for (k = 0; k < r->nusers; k++) {
+			for (j = 0; j < 3 && at->users[j] != 0; j++)
+				if (at->users[j] == r->users[k])
+					break;
+			if (j < 3 && at->users[j] == 0)
+				at->users[j] = r->users[k];
+			else if (j == 3)
+				at->users_more++;
+		}
+		hll_add(a->attacker_addrs, &r->src, sizeof(r->src));
+	}
+	for (k = 0; k < r->nusers; k++) {
+		uint32_t u = r->users[k];
+		uint64_t att = u == r->user ? r->attempts : 0;
+		struct agg_username *un = topk_add(a->usernames, &u, sizeof(u), att + 1, &created);
+
+		un->user = u;
+		un->attempts += att;
+		un->connections++;
+		un->valid |= r->users_valid[k];
+		if (r->src.af != 0) {
+			uint64_t h = 0, w;
+
+			for (j = 0; j < 16; j += 8) {
+				memcpy(&w, r->src.a + j, 8);
+				h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+				h ^= h >> 29;
+			}
+			h ^= (uint64_t)r->src.af << 7;
+			h *= 0xbf58476d1ce4e5b9ULL;
+			un->srcbits[(h >> 60) & 3] |= 1ULL << ((h >> 52) & 63);
+		}
+		hll_add(a->user_names, &u, sizeof(u));
+	}
+	if (r->flags & CF_KEY_REVOKED)
+		alert(a, AL_REVOKED_KEY, r->start, r->host, r->user, r->key_fp, &r->src, 0);
+}
+
+void
+agg_conn(struct agg *a, const struct conn_rec *r)
+{
+	if (!rec_passes(a, r))
+		return;
+	a->v.connections++;
+	if (r->open)
+		a->v.open_conns++;
+	if (r->src.af != 0)
+		hll_add(a->sources, &r->src, sizeof(r->src));
+	switch (r->outcome) {
+	case CO_LOGIN:
+		a->v.logins++;
+		login_rec(a, r);
+		hour_add(a, r->login, 0, 0, 1);
+		break;
+	case CO_FAILED:
+		a->v.failed_conns++;
+		a->v.attempts += r->attempts;
+		hostile_rec(a, r);
+		hour_add(a, r->start, r->attempts, 0, 0);
+		break;
+	case CO_PROBE:
+	case CO_NEGOTIATION:
+		if (r->outcome == CO_PROBE)
+			a->v.probes++;
+		else
+			a->v.negotiations++;
+		hostile_rec(a, r);
+		hour_add(a, r->start, 0, 1, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Sorting helpers: everything ends in a total order so the report never depends on input timing. */
+static int
+cmp_login_recent(const void *x, const void *y)
+{
+	const struct agg_login *a = *(const struct agg_login *const *)x;
+	const struct agg_login *b = *(const struct agg_login *const *)y;
+
+	if (a->ts != b->ts)
+		return a->ts > b->ts ? -1 : 1;
+	return memcmp(&a->src, &b->src, sizeof(a->src));
+}
+
+static int
+cmp_attacker(const void *x, const void *y)
+{
+	const struct agg_attacker *a = *(const struct agg_attacker *const *)x;
+	const struct agg_attacker *b = *(const struct agg_attacker *const *)y;
+
+	if (a->attempts != b->attempts)
+		return a->attempts > b->attempts ? -1 : 1;
+	if (a->connections != b->connections)
+		return a->connections > b->connections ? -1 : 1;
+	return memcmp(&a->src, &b->src, sizeof(a->src));
+}
+
+static int
+cmp_username(const void *x, const void *y)
+{
+	const struct agg_username *a = *(const struct agg_username *const *)x;
+	const struct agg_username *b = *(const struct agg_username *const *)y;
+
+	if (a->attempts != b->attempts)
+		return a->attempts > b->attempts ? -1 : 1;
+	if (a->connections != b->connections)
+		return a->connections > b->connections ? -1 : 1;
+	return a->user < b->user ? -1 : a->user > b->user;
+}
+
+static int
+cmp_session_user(const void *x, const void *y)
+{
+	const struct agg_session_user *a = *(const struct agg_session_user *const *)x;
+	const struct agg_session_user *b = *(const struct agg_session_user *const *)y;
+
+	if (a->logins != b->logins)
+		return a->logins > b->logins ? -1 : 1;
+	return a->user < b->user ? -1 : a->user > b->user;
+}
+
+static int
+cmp_sftp_user(const void *x, const void *y)
+{
+	const struct agg_session_user *a = *(const struct agg_session_user *const *)x;
+	const struct agg_session_user *b = *(const struct agg_session_user *const *)y;
+	uint64_t ba = a->sftp_read + a->sftp_written, bb = b->sftp_read + b->sftp_written;
+
+	if (ba != bb)
+		return ba > bb ? -1 : 1;
+	return a->user < b->user ? -1 : a->user > b->user;
+}
+
+static int
+cmp_offender(const void *x, const void *y)
+{
+	const struct agg_offender *a = *(const struct agg_offender *const *)x;
+	const struct agg_offender *b = *(const struct agg_offender *const *)y;
+
+	if (a->bans != b->bans)
+		return a->bans > b->bans ? -1 : 1;
+	return memcmp(&a->src, &b->src, sizeof(a->src));
+}
+
+static int
+cmp_hour(const void *x, const void *y)
+{
+	const struct agg_hour *a = x, *b = y;
+
+	return a->hour < b->hour ? -1 : a->hour > b->hour;
+}
+
+static int
+cmp_alert(const void *x, const void *y)
+{
+	const struct agg_alert *a = x, *b = y;
+
+	if (a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	return memcmp(&a->src, &b->src, sizeof(a->src));
+}
+
+/* All values of a topk table as pointers, sorted by cmp; returns the array (caller frees). */
+static const void **
+all_of(const struct topk *t, int (*cmp)(const void *, const void *), size_t *n)
+{
+	size_t cnt = topk_count(t);
+	const void **v = xcalloc(cnt ? cnt : 1, sizeof(*v));
+
+	*n = topk_top(t, v, cnt);
+	qsort(v, *n, sizeof(*v), cmp);
+	return v;
+}
+
+struct hours_acc {
+	struct agg_hour *v;
+	size_t n;
+};
+
+static void
+hour_each(const struct topk_entry *e, void *val, void *arg)
+{
+	struct hours_acc *acc = arg;
+
+	(void)e;
+	acc->v[acc->n++] = *(const struct agg_hour *)val;
+}
+
+static void
+revmap_each(const struct topk_entry *e, void *val, void *arg)
+{
+	struct agg *a = arg;
+	const struct agg_alert *r = val;
+
+	(void)e;
+	alert(a, AL_REVERSE_MAPPING, r->ts, r->host, 0, r->detail, &r->src, r->count);
+}
+
+const struct agg_view *
+agg_finish(struct agg *a)
+{
+	struct agg_view *v = &a->v;
+	size_t n, i, k;
+	struct hours_acc acc;
+
+	v->files = a->files;
+	v->nfiles = a->nfiles;
+	v->sources = hll_count(a->sources);
+
+	/* logins, most recent first */
+	n = a->nlogins < AGG_LOGINS_KEPT ? a->nlogins : AGG_LOGINS_KEPT;
+	a->logins_recent = xcalloc(n ? n : 1, sizeof(*a->logins_recent));
+	for (i = 0; i < n; i++)
+		a->logins_recent[i] = &a->ring[i];
+	qsort(a->logins_recent, n, sizeof(*a->logins_recent), cmp_login_recent);
+	v->logins_recent = a->logins_recent;
+	v->nlogins_recent = n;
+	a->longest_p = xcalloc(v->nlongest ? v->nlongest : 1, sizeof(*a->longest_p));
+	for (i = 0; i < v->nlongest; i++)
+		a->longest_p[i] = &a->longest[i];
+	v->longest = a->longest_p;
+
+	/* password logins stand out where others use keys */
+	if (a->publickey_logins > 0)
+		for (i = 0; i < n; i++)
+			if (a->ring[i].method == M_PASSWORD)
+				alert(a, AL_PASSWORD_LOGIN, a->ring[i].ts, a->ring[i].host,
+				      a->ring[i].user, 0, &a->ring[i].src, 0);
+	topk_each(a->revmap, revmap_each, a);
+	qsort(a->alerts, a->nalerts, sizeof(*a->alerts), cmp_alert);
+	v->alerts = a->alerts;
+	v->nalerts = a->nalerts;
+
+	a->session_users_v = all_of(a->session_users, cmp_session_user, &n);
+	v->session_users = (const struct agg_session_user *const *)a->session_users_v;
+	v->nsession_users = n;
+	a->sftp_v = xcalloc(n ? n : 1, sizeof(*a->sftp_v));
+	for (i = k = 0; i < n; i++) {
+		const struct agg_session_user *su = a->session_users_v[i];
+
+		if (su->sftp_files || su->sftp_ops || su->sftp_read || su->sftp_written)
+			a->sftp_v[k++] = su;
+	}
+	qsort(a->sftp_v, k, sizeof(*a->sftp_v), cmp_sftp_user);
+	v->sftp_users = (const struct agg_session_user *const *)a->sftp_v;
+	v->nsftp_users = k;
+
+	a->attackers_v = all_of(a->attackers, cmp_attacker, &n);
+	for (i = 0; i < n; i++) {
+		/* Fail2Ban's bans of each attacker, whichever log was read first */
+		struct agg_attacker *at = (struct agg_attacker *)(uintptr_t)a->attackers_v[i];
+		const struct agg_offender *o = topk_find(a->offenders, &at->src, sizeof(at->src));
+
+		at->f2b_bans = o ? o->bans : 0;
+	}
+	v->attackers = (const struct agg_attacker *const *)a->attackers_v;
+	v->nattackers = n;
+	v->attackers_total = hll_count(a->attacker_addrs);
+	v->attackers_exact = topk_evicted(a->attackers) == 0;
+	if (v->attackers_exact)
+		v->attackers_total = n;
+
+	a->usernames_v = all_of(a->usernames, cmp_username, &n);
+	v->usernames = (const struct agg_username *const *)a->usernames_v;
+	v->nusernames = n;
+	v->usernames_total = hll_count(a->user_names);
+	v->usernames_exact = topk_evicted(a->usernames) == 0;
+	if (v->usernames_exact)
+		v->usernames_total = n;
+
+	acc.v = xcalloc(topk_count(a->hours) ? topk_count(a->hours) : 1, sizeof(*acc.v));
+	acc.n = 0;
+	topk_each(a->hours, hour_each, &acc);
+	qsort(acc.v, acc.n, sizeof(*acc.v), cmp_hour);
+	a->hours_v = acc.v;
+	v->hours = acc.v;
+	v->nhours = acc.n;
+
+	v->jails = a->jails;
+	v->njails = a->njails;
+	a->offenders_v = all_of(a->offenders, cmp_offender, &n);
+	for (k = 0; k < n && ((const struct agg_offender *)a->offenders_v[k])->bans > 1; k++)
+		;
+	v->offenders = (const struct agg_offender *const *)a->offenders_v;
+	v->noffenders = k;
+	v->f2b_banned_addrs = hll_count(a->banned);
+	return v;
+}

@@ -1,0 +1,341 @@
+/* cmd_report.c: `authwatch report`: who tried to get in, who got in, over any span of logs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "agg.h"
+#include "cmd.h"
+#include "conn.h"
+#include "input.h"
+#include "linebuf.h"
+#include "log.h"
+#include "reader.h"
+#include "render.h"
+#include "sshd_parse.h"
+#include "strtab.h"
+#include "syslog_hdr.h"
+#include "timespec.h"
+
+enum rfmt { R_TEXT, R_JSON, R_CSV };
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"usage: authwatch report [options] [FILE|-]...\n"
+		"  The analysis of sshd activity: overview, actions, logins, sessions,\n"
+		"  attackers, targeted usernames, timeline, alerts, sftp, Fail2Ban.\n"
+		"  No FILE: /var/log/auth.log* (else /var/log/secure*), oldest first.\n"
+		"options:\n"
+		"  --format text|json|csv  output (default text)\n"
+		"  -o PATH                 write to PATH (csv: a directory, one file per section)\n"
+		"  --section NAME          csv: only that section, to stdout or -o FILE\n"
+		"  --top N                 rows per table (default 10)\n"
+		"  --since T, --until T    \"May 31 07:00\", 2021-05-31T07, 2h, 7d, today, @EPOCH\n"
+		"  --host NAME             only lines of that host\n"
+		"  --user NAME             only connections that tried or used that user\n"
+		"  --ip ADDR|CIDR          only that address or network\n"
+		"  --color auto|always|never  colour in text output (auto: a terminal, no NO_COLOR)\n");
+}
+
+/* The system's own auth logs, when no FILE is given. */
+static int
+default_inputs(struct input_list *in)
+{
+	static const char *const pats[] = {"/var/log/auth.log*", "/var/log/secure*"};
+	size_t i;
+
+	for (i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+		glob_t g;
+		char *arg[1];
+		char pat[64];
+
+		memset(&g, 0, sizeof(g));
+		if (glob(pats[i], 0, NULL, &g) != 0 || g.gl_pathc == 0) {
+			globfree(&g);
+			continue;
+		}
+		globfree(&g);
+		snprintf(pat, sizeof(pat), "%s", pats[i]);
+		arg[0] = pat;
+		return input_expand(arg, 1, in);
+	}
+	log_warnx("report: no /var/log/auth.log* or /var/log/secure* here; name the log files "
+		  "(reading the systemd journal directly is not supported yet: "
+		  "journalctl -u ssh -o short-iso | authwatch report -)");
+	return -1;
+}
+
+/* Progress on a terminal: one line, rewritten in place, every few hundred thousand lines. */
+struct progress {
+	int on;
+	const char *path;
+	uint64_t lines;
+};
+
+static void
+progress_tick(struct progress *p)
+{
+	if (p->on && (p->lines & 0x3ffff) == 0)
+		fprintf(stderr, "\r\033[Kreading %s: %llu lines", p->path, (unsigned long long)p->lines);
+}
+
+static void
+progress_done(struct progress *p)
+{
+	if (p->on)
+		fprintf(stderr, "\r\033[K");
+}
+
+/*
+ * Reads one input into the aggregate and the tracker. Returns 0, EX_NOINPUT
+ * (could not open) or EX_DATAERR (damaged; what came before counts).
+ */
+static int
+read_input(const char *path, int64_t now, struct agg *a, struct conn_tracker *t,
+	   struct progress *pr)
+{
+	char err[512], msg[600];
+	struct reader *r;
+	struct linebuf lb;
+	struct hdr_ctx ctx;
+	const char *line;
+	size_t len;
+	unsigned flags;
+	int rc, ret = 0;
+	int64_t mtime;
+	struct event ev;
+
+	agg_file_begin(a, path);
+	if ((r = reader_open(path, err, sizeof(err))) == NULL) {
+		log_warnx("%s", err);
+		agg_file_end(a, err);
+		return EX_NOINPUT;
+	}
+	mtime = reader_mtime(r);
+	hdr_ctx_init(&ctx, mtime >= 0 ? mtime : now);
+	linebuf_init(&lb, r);
+	pr->path = path;
+	while ((rc = linebuf_next(&lb, &line, &len, &flags)) == 1) {
+		if (flags & LB_PARTIAL)
+			continue; /* cut short by a read error: its fields may be cut too */
+		sshd_parse_line(&ctx, line, len, &ev);
+		if (agg_event(a, &ev, (flags & LB_TRUNCATED) != 0))
+			conn_feed(t, &ev);
+		pr->lines++;
+		progress_tick(pr);
+	}
+	if (rc < 0) {
+		snprintf(msg, sizeof(msg), "%s after line %llu", reader_errmsg(r),
+			 (unsigned long long)lb.lineno);
+		progress_done(pr);
+		log_warnx("%s: %s (the lines before it were read)", path, msg);
+		agg_file_end(a, msg);
+		ret = EX_DATAERR;
+	} else
+		agg_file_end(a, NULL);
+	linebuf_free(&lb);
+	reader_close(r);
+	return ret;
+}
+
+static int
+parse_color(const char *s, int *out)
+{
+	if (strcmp(s, "auto") == 0)
+		*out = -1;
+	else if (strcmp(s, "always") == 0)
+		*out = 1;
+	else if (strcmp(s, "never") == 0)
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+static void
+conn_to_agg(const struct conn_rec *rec, void *arg)
+{
+	agg_conn(arg, rec);
+}
+
+int
+cmd_report(int argc, char **argv, const struct cmd_env *env)
+{
+	static const struct option opts[] = {
+	    {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
+	    {"section", required_argument, NULL, 'S'}, {"top", required_argument, NULL, 'n'},
+	    {"since", required_argument, NULL, 's'},  {"until", required_argument, NULL, 'u'},
+	    {"host", required_argument, NULL, 'H'},   {"user", required_argument, NULL, 'U'},
+	    {"ip", required_argument, NULL, 'i'},     {"color", required_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0},
+	};
+	enum rfmt fmt = R_TEXT;
+	const char *out = NULL, *section = NULL;
+	int c, color = -1, ret = 0, fd = STDOUT_FILENO, rc;
+	char err[256];
+	struct agg_opts ao;
+	struct input_list in;
+	struct strtab *st;
+	struct agg *a;
+	struct conn_tracker *t;
+	const struct agg_view *v;
+	struct progress pr = {0, NULL, 0};
+	size_t i;
+
+	memset(&ao, 0, sizeof(ao));
+	ao.since = INT64_MIN;
+	ao.until = INT64_MAX;
+	ao.top = 10;
+	ao.seed = (uint64_t)env->now * 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:o:n:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "text") == 0)
+				fmt = R_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				fmt = R_JSON;
+			else if (strcmp(optarg, "csv") == 0)
+				fmt = R_CSV;
+			else {
+				log_warnx("report: unknown format '%s' (text, json, csv)", optarg);
+				return EX_USAGE;
+			}
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'S':
+			section = optarg;
+			break;
+		case 'n': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || n < 1 || n > 100000) {
+				log_warnx("report: --top takes a number from 1 to 100000");
+				return EX_USAGE;
+			}
+			ao.top = (unsigned)n;
+			break;
+		}
+		case 's':
+		case 'u':
+			if (timespec_parse(optarg, env->now, c == 's' ? &ao.since : &ao.until, err,
+					   sizeof(err)) != 0) {
+				log_warnx("report: --%s: %s", c == 's' ? "since" : "until", err);
+				return EX_USAGE;
+			}
+			break;
+		case 'H':
+			ao.host = optarg;
+			break;
+		case 'U':
+			ao.user = optarg;
+			break;
+		case 'i':
+			if (cidr_parse(optarg, &ao.ip) != 0) {
+				log_warnx("report: --ip: '%s' is not an address or network", optarg);
+				return EX_USAGE;
+			}
+			ao.have_ip = 1;
+			break;
+		case 'c':
+			if (parse_color(optarg, &color) != 0) {
+				log_warnx("report: --color takes auto, always or never");
+				return EX_USAGE;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (section != NULL && fmt != R_CSV) {
+		log_warnx("report: --section goes with --format csv");
+		return EX_USAGE;
+	}
+	if (fmt == R_CSV && section == NULL && out == NULL) {
+		log_warnx("report: --format csv writes one file per section: name a directory "
+			  "with -o DIR, or pick one with --section NAME");
+		return EX_USAGE;
+	}
+	if (optind < argc) {
+		if (input_expand(argv + optind, (size_t)(argc - optind), &in) != 0)
+			return EX_USAGE;
+	} else if (default_inputs(&in) != 0)
+		return EX_NOINPUT;
+	if (optind >= argc) {
+		fprintf(stderr, "authwatch: reading");
+		for (i = 0; i < in.n; i++)
+			fprintf(stderr, " %s", in.paths[i]);
+		fprintf(stderr, "\n");
+	}
+
+	st = strtab_new(ao.seed);
+	a = agg_new(st, &ao);
+	t = conn_new(st, conn_to_agg, a);
+	pr.on = isatty(STDERR_FILENO) && getenv("NO_COLOR") == NULL;
+	for (i = 0; i < in.n; i++) {
+		rc = read_input(in.paths[i], env->now, a, t, &pr);
+		if (rc != 0 && ret == 0)
+			ret = rc;
+	}
+	progress_done(&pr);
+	conn_flush(t);
+	v = agg_finish(a);
+
+	if (out != NULL && !(fmt == R_CSV && section == NULL)) {
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			log_warn("report: %s", out);
+			ret = EX_CANTCREAT;
+			goto out;
+		}
+	}
+	if (color < 0)
+		color = fmt == R_TEXT && out == NULL && isatty(STDOUT_FILENO) &&
+			getenv("NO_COLOR") == NULL && (getenv("TERM") == NULL ||
+							strcmp(getenv("TERM"), "dumb") != 0);
+	switch (fmt) {
+	case R_TEXT:
+		rc = render_text(v, fd, color);
+		break;
+	case R_JSON:
+		rc = render_json(v, fd);
+		break;
+	default:
+		rc = render_csv(v, section ? NULL : out, section, fd);
+		if (rc == -2) {
+			log_warnx("report: unknown section '%s'", section);
+			ret = EX_USAGE;
+			goto close;
+		}
+		break;
+	}
+	if (rc != 0) {
+		log_warn("report: write error");
+		ret = EX_IOERR;
+	}
+close:
+	if (fd != STDOUT_FILENO && close(fd) != 0 && ret == 0) {
+		log_warn("report: %s", out);
+		ret = EX_IOERR;
+	}
+out:
+	conn_free(t);
+	agg_free(a);
+	strtab_free(st);
+	input_list_free(&in);
+	return ret;
+}

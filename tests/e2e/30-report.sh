@@ -1,0 +1,208 @@
+#!/bin/sh
+# 30-report: `authwatch report` end to end, checked field by field in its JSON.
+set -u
+. "$(dirname "$0")/lib.sh"
+d=$(mktmp report)
+export TZ=UTC
+F="$TOP/tests/fixtures"
+cp "$F/ec2-hour.log" "$F/ec2-fail2ban.log" "$d/"
+touch -d '2021-05-31 12:00:00 UTC' "$d/ec2-hour.log" "$d/ec2-fail2ban.log"
+
+# --- the EC2 article's hour: distinct attacking machines and the user names they tried
+"$AUTHWATCH" report --format json --top 100 "$d/ec2-hour.log" >"$d/hour.json" || fail "report exit $?"
+python3 - "$d/hour.json" <<'PY' || fail "article hour"
+import json, sys
+r = json.load(open(sys.argv[1]))
+ips = {a["src_ip"] for a in r["attackers"]["items"]}
+want_ips = {"104.248.172.241", "185.18.126.114", "49.232.55.26", "42.192.3.75", "162.142.125.54",
+            "49.232.198.139", "81.71.32.72", "62.234.141.86", "142.93.251.1", "121.4.94.81",
+            "62.234.73.230", "114.35.182.104", "187.32.120.215", "210.72.91.6", "45.133.1.115",
+            "177.128.2.215"}
+assert ips == want_ips, sorted(ips ^ want_ips)
+assert r["attackers"]["total"] == 16 and r["attackers"]["exact"] is True
+users = {u["user"] for u in r["usernames"]["items"]}
+want_users = {"abc", "root", "guest-olyoaf", "virtualbox", "ynwang", "serverpilot", "azure",
+              "test2", "matt", "minecraft", "gituser", "oracle", "junkai_liu", "pi"}
+assert users == want_users, sorted(users ^ want_users)
+pi = [u for u in r["usernames"]["items"] if u["user"] == "pi"][0]
+assert pi["attempts"] == 2 and pi["sources"] == 1 and pi["exists"] is False, pi
+a = [x for x in r["attackers"]["items"] if x["src_ip"] == "177.128.2.215"][0]
+assert a["connections"] == 2 and a["attempts"] == 2 and a["users"] == ["pi"], a
+o = r["overview"]
+assert o["lines"] == 47 and o["unknown"] == 0 and o["logins"] == 0, o
+# one attempt per connection, not per line: 14 "Invalid user" connections
+assert o["attempts"] == 14, o["attempts"]
+assert o["negotiations"] == 1, o
+acts = {x["event"]: x for x in r["actions"]}
+assert acts["invalid_user"]["count"] == 14 and acts["invalid_user"]["class"] == "bad"
+assert acts["cron_session"]["count"] == 2
+assert r["range"]["from"] == "2021-05-31T07:07:22Z" and r["range"]["to"] == "2021-05-31T07:59:28Z", r["range"]
+PY
+
+# --- its fail2ban.log excerpt: the repeat offenders and their ban counts
+"$AUTHWATCH" report --format json "$d/ec2-fail2ban.log" >"$d/f2b.json" || fail "f2b exit $?"
+python3 - "$d/f2b.json" <<'PY' || fail "article fail2ban"
+import json, sys
+r = json.load(open(sys.argv[1]))
+f = r["fail2ban"]
+rep = {o["src_ip"]: o["bans"] for o in f["repeat_offenders"]}
+assert rep == {"209.141.36.197": 8, "109.64.19.179": 3}, rep
+assert f["jails"][0]["jail"] == "sshd" and f["jails"][0]["bans"] == 15, f["jails"]
+assert f["banned_addresses"] == 6, f
+top = f["repeat_offenders"][0]
+assert top["dates"][0] == "2021-05-30T00:51:39.363000Z" and len(top["dates"]) == 8, top
+PY
+
+# --- both logs at once: Fail2Ban's bans show on the attackers that are in the auth log too
+printf 'May 30 00:51:30 nimbus sshd[1]: Invalid user x from 209.141.36.197 port 1\n' >"$d/auth2.log"
+touch -d '2021-05-31 12:00:00 UTC' "$d/auth2.log"
+"$AUTHWATCH" report --format json "$d/ec2-fail2ban.log" "$d/auth2.log" >"$d/both.json" || fail "both"
+python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+a = r["attackers"]["items"][0]
+assert a["src_ip"] == "209.141.36.197" and a["f2b_bans"] == 8, a
+' "$d/both.json" || fail "f2b bans on attackers"
+
+# --- rotated files across New Year, .gz and plain, one connection split across two files
+cat >"$d/r2" <<'LOG'
+Dec 31 23:50:00 web sshd[100]: Connection from 198.51.100.9 port 40000 on 192.0.2.1 port 22
+Dec 31 23:50:01 web sshd[100]: Failed password for root from 198.51.100.9 port 40000 ssh2
+Dec 31 23:59:58 web sshd[101]: Accepted publickey for alice from 192.0.2.50 port 50000 ssh2: ED25519 SHA256:k1
+Dec 31 23:59:59 web sshd[100]: Failed password for root from 198.51.100.9 port 40000 ssh2
+LOG
+cat >"$d/r1" <<'LOG'
+Jan  1 00:00:02 web sshd[100]: Failed password for root from 198.51.100.9 port 40000 ssh2
+Jan  1 00:00:03 web sshd[100]: Disconnecting authenticating user root 198.51.100.9 port 40000: Too many authentication failures [preauth]
+Jan  1 00:00:04 web sshd[102]: Invalid user admin from 203.0.113.4 port 4000
+LOG
+cat >"$d/r0" <<'LOG'
+Jan  1 03:00:00 web sshd[102]: Accepted password for bob from 203.0.113.4 port 3000 ssh2
+Jan  1 04:00:00 web sshd[101]: Disconnected from user alice 192.0.2.50 port 50000
+LOG
+mkdir -p "$d/rot"
+gzip -c "$d/r2" >"$d/rot/auth.log.2.gz"
+cp "$d/r1" "$d/rot/auth.log.1"
+cp "$d/r0" "$d/rot/auth.log"
+touch -d '2027-01-01 00:00:01 UTC' "$d/rot/auth.log.2.gz"
+touch -d '2027-01-01 00:10:00 UTC' "$d/rot/auth.log.1"
+touch -d '2027-01-02 00:00:00 UTC' "$d/rot/auth.log"
+"$AUTHWATCH" report --format json "$d/rot/auth.log" "$d/rot/auth.log.1" "$d/rot/auth.log.2.gz" >"$d/rot.json" ||
+	fail "rotated exit $?"
+python3 - "$d/rot.json" <<'PY' || fail "rotated set"
+import json, sys
+r = json.load(open(sys.argv[1]))
+o = r["overview"]
+assert [f["path"].rsplit("/", 1)[1] for f in o["files"]] == ["auth.log.2.gz", "auth.log.1", "auth.log"], o["files"]
+assert r["range"]["from"] == "2026-12-31T23:50:00Z" and r["range"]["to"] == "2027-01-01T04:00:00Z", r["range"]
+# the connection of pid 100 spans two files: one connection, three attempts
+a = [x for x in r["attackers"]["items"] if x["src_ip"] == "198.51.100.9"][0]
+assert a["connections"] == 1 and a["attempts"] == 3, a
+assert o["connections"] == 4 and o["logins"] == 2, o
+alice = [l for l in r["logins"]["items"] if l["user"] == "alice"][0]
+assert alice["duration_s"] == 4 * 3600 + 2 and alice["key_fp"] == "SHA256:k1" and alice["open"] is False, alice
+bob = [l for l in r["logins"]["items"] if l["user"] == "bob"][0]
+assert bob["open"] is True and bob["duration_s"] is None, bob
+assert r["sessions"]["opened"] == 2 and r["sessions"]["open"] == 1, r["sessions"]
+# bob logged in with a password from an address that failed before: both alerts
+kinds = sorted(x["kind"] for x in r["alerts"]["items"])
+assert "login_after_failures" in kinds and "password_login" in kinds, kinds
+hours = [t["t"] for t in r["timeline"]["items"]]
+assert hours[0].startswith("2026-12-31T23") and hours[-1].startswith("2027-01-01T03"), hours
+PY
+
+# --- filters
+"$AUTHWATCH" report --format json --user root "$d/rot/auth.log"* >"$d/f.json" || fail "filter exit"
+python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["overview"]["connections"] == 1 and r["attackers"]["items"][0]["src_ip"] == "198.51.100.9", r["overview"]
+' "$d/f.json" || fail "--user"
+"$AUTHWATCH" report --format json --ip 203.0.113.0/24 "$d/rot/auth.log"* >"$d/f.json" || fail "filter exit"
+python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+ips = sorted(a["src_ip"] for a in r["attackers"]["items"]) + sorted(l["src_ip"] for l in r["logins"]["items"])
+assert ips == ["203.0.113.4", "203.0.113.4"], ips
+' "$d/f.json" || fail "--ip"
+"$AUTHWATCH" report --format json --since 2027-01-01 --until 2027-01-01T02 "$d/rot/auth.log"* >"$d/f.json" || fail "since"
+python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["range"]["from"] == "2027-01-01T00:00:02Z" and r["range"]["to"] == "2027-01-01T00:00:04Z", r["range"]
+' "$d/f.json" || fail "--since/--until"
+"$AUTHWATCH" report --since "May 32" "$d/r0" >/dev/null 2>"$d/err"
+[ $? -eq 64 ] && grep -q "since" "$d/err" || fail "bad --since not refused"
+
+# --- bad input: the report still comes out, saying what was skipped and why
+head -c 40 "$d/rot/auth.log.2.gz" >"$d/cut.gz"
+printf 'binary\000junk\377\nMay  1 00:00:00 h sshd[1]: Invalid user z from 192.0.2.99 port 1\n' >"$d/junk.log"
+"$AUTHWATCH" report --format json "$d/junk.log" "$d/missing.log" "$d/cut.gz" >"$d/bad.json" 2>"$d/err"
+rc=$?
+[ $rc -eq 66 ] || [ $rc -eq 65 ] || fail "bad input: exit $rc"
+python3 - "$d/bad.json" <<'PY' || fail "bad input report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+files = {f["path"].rsplit("/", 1)[1]: f for f in r["overview"]["files"]}
+assert files["missing.log"]["error"] and "No such file" in files["missing.log"]["error"], files
+assert "truncated" in files["cut.gz"]["error"], files["cut.gz"]
+assert files["junk.log"]["unknown"] == 1 and files["junk.log"]["error"] is None, files["junk.log"]
+assert r["attackers"]["items"][0]["src_ip"] == "192.0.2.99"
+PY
+
+# --- text: every section, hostile user names escaped for the terminal
+printf 'May  1 00:00:00 h sshd[1]: Invalid user \033[31mred\033]0;x\007 from 192.0.2.98 port 1\n' >"$d/esc.log"
+"$AUTHWATCH" report --color always "$d/esc.log" "$d/rot/auth.log"* >"$d/text.txt" || fail "text exit $?"
+for s in Overview Actions "Successful logins" Sessions Attackers "Targeted usernames" Timeline Alerts; do
+	grep -q "$s" "$d/text.txt" || fail "text: no section $s"
+done
+grep -q "$(printf '\033]0')" "$d/text.txt" && fail "text: raw escape sequence from a user name"
+"$AUTHWATCH" report "$d/esc.log" | grep -q "$(printf '\033')" && fail "colour when not on a terminal"
+
+# --- the bundled sample: usermod logs "group" and "shadow group" for one change: one alert
+"$AUTHWATCH" report --format json "$TOP/examples/auth.log" >"$d/ex.json" || fail "example exit"
+python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+kinds = [a["kind"] for a in r["alerts"]["items"]]
+assert kinds.count("sudo_granted") == 1, kinds
+assert kinds.count("user_created") == 1 and kinds.count("revoked_key") == 1, kinds
+' "$d/ex.json" || fail "example alerts"
+
+# --- CSV: one file per section
+"$AUTHWATCH" report --format csv -o "$d/csv" "$d/rot/auth.log"* || fail "csv exit"
+python3 -c '
+import csv, os, sys
+d = sys.argv[1]
+names = sorted(os.listdir(d))
+assert "attackers.csv" in names and "logins.csv" in names and "timeline.csv" in names, names
+for n in names:
+    rows = list(csv.reader(open(os.path.join(d, n), newline="")))
+    assert rows and all(len(x) == len(rows[0]) for x in rows), n
+' "$d/csv" || fail "csv files"
+"$AUTHWATCH" report --format csv --section nosuch "$d/r0" >/dev/null 2>&1
+[ $? -eq 64 ] || fail "unknown csv section"
+
+# --- bounded memory: 1M distinct attacking addresses
+python3 - "$d/million.log" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(1000000):
+        a = "10.%d.%d.%d" % (i >> 16 & 255, i >> 8 & 255, i & 255)
+        f.write("Jun  1 %02d:%02d:%02d h sshd[%d]: Invalid user u%d from %s port %d\n"
+                % (i // 3600 % 24, i // 60 % 60, i % 60, 1000 + i % 30000, i % 5000, a, 1024 + i % 60000))
+PY
+python3 - "$AUTHWATCH" "$d/million.log" "$d/million.json" <<'PY' || fail "1M addresses"
+import json, resource, subprocess, sys
+with open(sys.argv[3], "w") as out:
+    subprocess.run([sys.argv[1], "report", "--format", "json", sys.argv[2]], stdout=out, check=True)
+rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+r = json.load(open(sys.argv[3]))
+total = r["attackers"]["total"]
+assert 970000 < total < 1030000, total
+assert r["attackers"]["exact"] is False
+assert r["overview"]["connections"] == 1000000
+print("1M distinct addresses: peak RSS %.1f MB" % rss_mb)
+assert rss_mb < 200, rss_mb   # ASan builds double memory; the 64 MB target is checked by make bench
+PY
+done_ok
