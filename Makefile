@@ -3,6 +3,7 @@
 #   make            build $(B)/authwatch
 #   make check      build, then run every test (unit, golden, e2e)
 #   make asan       the same under AddressSanitizer + UBSan, in build/asan
+#   make tsan       the parallel reader's tests under ThreadSanitizer
 #   make bench      generate logs and measure against the peers
 #   make fuzz       libFuzzer target over header parser + classifier (clang)
 #   make format     apply .clang-format
@@ -61,6 +62,13 @@ asan:
 	$(MAKE) B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" check
 
+# ThreadSanitizer over the parallel reader (the only code that shares memory between threads)
+tsan:
+	$(MAKE) B=build/tsan OPT="-O1 -g" SANFLAGS="-fsanitize=thread" build/tsan/tests/test_feed
+	TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/test_feed >build/tsan/test_feed.log 2>&1; \
+	  rc=$$?; grep -v '^ok ' build/tsan/test_feed.log; \
+	  sed -n 's/^tests: //p' build/tsan/test_feed.log; exit $$rc
+
 bench: $(B)/authwatch $(B)/bench/gen
 	scripts/deps.sh bench
 	B=$(B) bench/run.sh
@@ -88,5 +96,5 @@ install: $(B)/authwatch
 clean:
 	rm -rf build
 
-.PHONY: all tests check asan bench fuzz format install clean
+.PHONY: all tests check asan tsan bench fuzz format install clean
 -include $(OBJS:.o=.d) $(TBINS:=.d)

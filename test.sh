@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs missing dependencies, builds with warnings as errors, runs every test with gcc,
-# again under AddressSanitizer + UBSan, and with clang; ends with "N passed, N failed, N skipped".
+# again under AddressSanitizer + UBSan, the threads under ThreadSanitizer, and with clang; ends with "N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")" || exit 1
 scripts/deps.sh test || exit 1
@@ -27,6 +27,7 @@ run() {
 }
 run gcc make -j"$jobs" WERROR=1 CC=gcc B=build/gcc check
 run asan make -j"$jobs" WERROR=1 CC=gcc asan
+run tsan make WERROR=1 CC=gcc tsan
 run clang make -j"$jobs" WERROR=1 CC=clang B=build/clang check
 run fuzz sh tests/fuzz/run.sh
 rm -f "$log"

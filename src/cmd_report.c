@@ -12,6 +12,7 @@
 #include "agg.h"
 #include "cmd.h"
 #include "conn.h"
+#include "feed.h"
 #include "input.h"
 #include "linebuf.h"
 #include "log.h"
@@ -41,7 +42,9 @@ usage(FILE *f)
 		"  --host NAME             only lines of that host\n"
 		"  --user NAME             only connections that tried or used that user\n"
 		"  --ip ADDR|CIDR          only that address or network\n"
-		"  --color auto|always|never  colour in text output (auto: a terminal, no NO_COLOR)\n");
+		"  --color auto|always|never  colour in text output (auto: a terminal, no NO_COLOR)\n"
+		"  --threads N             reading threads (default: the CPUs); any N gives the\n"
+		"                          same report\n");
 }
 
 /* The system's own auth logs, when no FILE is given. */
@@ -72,77 +75,57 @@ default_inputs(struct input_list *in)
 	return -1;
 }
 
-/* Progress on a terminal: one line, rewritten in place, every few hundred thousand lines. */
-struct progress {
-	int on;
-	const char *path;
-	uint64_t lines;
+/* What the feed's callbacks work on. */
+struct run {
+	char *const *paths;
+	struct agg *a;
+	struct conn_tracker *t;
+	int ret;       /* the first non-zero input status */
+	int progress;  /* a progress line on stderr */
+	size_t input;  /* the input being read */
+	uint64_t lines, next_tick;
 };
 
 static void
-progress_tick(struct progress *p)
+on_begin(void *arg, size_t input)
 {
-	if (p->on && (p->lines & 0x3ffff) == 0)
-		fprintf(stderr, "\r\033[Kreading %s: %llu lines", p->path, (unsigned long long)p->lines);
+	struct run *r = arg;
+
+	r->input = input;
+	agg_file_begin(r->a, r->paths[input]);
 }
 
 static void
-progress_done(struct progress *p)
+on_batch(void *arg, const struct feed_batch *b)
 {
-	if (p->on)
-		fprintf(stderr, "\r\033[K");
+	struct run *r = arg;
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (agg_event(r->a, &b->ev[i], b->truncated[i]))
+			conn_feed(r->t, &b->ev[i]);
+	r->lines += b->n;
+	if (r->progress && r->lines >= r->next_tick) {
+		fprintf(stderr, "\r\033[Kreading %s: %llu lines", r->paths[b->input],
+			(unsigned long long)r->lines);
+		r->next_tick = r->lines + 250000;
+	}
 }
 
-/*
- * Reads one input into the aggregate and the tracker. Returns 0, EX_NOINPUT
- * (could not open) or EX_DATAERR (damaged; what came before counts).
- */
-static int
-read_input(const char *path, int64_t now, struct agg *a, struct conn_tracker *t,
-	   struct progress *pr)
+static void
+on_end(void *arg, size_t input, int status, const char *error)
 {
-	char err[512], msg[600];
-	struct reader *r;
-	struct linebuf lb;
-	struct hdr_ctx ctx;
-	const char *line;
-	size_t len;
-	unsigned flags;
-	int rc, ret = 0;
-	int64_t mtime;
-	struct event ev;
+	struct run *r = arg;
 
-	agg_file_begin(a, path);
-	if ((r = reader_open(path, err, sizeof(err))) == NULL) {
-		log_warnx("%s", err);
-		agg_file_end(a, err);
-		return EX_NOINPUT;
-	}
-	mtime = reader_mtime(r);
-	hdr_ctx_init(&ctx, mtime >= 0 ? mtime : now);
-	linebuf_init(&lb, r);
-	pr->path = path;
-	while ((rc = linebuf_next(&lb, &line, &len, &flags)) == 1) {
-		if (flags & LB_PARTIAL)
-			continue; /* cut short by a read error: its fields may be cut too */
-		sshd_parse_line(&ctx, line, len, &ev);
-		if (agg_event(a, &ev, (flags & LB_TRUNCATED) != 0))
-			conn_feed(t, &ev);
-		pr->lines++;
-		progress_tick(pr);
-	}
-	if (rc < 0) {
-		snprintf(msg, sizeof(msg), "%s after line %llu", reader_errmsg(r),
-			 (unsigned long long)lb.lineno);
-		progress_done(pr);
-		log_warnx("%s: %s (the lines before it were read)", path, msg);
-		agg_file_end(a, msg);
-		ret = EX_DATAERR;
-	} else
-		agg_file_end(a, NULL);
-	linebuf_free(&lb);
-	reader_close(r);
-	return ret;
+	if (r->progress)
+		fprintf(stderr, "\r\033[K");
+	if (status == EX_NOINPUT)
+		log_warnx("%s", error);
+	else if (status != 0)
+		log_warnx("%s: %s (the other lines were read)", r->paths[input], error);
+	agg_file_end(r->a, error);
+	if (status != 0 && r->ret == 0)
+		r->ret = status;
 }
 
 static int
@@ -174,7 +157,8 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 	    {"since", required_argument, NULL, 's'},  {"until", required_argument, NULL, 'u'},
 	    {"host", required_argument, NULL, 'H'},   {"user", required_argument, NULL, 'U'},
 	    {"ip", required_argument, NULL, 'i'},     {"color", required_argument, NULL, 'c'},
-	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0},
+	    {"threads", required_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	enum rfmt fmt = R_TEXT;
 	const char *out = NULL, *section = NULL;
@@ -186,7 +170,10 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 	struct agg *a;
 	struct conn_tracker *t;
 	const struct agg_view *v;
-	struct progress pr = {0, NULL, 0};
+	struct feed_ops ops = {on_begin, on_batch, on_end};
+	struct run run;
+	struct feed_opts fo;
+	unsigned threads = feed_default_threads();
 	size_t i;
 
 	memset(&ao, 0, sizeof(ao));
@@ -195,7 +182,7 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 	ao.top = 10;
 	ao.seed = (uint64_t)env->now * 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:n:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:n:j:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (strcmp(optarg, "text") == 0)
@@ -234,6 +221,17 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 				return EX_USAGE;
 			}
 			break;
+		case 'j': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || n < 1 || n > 64) {
+				log_warnx("report: --threads takes a number from 1 to 64");
+				return EX_USAGE;
+			}
+			threads = (unsigned)n;
+			break;
+		}
 		case 'H':
 			ao.host = optarg;
 			break;
@@ -285,13 +283,23 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 	st = strtab_new(ao.seed);
 	a = agg_new(st, &ao);
 	t = conn_new(st, conn_to_agg, a);
-	pr.on = isatty(STDERR_FILENO) && getenv("NO_COLOR") == NULL;
-	for (i = 0; i < in.n; i++) {
-		rc = read_input(in.paths[i], env->now, a, t, &pr);
-		if (rc != 0 && ret == 0)
-			ret = rc;
+	memset(&run, 0, sizeof(run));
+	memset(&fo, 0, sizeof(fo));
+	run.paths = in.paths;
+	run.a = a;
+	run.t = t;
+	run.progress = isatty(STDERR_FILENO) && getenv("NO_COLOR") == NULL;
+	run.next_tick = 250000;
+	fo.threads = threads;
+	fo.now = env->now;
+	fo.since = ao.since;
+	fo.until = ao.until;
+	if (feed_run(in.paths, in.n, &fo, &ops, &run) != 0) {
+		log_warn("report: cannot start reading threads");
+		ret = EX_OSERR;
+		goto out;
 	}
-	progress_done(&pr);
+	ret = run.ret;
 	conn_flush(t);
 	v = agg_finish(a);
 

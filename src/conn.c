@@ -34,10 +34,13 @@ struct slot {
 
 /* Open addressing, linear probing, backward-shift deletion; key EMPTY marks a free cell. */
 #define EMPTY UINT64_MAX
+struct cell {
+	uint64_t key;
+	uint32_t val;
+};
 struct map {
-	uint64_t *keys;
-	uint32_t *vals;
-	uint32_t cap, n; /* cap is a power of two */
+	struct cell *cells; /* key and value side by side: one cache miss per probe */
+	uint32_t cap, n;    /* cap is a power of two */
 };
 
 struct conn_tracker {
@@ -51,6 +54,7 @@ struct conn_tracker {
 	uint64_t seed;
 	int64_t now, next_sweep;
 	uint32_t sftp_id, sshd_id;
+	uint32_t last_host; /* the id of the last host name seen: most lines repeat it */
 };
 
 static uint64_t
@@ -65,20 +69,27 @@ mix64(uint64_t x)
 }
 
 static void
+map_alloc(struct map *m, uint32_t cap)
+{
+	uint32_t i;
+
+	m->cap = cap;
+	m->n = 0;
+	m->cells = xreallocarray(NULL, cap, sizeof(*m->cells));
+	for (i = 0; i < cap; i++)
+		m->cells[i].key = EMPTY;
+}
+
+static void
 map_init(struct map *m)
 {
-	m->cap = 64;
-	m->n = 0;
-	m->keys = xmalloc(m->cap * sizeof(*m->keys));
-	m->vals = xmalloc(m->cap * sizeof(*m->vals));
-	memset(m->keys, 0xff, m->cap * sizeof(*m->keys));
+	map_alloc(m, 64);
 }
 
 static void
 map_free(struct map *m)
 {
-	free(m->keys);
-	free(m->vals);
+	free(m->cells);
 }
 
 static uint32_t
@@ -86,9 +97,9 @@ map_get(const struct map *m, uint64_t key)
 {
 	uint32_t i = (uint32_t)mix64(key) & (m->cap - 1);
 
-	for (; m->keys[i] != EMPTY; i = (i + 1) & (m->cap - 1))
-		if (m->keys[i] == key)
-			return m->vals[i];
+	for (; m->cells[i].key != EMPTY; i = (i + 1) & (m->cap - 1))
+		if (m->cells[i].key == key)
+			return m->cells[i].val;
 	return NONE;
 }
 
@@ -100,14 +111,10 @@ map_grow(struct map *m)
 	struct map old = *m;
 	uint32_t i;
 
-	m->cap *= 2;
-	m->n = 0;
-	m->keys = xmalloc(m->cap * sizeof(*m->keys));
-	m->vals = xmalloc(m->cap * sizeof(*m->vals));
-	memset(m->keys, 0xff, m->cap * sizeof(*m->keys));
+	map_alloc(m, old.cap * 2);
 	for (i = 0; i < old.cap; i++)
-		if (old.keys[i] != EMPTY)
-			map_put(m, old.keys[i], old.vals[i]);
+		if (old.cells[i].key != EMPTY)
+			map_put(m, old.cells[i].key, old.cells[i].val);
 	map_free(&old);
 }
 
@@ -120,13 +127,13 @@ map_put(struct map *m, uint64_t key, uint32_t val)
 	if ((m->n + 1) * 2 > m->cap)
 		map_grow(m);
 	i = (uint32_t)mix64(key) & (m->cap - 1);
-	for (; m->keys[i] != EMPTY; i = (i + 1) & (m->cap - 1))
-		if (m->keys[i] == key) {
-			m->vals[i] = val;
+	for (; m->cells[i].key != EMPTY; i = (i + 1) & (m->cap - 1))
+		if (m->cells[i].key == key) {
+			m->cells[i].val = val;
 			return;
 		}
-	m->keys[i] = key;
-	m->vals[i] = val;
+	m->cells[i].key = key;
+	m->cells[i].val = val;
 	m->n++;
 }
 
@@ -136,24 +143,23 @@ map_del(struct map *m, uint64_t key, uint32_t val)
 {
 	uint32_t i = (uint32_t)mix64(key) & (m->cap - 1), j, k;
 
-	for (; m->keys[i] != key; i = (i + 1) & (m->cap - 1))
-		if (m->keys[i] == EMPTY)
+	for (; m->cells[i].key != key; i = (i + 1) & (m->cap - 1))
+		if (m->cells[i].key == EMPTY)
 			return;
-	if (m->vals[i] != val)
+	if (m->cells[i].val != val)
 		return;
 	/* backward shift: move later cells of the run into the hole when allowed */
 	for (j = i;;) {
 		j = (j + 1) & (m->cap - 1);
-		if (m->keys[j] == EMPTY)
+		if (m->cells[j].key == EMPTY)
 			break;
-		k = (uint32_t)mix64(m->keys[j]) & (m->cap - 1);
+		k = (uint32_t)mix64(m->cells[j].key) & (m->cap - 1);
 		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
-			m->keys[i] = m->keys[j];
-			m->vals[i] = m->vals[j];
+			m->cells[i] = m->cells[j];
 			i = j;
 		}
 	}
-	m->keys[i] = EMPTY;
+	m->cells[i].key = EMPTY;
 	m->n--;
 }
 
@@ -353,10 +359,31 @@ intern(struct conn_tracker *t, struct span sp)
 	return sp.p ? strtab_intern(t->strings, sp.p, sp.n) : 0;
 }
 
+/* id if it names the bytes of sp: a compare instead of a hash and a lookup. */
+static int
+same_str(const struct conn_tracker *t, uint32_t id, struct span sp)
+{
+	size_t n;
+	const char *p;
+
+	if (id == 0 || sp.p == NULL)
+		return 0;
+	p = strtab_get(t->strings, id, &n);
+	return n == sp.n && memcmp(p, sp.p, n) == 0;
+}
+
+static uint32_t
+intern_host(struct conn_tracker *t, struct span sp)
+{
+	if (!same_str(t, t->last_host, sp))
+		t->last_host = intern(t, sp);
+	return t->last_host;
+}
+
 static void
 add_user(struct conn_tracker *t, struct slot *s, struct span u, int valid)
 {
-	uint32_t id = intern(t, u), k;
+	uint32_t id = same_str(t, s->rec.user, u) ? s->rec.user : intern(t, u), k;
 	uint8_t bit = valid == UV_VALID ? 1 : valid == UV_INVALID ? 2 : 0;
 
 	if (id == 0)
@@ -527,7 +554,7 @@ conn_feed(struct conn_tracker *t, const struct event *ev)
 	}
 	if (!is_conn_event(ev) && ev->type != EV_SUDO_COMMAND)
 		return;
-	host = intern(t, ev->host);
+	host = intern_host(t, ev->host);
 	switch (ev->type) {
 	case EV_SUDO_COMMAND:
 		i = login_of_user(t, host, intern(t, ev->user));
@@ -576,7 +603,8 @@ conn_feed(struct conn_tracker *t, const struct event *ev)
 			s->rec.flags |= CF_CERT;
 		if (ev->user.n == 4 && memcmp(ev->user.p, "root", 4) == 0)
 			s->rec.flags |= CF_ROOT;
-		s->rec.user = intern(t, ev->user);
+		if (!same_str(t, s->rec.user, ev->user))
+			s->rec.user = intern(t, ev->user);
 		break;
 	case EV_AUTH_FAILED:
 		if (ev->method != M_NONE)

@@ -34,7 +34,8 @@ struct reader {
 	char *path;
 	int fd, own_fd;
 	int comp;
-	int64_t mtime;
+	int64_t mtime, size;
+	int64_t left; /* plain bytes still to read in a range, -1 when unbounded */
 	unsigned char *in;
 	size_t inpos, inlen;
 	int eof, member, nmembers, failed;
@@ -427,11 +428,34 @@ read_plain(struct reader *r, char *buf, size_t cap)
 	}
 	if (r->eof)
 		return 0;
+	if (r->left >= 0 && (uint64_t)r->left < cap)
+		cap = (size_t)r->left;
+	if (cap == 0) {
+		r->eof = 1;
+		return 0;
+	}
 	if ((n = read_fd(r->fd, buf, cap)) == -1)
 		return fail(r, 0, "%s", strerror(errno));
 	if (n == 0)
 		r->eof = 1;
+	if (r->left >= 0)
+		r->left -= n;
 	return n;
+}
+
+int
+reader_range(struct reader *r, int64_t lo, int64_t hi)
+{
+	if (r->comp != RC_NONE || r->size < 0 || lo < 0 || (hi >= 0 && hi < lo)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (lseek(r->fd, (off_t)lo, SEEK_SET) == (off_t)-1)
+		return -1;
+	r->inpos = r->inlen = 0;
+	r->eof = 0;
+	r->left = hi >= 0 ? hi - lo : -1;
+	return 0;
 }
 
 ssize_t
@@ -491,6 +515,8 @@ reader_open(const char *path, char *err, size_t errlen)
 	r->fd = fd;
 	r->own_fd = own;
 	r->mtime = S_ISREG(st.st_mode) ? (int64_t)st.st_mtim.tv_sec : -1;
+	r->size = S_ISREG(st.st_mode) ? (int64_t)st.st_size : -1;
+	r->left = -1;
 	r->in = xmalloc(READER_INBUF);
 
 	/* peek: a pipe may hand out fewer bytes than the longest magic */
@@ -549,6 +575,12 @@ int64_t
 reader_mtime(const struct reader *r)
 {
 	return r->mtime;
+}
+
+int64_t
+reader_size(const struct reader *r)
+{
+	return r->size;
 }
 
 const char *

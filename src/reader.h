@@ -41,6 +41,15 @@ const char *reader_errmsg(const struct reader *r);
 int reader_comp(const struct reader *r);
 /* The file's mtime in UTC epoch seconds, or -1 when it is not a regular file (pipe, tty). */
 int64_t reader_mtime(const struct reader *r);
+/* The file's size in bytes at open, or -1 when it is not a regular file. */
+int64_t reader_size(const struct reader *r);
+/*
+ * Restricts a plain (RC_NONE) regular file to the bytes [lo, hi) (hi -1: to the
+ * end), for reading one file in parts. Drops the bytes peeked at open and seeks
+ * to lo; reads then end at hi. Returns 0, or -1 with errno (EINVAL for a
+ * compressed or non-regular input or a bad range; lseek's errors).
+ */
+int reader_range(struct reader *r, int64_t lo, int64_t hi);
 /* The path it was opened with ("-" for stdin). */
 const char *reader_path(const struct reader *r);
 /* Closes and frees r (NULL is fine). */

@@ -159,6 +159,16 @@ done
 grep -q "$(printf '\033]0')" "$d/text.txt" && fail "text: raw escape sequence from a user name"
 "$AUTHWATCH" report "$d/esc.log" | grep -q "$(printf '\033')" && fail "colour when not on a terminal"
 
+# --- any thread count, the same report (parts of plain files, .gz whole, merged in order)
+for j in 1 2 5; do
+	"$AUTHWATCH" report --format json --threads $j "$d/rot/auth.log"* "$d/ec2-hour.log" \
+		"$d/ec2-fail2ban.log" >"$d/threads$j.json" || fail "threads $j exit"
+done
+cmp -s "$d/threads1.json" "$d/threads2.json" || fail "--threads 2 differs from 1"
+cmp -s "$d/threads1.json" "$d/threads5.json" || fail "--threads 5 differs from 1"
+"$AUTHWATCH" report --threads 0 "$d/ec2-hour.log" >/dev/null 2>&1
+[ $? -eq 64 ] || fail "--threads 0 accepted"
+
 # --- the bundled sample: usermod logs "group" and "shadow group" for one change: one alert
 "$AUTHWATCH" report --format json "$TOP/examples/auth.log" >"$d/ex.json" || fail "example exit"
 python3 -c '

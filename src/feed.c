@@ -1,0 +1,499 @@
+/* feed.c: parallel reading and parsing of log inputs, merged back into input order. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "feed.h"
+#include "linebuf.h"
+#include "reader.h"
+#include "sshd_parse.h"
+#include "syslog_hdr.h"
+#include "xmalloc.h"
+
+#define BATCH_EVENTS 4096
+#define BATCH_TEXT (512 * 1024)	 /* >= LINEBUF_MAX_LINE: one line always fits */
+#define BATCHES_PER_WORKER 3
+#define MAX_THREADS 16
+#define ERRLEN 512
+
+/* A batch: a copy of consecutive lines and their events. */
+struct batch {
+	struct batch *next; /* in its part's queue, or its worker's free list */
+	struct worker *owner;
+	char *text;
+	size_t tlen;
+	struct event *ev;
+	uint8_t *trunc;
+	size_t n;
+};
+
+/*
+ * One part of one input. Written by the worker that took it (under the feed's
+ * lock for queue and done); read by the consumer. Invariant: batches in
+ * head..tail are full, in line order, not yet handed to the consumer; done is
+ * set after the last batch was queued, and then status/error/lines are final.
+ */
+struct part {
+	size_t input;
+	int64_t lo, hi; /* byte range of a plain file; hi -1: to the end */
+	int64_t anchor; /* year inference anchor (mtime), -1: the current time */
+	int first, last;
+	int whole;	/* not split: open and read from the start, whatever it is */
+	struct batch *head, *tail;
+	int done, status;
+	uint64_t lines; /* physical lines read in this part */
+	uint64_t err_line;
+	char error[ERRLEN];
+};
+
+struct worker {
+	struct feed *f;
+	pthread_t tid;
+	struct batch *free_list;
+	struct batch *all[BATCHES_PER_WORKER];
+};
+
+/* Shared state. Invariant: parts[0..next) have been taken by workers. */
+struct feed {
+	pthread_mutex_t mu;
+	pthread_cond_t cv; /* any change: a batch queued, a part done, a batch returned */
+	struct part *parts;
+	size_t nparts, next;
+	char *const *paths;
+	int64_t now, since, until, part_bytes;
+	int threaded;
+	const struct feed_ops *ops;
+	void *arg;
+};
+
+static struct batch *
+batch_new(struct worker *w)
+{
+	struct batch *b = xcalloc(1, sizeof(*b));
+
+	b->owner = w;
+	b->text = xmalloc(BATCH_TEXT);
+	b->ev = xreallocarray(NULL, BATCH_EVENTS, sizeof(*b->ev));
+	b->trunc = xmalloc(BATCH_EVENTS);
+	return b;
+}
+
+static void
+batch_free(struct batch *b)
+{
+	if (b == NULL)
+		return;
+	free(b->text);
+	free(b->ev);
+	free(b->trunc);
+	free(b);
+}
+
+static void
+lock(struct feed *f)
+{
+	if (f->threaded)
+		pthread_mutex_lock(&f->mu);
+}
+
+static void
+unlock(struct feed *f)
+{
+	if (f->threaded)
+		pthread_mutex_unlock(&f->mu);
+}
+
+static void
+deliver(struct feed *f, struct batch *b, size_t input)
+{
+	struct feed_batch fb;
+
+	fb.input = input;
+	fb.ev = b->ev;
+	fb.truncated = b->trunc;
+	fb.n = b->n;
+	f->ops->batch(f->arg, &fb);
+}
+
+/* A free batch of w's own, waiting for the consumer to return one if need be. */
+static struct batch *
+get_batch(struct worker *w)
+{
+	struct feed *f = w->f;
+	struct batch *b;
+
+	lock(f);
+	while (w->free_list == NULL)
+		pthread_cond_wait(&f->cv, &f->mu);
+	b = w->free_list;
+	w->free_list = b->next;
+	unlock(f);
+	b->next = NULL;
+	b->n = 0;
+	b->tlen = 0;
+	return b;
+}
+
+/* Hands a filled batch on: queued for the consumer, or (no threads) delivered at once. */
+static void
+put_batch(struct worker *w, struct part *p, struct batch *b)
+{
+	struct feed *f = w->f;
+
+	if (!f->threaded) {
+		deliver(f, b, p->input);
+		b->n = 0;
+		b->tlen = 0;
+		b->next = w->free_list;
+		w->free_list = b;
+		return;
+	}
+	lock(f);
+	if (p->tail != NULL)
+		p->tail->next = b;
+	else
+		p->head = b;
+	p->tail = b;
+	pthread_cond_broadcast(&f->cv);
+	unlock(f);
+}
+
+static void
+part_done(struct worker *w, struct part *p)
+{
+	lock(w->f);
+	p->done = 1;
+	if (w->f->threaded)
+		pthread_cond_broadcast(&w->f->cv);
+	unlock(w->f);
+}
+
+/* Reads and parses part p into batches. Sets p's status, error and line count. */
+static void
+read_part(struct worker *w, struct part *p)
+{
+	struct feed *f = w->f;
+	const char *path = f->paths[p->input];
+	char err[ERRLEN];
+	struct reader *r;
+	struct linebuf lb;
+	struct hdr_ctx ctx;
+	struct batch *b = NULL;
+	const char *line;
+	size_t len;
+	unsigned flags;
+	int64_t anchor;
+	int rc;
+
+	if ((r = reader_open(path, err, sizeof(err))) == NULL) {
+		p->status = EX_NOINPUT;
+		snprintf(p->error, sizeof(p->error), "%s", err);
+		goto out;
+	}
+	if (!p->whole && reader_range(r, p->lo, p->hi) != 0) {
+		p->status = EX_NOINPUT;
+		snprintf(p->error, sizeof(p->error), "%s: %s", path, strerror(errno));
+		reader_close(r);
+		goto out;
+	}
+	anchor = p->whole ? reader_mtime(r) : p->anchor;
+	hdr_ctx_init(&ctx, anchor >= 0 ? anchor : f->now);
+	linebuf_init(&lb, r);
+	b = get_batch(w);
+	while ((rc = linebuf_next(&lb, &line, &len, &flags)) == 1) {
+		if (flags & LB_PARTIAL)
+			continue; /* cut short by a read error: its fields may be cut too */
+		if (b->n == BATCH_EVENTS || b->tlen + len > BATCH_TEXT) {
+			put_batch(w, p, b);
+			b = get_batch(w);
+		}
+		memcpy(b->text + b->tlen, line, len);
+		sshd_parse_line(&ctx, b->text + b->tlen, len, &b->ev[b->n]);
+		b->trunc[b->n] = (flags & LB_TRUNCATED) != 0;
+		b->tlen += len;
+		b->n++;
+	}
+	p->lines = lb.lineno;
+	if (rc < 0) {
+		p->status = EX_DATAERR;
+		p->err_line = lb.lineno;
+		snprintf(p->error, sizeof(p->error), "%s", reader_errmsg(r));
+	}
+	if (b->n > 0)
+		put_batch(w, p, b);
+	else {
+		lock(f);
+		b->next = w->free_list;
+		w->free_list = b;
+		unlock(f);
+	}
+	linebuf_free(&lb);
+	reader_close(r);
+out:
+	part_done(w, p);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct feed *f = w->f;
+	struct part *p;
+
+	for (;;) {
+		lock(f);
+		p = f->next < f->nparts ? &f->parts[f->next++] : NULL;
+		unlock(f);
+		if (p == NULL)
+			return NULL;
+		read_part(w, p);
+	}
+}
+
+/* Where the first line starting at or after off begins in fd, or -1 (none, or an error). */
+static int64_t
+line_start(int fd, int64_t off)
+{
+	char buf[65536];
+	ssize_t n;
+	char *nl;
+
+	if (off == 0)
+		return 0;
+	off--; /* a line starts at off when the byte before it is a newline */
+	for (;;) {
+		n = pread(fd, buf, sizeof(buf), (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		if ((nl = memchr(buf, '\n', (size_t)n)) != NULL)
+			return off + (nl - buf) + 1;
+		off += n;
+	}
+}
+
+/* Splits the inputs into parts. Opens each file once to see whether it is plain. */
+static void
+plan(struct feed *f, size_t n)
+{
+	size_t i, cap = n + 16;
+	char err[ERRLEN];
+
+	f->parts = xreallocarray(NULL, cap, sizeof(*f->parts));
+	f->nparts = 0;
+	for (i = 0; i < n; i++) {
+		const char *path = f->paths[i];
+		struct reader *r = NULL;
+		int64_t size = -1, mtime = -1, lo = 0, next;
+		int fd = -1;
+
+		if (strcmp(path, "-") != 0 && strncmp(path, FEED_JOURNAL, strlen(FEED_JOURNAL)) != 0 &&
+		    (r = reader_open(path, err, sizeof(err))) != NULL &&
+		    reader_comp(r) == RC_NONE && reader_size(r) >= 2 * f->part_bytes) {
+			size = reader_size(r);
+			mtime = reader_mtime(r);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+		}
+		reader_close(r);
+		do {
+			struct part *p;
+
+			next = -1;
+			if (fd >= 0 && lo + 2 * f->part_bytes <= size)
+				next = line_start(fd, lo + f->part_bytes);
+			if (f->nparts == cap) {
+				cap *= 2;
+				f->parts = xreallocarray(f->parts, cap, sizeof(*f->parts));
+			}
+			p = &f->parts[f->nparts++];
+			memset(p, 0, sizeof(*p));
+			p->input = i;
+			p->first = lo == 0;
+			p->whole = fd < 0;
+			p->lo = lo;
+			p->hi = next;
+			p->anchor = mtime;
+			p->last = next < 0;
+			lo = next;
+		} while (next >= 0);
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+/* The consumer's view of the input being delivered. */
+struct cstate {
+	int status;
+	uint64_t lines; /* lines of the input's earlier parts */
+	char error[ERRLEN + 64];
+};
+
+static void
+part_begin(struct feed *f, const struct part *p, struct cstate *cs)
+{
+	if (!p->first)
+		return;
+	cs->status = 0;
+	cs->lines = 0;
+	cs->error[0] = '\0';
+	f->ops->begin(f->arg, p->input);
+}
+
+/* After the part's batches: keeps the input's first error, ends the input after its last part. */
+static void
+part_end(struct feed *f, const struct part *p, struct cstate *cs)
+{
+	if (p->status != 0 && cs->status == 0) {
+		cs->status = p->status;
+		if (p->status == EX_DATAERR)
+			snprintf(cs->error, sizeof(cs->error), "%s after line %llu", p->error,
+				 (unsigned long long)(cs->lines + p->err_line));
+		else
+			snprintf(cs->error, sizeof(cs->error), "%s", p->error);
+	}
+	cs->lines += p->lines;
+	if (p->last)
+		f->ops->end(f->arg, p->input, cs->status, cs->status ? cs->error : NULL);
+}
+
+/* The consumer: delivers parts in order, each part's batches in order. */
+static void
+consume(struct feed *f)
+{
+	struct cstate cs;
+	size_t i;
+
+	memset(&cs, 0, sizeof(cs));
+	for (i = 0; i < f->nparts; i++) {
+		struct part *p = &f->parts[i];
+		struct batch *b;
+
+		part_begin(f, p, &cs);
+		for (;;) {
+			lock(f);
+			while (p->head == NULL && !p->done)
+				pthread_cond_wait(&f->cv, &f->mu);
+			b = p->head;
+			if (b != NULL) {
+				p->head = b->next;
+				if (p->head == NULL)
+					p->tail = NULL;
+			}
+			unlock(f);
+			if (b == NULL)
+				break; /* done, and nothing left */
+			deliver(f, b, p->input);
+			lock(f);
+			b->next = b->owner->free_list;
+			b->owner->free_list = b;
+			pthread_cond_broadcast(&f->cv);
+			unlock(f);
+		}
+		part_end(f, p, &cs);
+	}
+}
+
+static void
+worker_init(struct worker *w, struct feed *f)
+{
+	int k;
+
+	memset(w, 0, sizeof(*w));
+	w->f = f;
+	for (k = 0; k < BATCHES_PER_WORKER; k++) {
+		w->all[k] = batch_new(w);
+		w->all[k]->next = w->free_list;
+		w->free_list = w->all[k];
+	}
+}
+
+static void
+worker_fini(struct worker *w)
+{
+	int k;
+
+	for (k = 0; k < BATCHES_PER_WORKER; k++)
+		batch_free(w->all[k]);
+}
+
+int
+feed_run(char *const *paths, size_t n, const struct feed_opts *o, const struct feed_ops *ops,
+	 void *arg)
+{
+	unsigned threads = o->threads;
+	struct feed f;
+	struct worker *ws;
+	size_t i, started = 0;
+	int ret = 0, e = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.paths = paths;
+	f.now = o->now;
+	f.since = o->since;
+	f.until = o->until;
+	f.part_bytes = o->part_bytes > 0 ? o->part_bytes : FEED_PART_BYTES;
+	f.ops = ops;
+	f.arg = arg;
+	plan(&f, n);
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	if (threads > f.nparts)
+		threads = (unsigned)f.nparts;
+	f.threaded = threads > 1;
+	ws = xreallocarray(NULL, threads > 0 ? threads : 1, sizeof(*ws));
+	if (!f.threaded) {
+		/* one worker on this thread, delivering as it reads: parts in order */
+		struct cstate cs;
+
+		memset(&cs, 0, sizeof(cs));
+		worker_init(&ws[0], &f);
+		for (i = 0; i < f.nparts; i++) {
+			part_begin(&f, &f.parts[i], &cs);
+			read_part(&ws[0], &f.parts[i]);
+			part_end(&f, &f.parts[i], &cs);
+		}
+		worker_fini(&ws[0]);
+		goto out;
+	}
+	pthread_mutex_init(&f.mu, NULL);
+	pthread_cond_init(&f.cv, NULL);
+	for (i = 0; i < threads; i++) {
+		worker_init(&ws[i], &f);
+		if ((e = pthread_create(&ws[i].tid, NULL, worker_main, &ws[i])) != 0) {
+			worker_fini(&ws[i]);
+			break;
+		}
+		started++;
+	}
+	if (started == 0) {
+		ret = -1;
+		errno = e;
+	} else
+		consume(&f);
+	for (i = 0; i < started; i++) {
+		pthread_join(ws[i].tid, NULL);
+		worker_fini(&ws[i]);
+	}
+	pthread_cond_destroy(&f.cv);
+	pthread_mutex_destroy(&f.mu);
+out:
+	free(ws);
+	free(f.parts);
+	return ret;
+}
+
+unsigned
+feed_default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		return 1;
+	return n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
+}
