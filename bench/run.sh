@@ -30,6 +30,8 @@ T_CLASS=1000
 T_NDJSON=300
 T_GZ=400
 T_RSS=16
+T_REPORT=1000
+T_REPORT_RSS=64
 
 # The main sshd families, for the grep baseline.
 GREP_RE='Failed|Invalid user|Accepted|Connection closed|Connection reset|Disconnected'
@@ -169,6 +171,8 @@ run_one() {
 	aw_none) stopwatch "$AW" events --format none "$f" >"$tmp/out" ;;
 	aw_ndjson) stopwatch "$AW" events --format ndjson "$f" >/dev/null ;;
 	aw_gz) stopwatch "$AW" events --format none "$f.gz" >"$tmp/out" ;;
+	aw_report1) stopwatch "$AW" report --threads 1 --format json "$f" >"$tmp/report1" ;;
+	aw_report2) stopwatch "$AW" report --threads 2 --format json "$f" >"$tmp/report2" ;;
 	gunzip) stopwatch gzip -dc "$f.gz" >/dev/null ;;
 	sshg) stopwatch "$SSHG" <"$f" >/dev/null ;;
 	grep) stopwatch grep -cE "$GREP_RE" "$f" >"$tmp/out" ;;
@@ -200,10 +204,10 @@ measure() {
 	best_s=$(awk -v n="${best:-0}" 'BEGIN { printf "%.3f", n / 1e6 }')
 }
 
-# row LABEL BYTES LINES [TARGET_MBS]: one table line from the last measure.
+# row LABEL BYTES LINES [TARGET_MBS [TARGET_RSS_MIB]]: one table line from the last measure.
 row() {
 	awk -v label="$1" -v bytes="$2" -v lines="$3" -v tgt="${4:-}" -v s="$best_s" \
-		-v rss="$rss_k" -v trss="$T_RSS" -v rc="$rc" 'BEGIN {
+		-v rss="$rss_k" -v trss="${5:-$T_RSS}" -v rc="$rc" 'BEGIN {
 		mbs = s > 0 ? bytes / 1e6 / s : 0
 		mls = s > 0 ? lines / 1e6 / s : 0
 		r = rss == "" ? "n/a" : sprintf("%.1f", rss / 1024)
@@ -297,6 +301,22 @@ for n in $LINES; do
 			status=1
 		elif [ "$gzsummary" != "$summary" ]; then
 			say "$f.gz gives '$gzsummary' but the plain file '$summary'"
+			status=1
+		fi
+
+		measure aw_report1 "$f"
+		row "authwatch report, 1 thread" "$bytes" "$nlines" "$T_REPORT" "$T_REPORT_RSS" >>"$out"
+		if [ "$rc" -ne 0 ]; then
+			say "authwatch report --threads 1 $f: exit $rc"
+			status=1
+		fi
+		measure aw_report2 "$f"
+		row "authwatch report, 2 threads" "$bytes" "$nlines" "$T_REPORT" "$T_REPORT_RSS" >>"$out"
+		if [ "$rc" -ne 0 ]; then
+			say "authwatch report --threads 2 $f: exit $rc"
+			status=1
+		elif ! cmp -s "$tmp/report1" "$tmp/report2"; then
+			say "authwatch report: --threads 1 and --threads 2 disagree on $f"
 			status=1
 		fi
 	else

@@ -443,9 +443,10 @@ feed_run(char *const *paths, size_t n, const struct feed_opts *o, const struct f
 	plan(&f, n);
 	if (threads > MAX_THREADS)
 		threads = MAX_THREADS;
+	/* with one part, one worker still parses while this thread consumes */
+	f.threaded = threads > 1 && f.nparts > 0;
 	if (threads > f.nparts)
 		threads = (unsigned)f.nparts;
-	f.threaded = threads > 1;
 	ws = xreallocarray(NULL, threads > 0 ? threads : 1, sizeof(*ws));
 	if (!f.threaded) {
 		/* one worker on this thread, delivering as it reads: parts in order */
