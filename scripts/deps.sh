@@ -3,9 +3,9 @@
 # Usage: scripts/deps.sh [build|test|bench]   (test and bench include build)
 set -eu
 what=${1:-build}
-pkgs="make gcc pkg-config liblzma-dev libzstd-dev libbz2-dev libisal-dev"
+pkgs="make gcc pkg-config liblzma-dev libzstd-dev libbz2-dev libisal-dev libsystemd-dev"
 case "$what" in
-test) pkgs="$pkgs clang libclang-rt-dev gzip xz-utils zstd bzip2 python3" ;;
+test) pkgs="$pkgs clang libclang-rt-dev gzip xz-utils zstd bzip2 python3 systemd systemd-journal-remote" ;;
 bench) pkgs="$pkgs gzip xz-utils zstd bzip2 python3 sshguard grep coreutils time" ;;
 esac
 missing=""

@@ -22,6 +22,7 @@
 #include "strtab.h"
 #include "syslog_hdr.h"
 #include "timespec.h"
+#include "xmalloc.h"
 
 enum rfmt { R_TEXT, R_JSON, R_CSV };
 
@@ -32,7 +33,8 @@ usage(FILE *f)
 		"usage: authwatch report [options] [FILE|-]...\n"
 		"  The analysis of sshd activity: overview, actions, logins, sessions,\n"
 		"  attackers, targeted usernames, timeline, alerts, sftp, Fail2Ban.\n"
-		"  No FILE: /var/log/auth.log* (else /var/log/secure*), oldest first.\n"
+		"  No FILE: /var/log/auth.log* (else /var/log/secure*), oldest first; without\n"
+		"  them the systemd journal. FILE journal: (or journal:DIR) is the journal.\n"
 		"options:\n"
 		"  --format text|json|csv  output (default text)\n"
 		"  -o PATH                 write to PATH (csv: a directory, one file per section)\n"
@@ -69,10 +71,11 @@ default_inputs(struct input_list *in)
 		arg[0] = pat;
 		return input_expand(arg, 1, in);
 	}
-	log_warnx("report: no /var/log/auth.log* or /var/log/secure* here; name the log files "
-		  "(reading the systemd journal directly is not supported yet: "
-		  "journalctl -u ssh -o short-iso | authwatch report -)");
-	return -1;
+	/* no syslog files: the systemd journal */
+	in->paths = xreallocarray(NULL, 1, sizeof(*in->paths));
+	in->paths[0] = xstrdup(FEED_JOURNAL);
+	in->n = 1;
+	return 0;
 }
 
 /* What the feed's callbacks work on. */
@@ -84,6 +87,7 @@ struct run {
 	int progress;  /* a progress line on stderr */
 	size_t input;  /* the input being read */
 	uint64_t lines, next_tick;
+	uint64_t lines_before; /* lines when the current input began */
 };
 
 static void
@@ -92,6 +96,7 @@ on_begin(void *arg, size_t input)
 	struct run *r = arg;
 
 	r->input = input;
+	r->lines_before = r->lines;
 	agg_file_begin(r->a, r->paths[input]);
 }
 
@@ -123,6 +128,10 @@ on_end(void *arg, size_t input, int status, const char *error)
 		log_warnx("%s", error);
 	else if (status != 0)
 		log_warnx("%s: %s (the other lines were read)", r->paths[input], error);
+	if (status == 0 && r->lines == r->lines_before &&
+	    strncmp(r->paths[input], FEED_JOURNAL, strlen(FEED_JOURNAL)) == 0 && geteuid() != 0)
+		log_warnx("%s: no sshd entries; only root and the groups adm and systemd-journal "
+			  "see the whole journal", r->paths[input]);
 	agg_file_end(r->a, error);
 	if (status != 0 && r->ret == 0)
 		r->ret = status;
@@ -276,7 +285,10 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 	if (optind >= argc) {
 		fprintf(stderr, "authwatch: reading");
 		for (i = 0; i < in.n; i++)
-			fprintf(stderr, " %s", in.paths[i]);
+			fprintf(stderr, " %s", strcmp(in.paths[i], FEED_JOURNAL) == 0
+						   ? "the systemd journal (no /var/log/auth.log* "
+						     "or /var/log/secure*)"
+						   : in.paths[i]);
 		fprintf(stderr, "\n");
 	}
 

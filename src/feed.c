@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "feed.h"
+#include "journal.h"
 #include "linebuf.h"
 #include "reader.h"
 #include "sshd_parse.h"
@@ -20,6 +21,8 @@
 #define BATCHES_PER_WORKER 3
 #define MAX_THREADS 16
 #define ERRLEN 512
+
+_Static_assert(BATCH_TEXT >= 4 * LINEBUF_MAX_LINE, "a batch holds any line (file or journal)");
 
 /* A batch: a copy of consecutive lines and their events. */
 struct batch {
@@ -173,6 +176,71 @@ part_done(struct worker *w, struct part *p)
 	unlock(w->f);
 }
 
+/* Appends one line and its event to the current batch, handing it on when full. */
+static struct batch *
+add_line(struct worker *w, struct part *p, struct batch *b, struct hdr_ctx *ctx, const char *line,
+	 size_t len, int truncated)
+{
+	if (b->n == BATCH_EVENTS || b->tlen + len > BATCH_TEXT) {
+		put_batch(w, p, b);
+		b = get_batch(w);
+	}
+	memcpy(b->text + b->tlen, line, len);
+	sshd_parse_line(ctx, b->text + b->tlen, len, &b->ev[b->n]);
+	b->trunc[b->n] = (uint8_t)truncated;
+	b->tlen += len;
+	b->n++;
+	return b;
+}
+
+/* Gives a batch back to w unused, or hands it on when it holds lines. */
+static void
+last_batch(struct worker *w, struct part *p, struct batch *b)
+{
+	if (b->n > 0)
+		put_batch(w, p, b);
+	else {
+		lock(w->f);
+		b->next = w->free_list;
+		w->free_list = b;
+		unlock(w->f);
+	}
+}
+
+/* Reads the journal part p: the local journal, or the directory after "journal:". */
+static void
+read_journal(struct worker *w, struct part *p)
+{
+	struct feed *f = w->f;
+	const char *dir = f->paths[p->input] + strlen(FEED_JOURNAL);
+	char err[ERRLEN];
+	struct journal *j;
+	struct hdr_ctx ctx;
+	struct batch *b;
+	const char *line;
+	size_t len;
+	unsigned flags;
+	int rc;
+
+	if ((j = journal_open(*dir ? dir : NULL, f->since, f->until, err, sizeof(err))) == NULL) {
+		p->status = EX_NOINPUT;
+		snprintf(p->error, sizeof(p->error), "%s", err);
+		return;
+	}
+	hdr_ctx_init(&ctx, f->now); /* the lines carry full UTC stamps */
+	b = get_batch(w);
+	while ((rc = journal_next(j, &line, &len, &flags)) == 1)
+		b = add_line(w, p, b, &ctx, line, len, (flags & JOURNAL_TRUNCATED) != 0);
+	p->lines = journal_count(j);
+	if (rc < 0) {
+		p->status = EX_DATAERR;
+		p->err_line = p->lines;
+		snprintf(p->error, sizeof(p->error), "%s", journal_errmsg(j));
+	}
+	last_batch(w, p, b);
+	journal_close(j);
+}
+
 /* Reads and parses part p into batches. Sets p's status, error and line count. */
 static void
 read_part(struct worker *w, struct part *p)
@@ -190,6 +258,10 @@ read_part(struct worker *w, struct part *p)
 	int64_t anchor;
 	int rc;
 
+	if (strncmp(path, FEED_JOURNAL, strlen(FEED_JOURNAL)) == 0) {
+		read_journal(w, p);
+		goto out;
+	}
 	if ((r = reader_open(path, err, sizeof(err))) == NULL) {
 		p->status = EX_NOINPUT;
 		snprintf(p->error, sizeof(p->error), "%s", err);
@@ -208,15 +280,7 @@ read_part(struct worker *w, struct part *p)
 	while ((rc = linebuf_next(&lb, &line, &len, &flags)) == 1) {
 		if (flags & LB_PARTIAL)
 			continue; /* cut short by a read error: its fields may be cut too */
-		if (b->n == BATCH_EVENTS || b->tlen + len > BATCH_TEXT) {
-			put_batch(w, p, b);
-			b = get_batch(w);
-		}
-		memcpy(b->text + b->tlen, line, len);
-		sshd_parse_line(&ctx, b->text + b->tlen, len, &b->ev[b->n]);
-		b->trunc[b->n] = (flags & LB_TRUNCATED) != 0;
-		b->tlen += len;
-		b->n++;
+		b = add_line(w, p, b, &ctx, line, len, (flags & LB_TRUNCATED) != 0);
 	}
 	p->lines = lb.lineno;
 	if (rc < 0) {
@@ -224,14 +288,7 @@ read_part(struct worker *w, struct part *p)
 		p->err_line = lb.lineno;
 		snprintf(p->error, sizeof(p->error), "%s", reader_errmsg(r));
 	}
-	if (b->n > 0)
-		put_batch(w, p, b);
-	else {
-		lock(f);
-		b->next = w->free_list;
-		w->free_list = b;
-		unlock(f);
-	}
+	last_batch(w, p, b);
 	linebuf_free(&lb);
 	reader_close(r);
 out:

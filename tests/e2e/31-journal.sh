@@ -1,0 +1,89 @@
+#!/bin/sh
+# 31-journal: `authwatch report` on the systemd journal (real journal files, sd-journal).
+set -u
+. "$(dirname "$0")/lib.sh"
+d=$(mktmp journal)
+remote=
+for p in /lib/systemd/systemd-journal-remote /usr/lib/systemd/systemd-journal-remote; do
+	[ -x "$p" ] && remote=$p && break
+done
+[ -n "$remote" ] || skip "no systemd-journal-remote (scripts/deps.sh test installs it)"
+
+# One attacker (3 connections, 4 failed passwords), one key login, a sudo, a kernel line,
+# and a crafted user name, as journald would store them (export format).
+python3 - "$d/export" <<'PY'
+import sys
+t0 = 1780000000 * 1000000  # 2026-05-28T20:26:40Z
+n = 0
+def ent(dt, ident, pid, msg, host="bastion"):
+    global n
+    n += 1
+    return ("__CURSOR=c%d\n__REALTIME_TIMESTAMP=%d\n__MONOTONIC_TIMESTAMP=%d\n"
+            "_BOOT_ID=0123456789abcdef0123456789abcdef\n_HOSTNAME=%s\n"
+            "SYSLOG_IDENTIFIER=%s\nSYSLOG_PID=%d\n_PID=%d\nMESSAGE=%s\n\n"
+            % (n, t0 + dt * 1000000, dt * 1000000 + 1, host, ident, pid, pid, msg))
+out = []
+for c in range(3):
+    pid = 4000 + c
+    port = 50000 + c
+    out.append(ent(c * 10, "sshd", pid, "Invalid user oracle from 203.0.113.9 port %d" % port))
+    out.append(ent(c * 10 + 1, "sshd", pid, "Failed password for invalid user oracle from 203.0.113.9 port %d ssh2" % port))
+    if c == 2:
+        out.append(ent(c * 10 + 2, "sshd", pid, "Failed password for invalid user oracle from 203.0.113.9 port %d ssh2" % port))
+    out.append(ent(c * 10 + 3, "sshd", pid, "Connection closed by invalid user oracle 203.0.113.9 port %d [preauth]" % port))
+out.append(ent(40, "sshd", 4100, "Invalid user x from 192.0.2.66 port 22 from 198.51.100.1 port 4242"))
+out.append(ent(41, "sshd", 4100, "Connection closed by invalid user x from 192.0.2.66 port 22 198.51.100.1 port 4242 [preauth]"))
+out.append(ent(60, "sshd", 4200, "Accepted publickey for alice from 192.0.2.10 port 60000 ssh2: ED25519 SHA256:Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg"))
+out.append(ent(60, "sshd", 4200, "pam_unix(sshd:session): session opened for user alice(uid=1000) by (uid=0)"))
+out.append(ent(70, "sudo", 4300, "   alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id"))
+out.append(ent(75, "kernel", 0, "Failed password for root from 198.51.100.200 port 1 ssh2"))
+out.append(ent(90, "sshd", 4200, "pam_unix(sshd:session): session closed for user alice"))
+open(sys.argv[1], "w").write("".join(out))
+PY
+mkdir -p "$d/j"
+"$remote" --output="$d/j/test.journal" "$d/export" >"$d/remote.log" 2>&1 ||
+	skip "systemd-journal-remote could not write a journal here: $(tail -n 1 "$d/remote.log")"
+
+for j in 1 2; do
+	"$AUTHWATCH" report --threads $j --format json "journal:$d/j" >"$d/r$j.json" 2>"$d/err$j" ||
+		fail "report exit $? ($(cat "$d/err$j"))"
+done
+cmp -s "$d/r1.json" "$d/r2.json" || fail "journal: threads disagree"
+python3 - "$d/r1.json" <<'PY' || fail "journal report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+o = r["overview"]
+assert o["hosts"] == ["bastion"], o["hosts"]
+assert o["logins"] == 1, o
+att = {a["src_ip"]: a for a in r["attackers"]["items"]}
+# the kernel line is not read; the crafted user name bans nobody but its real peer
+assert set(att) == {"203.0.113.9", "198.51.100.1"}, sorted(att)
+a = att["203.0.113.9"]
+assert a["connections"] == 3 and a["attempts"] == 4 and a["users"] == ["oracle"], a
+l = r["logins"]["items"][0]
+assert l["user"] == "alice" and l["src_ip"] == "192.0.2.10" and l["method"] == "publickey", l
+assert l["ts"] == "2026-05-28T20:27:40Z", l["ts"]
+assert l["sudo_commands"] == 1 and l["duration_s"] == 30 and l["open"] is False, l
+PY
+
+# --since narrows what the journal is asked for
+"$AUTHWATCH" report --format json --since 2026-05-28T20:27:10Z "journal:$d/j" >"$d/since.json" ||
+	fail "since exit"
+python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert [a["src_ip"] for a in r["attackers"]["items"]] == ["198.51.100.1"], r["attackers"]
+' "$d/since.json" || fail "journal --since"
+
+# a journal directory that does not exist: a clear error, exit 66
+"$AUTHWATCH" report "journal:$d/nope" >"$d/out" 2>"$d/err"
+[ $? -eq 66 ] || fail "missing journal directory: exit not 66"
+grep -q "journal: .*nope" "$d/err" || fail "missing journal directory: $(cat "$d/err")"
+
+# no FILE and no /var/log/auth.log* or secure*: the local journal, said on stderr
+if ! ls /var/log/auth.log* /var/log/secure* >/dev/null 2>&1; then
+	"$AUTHWATCH" report --format json >"$d/local.json" 2>"$d/local.err" || fail "local journal exit $?"
+	grep -q "reading the systemd journal" "$d/local.err" || fail "no line saying what was read"
+	python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$d/local.json" || fail "local journal json"
+fi
+done_ok
