@@ -26,6 +26,8 @@ struct slot {
 	uint8_t hostile; /* a probe-like line was seen */
 	uint8_t kex;	 /* a negotiation failure was seen */
 	uint8_t in_ap;	 /* registered in the address index */
+	uint8_t told;	 /* progress reported: bit 0 a probe or negotiation */
+	uint32_t told_attempts; /* attempts already reported as progress */
 	int64_t last;	 /* UTC µs of its last line */
 	int64_t closed_at;
 	uint32_t failed, refused, pam_unix, pam_err;
@@ -55,6 +57,8 @@ struct conn_tracker {
 	int64_t now, next_sweep;
 	uint32_t sftp_id, sshd_id;
 	uint32_t last_host; /* the id of the last host name seen: most lines repeat it */
+	conn_progress_fn progress;
+	void *progress_arg;
 };
 
 static uint64_t
@@ -273,8 +277,10 @@ slot_set_addr(struct conn_tracker *t, uint32_t i, const struct addr *a, uint16_t
 {
 	struct slot *s = &t->slots[i];
 
-	if (s->rec.src.af != 0 || a->af == 0)
+	if (a->af == 0 || (s->rec.src.af != 0 && (s->rec.src_port != 0 || port == 0)))
 		return;
+	if (s->rec.src.af != 0 && !addr_eq(&s->rec.src, a))
+		return; /* the port of another address: not this connection's */
 	s->rec.src = *a;
 	s->rec.src_port = port;
 	if (port != 0) {
@@ -283,6 +289,7 @@ slot_set_addr(struct conn_tracker *t, uint32_t i, const struct addr *a, uint16_t
 	}
 }
 
+
 static uint32_t
 max4(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
 {
@@ -290,6 +297,32 @@ max4(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
 
 	m = m > c ? m : c;
 	return m > d ? m : d;
+}
+
+void
+conn_set_progress(struct conn_tracker *t, conn_progress_fn fn, void *arg)
+{
+	t->progress = fn;
+	t->progress_arg = arg;
+}
+
+/* Reports what slot s did since the last report (the daemon's live view). */
+static void
+tell(struct conn_tracker *t, struct slot *s, int64_t ts)
+{
+	uint32_t att;
+
+	if (t->progress == NULL || s->rec.src.af == 0)
+		return; /* nothing to count against yet: told when a line gives the address */
+	att = max4(s->failed, s->refused, s->pam_unix, s->pam_err);
+	if (att > s->told_attempts) {
+		t->progress(&s->rec, CP_FAILURE, att - s->told_attempts, ts, t->progress_arg);
+		s->told_attempts = att;
+	} else if (att == 0 && s->closed && (s->kex || s->hostile) && !(s->told & 1) &&
+		   s->rec.login == 0) {
+		t->progress(&s->rec, s->kex ? CP_NEGOTIATION : CP_PROBE, 1, ts, t->progress_arg);
+		s->told |= 1;
+	}
 }
 
 /* Emits slot i and frees it. */
@@ -488,6 +521,7 @@ standalone(struct conn_tracker *t, uint32_t host, const struct event *ev, int64_
 	s->hostile = 1;
 	s->closed = 1;
 	s->closed_at = ts;
+	tell(t, s, ts);
 	slot_end(t, i, 0);
 }
 
@@ -502,8 +536,10 @@ locate(struct conn_tracker *t, uint32_t host, const struct event *ev, int64_t ts
 		i = map_get(&t->by_pid, pid_key(host, ev->pid));
 	if (i != NONE) {
 		struct slot *s = &t->slots[i];
+		/* a PAM line gives the address without the port: the port may come later */
 		int other_conn = has_ap && s->rec.src.af != 0 &&
-				 (!addr_eq(&s->rec.src, &ev->src) || s->rec.src_port != ev->src_port);
+				 (!addr_eq(&s->rec.src, &ev->src) ||
+				  (s->rec.src_port != 0 && s->rec.src_port != ev->src_port));
 
 		/* the pid now serves another connection: the old one ended unseen */
 		if (other_conn || (ev->type == EV_CONNECTION && s->closed)) {
@@ -684,4 +720,5 @@ conn_feed(struct conn_tracker *t, const struct event *ev)
 	default:
 		break;
 	}
+	tell(t, s, ts);
 }

@@ -84,6 +84,23 @@ struct conn_tracker *conn_new(struct strtab *strings, conn_emit_fn emit, void *a
  */
 void conn_feed(struct conn_tracker *t, const struct event *ev);
 
+/* What a connection just did that the detector counts (conn_set_progress). */
+enum conn_progress {
+	CP_FAILURE,	/* delta more failed or refused authentications */
+	CP_PROBE,	/* it turned out hostile without trying to authenticate */
+	CP_NEGOTIATION, /* its key exchange failed without trying to authenticate */
+};
+typedef void (*conn_progress_fn)(const struct conn_rec *rec, unsigned what, uint32_t delta,
+				 int64_t ts, void *arg);
+/*
+ * Also reports progress as it happens, for the daemon: fn(rec, CP_FAILURE,
+ * delta, ts, arg) each time the record's attempt count grows (so one failed
+ * password counts once, at its first line, however many lines follow), and
+ * once CP_PROBE or CP_NEGOTIATION when a connection closes hostile before any
+ * attempt. Listener records (penalty drops, MaxStartups) report CP_PROBE.
+ * rec (rec->src may be af 0: no address yet) is valid only during the call.
+ */
+void conn_set_progress(struct conn_tracker *t, conn_progress_fn fn, void *arg);
 /* Emits every record still held; those not closed get open = 1. Call at the end of input. */
 void conn_flush(struct conn_tracker *t);
 

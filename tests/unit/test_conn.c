@@ -1,4 +1,5 @@
 /* test_conn.c: the connection tracker folds each connection's lines into one record. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "conn.h"
@@ -267,6 +268,97 @@ T(listener_lines)
 	strtab_free(st);
 }
 
+/* Live progress for the daemon: what it counts, line by line. */
+struct prog {
+	char log[2048];
+	size_t len;
+};
+
+static void
+on_progress(const struct conn_rec *r, unsigned what, uint32_t delta, int64_t ts, void *arg)
+{
+	struct prog *p = arg;
+	char a[ADDR_STRLEN];
+	static const char *const names[] = {"failure", "probe", "negotiation"};
+
+	addr_format(&r->src, a);
+	p->len += (size_t)snprintf(p->log + p->len, sizeof(p->log) - p->len, "%s %s %u %lld\n",
+				   names[what], a, delta, (long long)(ts / 1000000 % 3600));
+}
+
+static void
+run_progress(const char *text, struct prog *p)
+{
+	struct strtab *st = strtab_new(1);
+	struct got g;
+	struct conn_tracker *t = conn_new(st, collect, &g);
+	struct hdr_ctx ctx;
+	const char *q = text;
+
+	memset(p, 0, sizeof(*p));
+	memset(&g, 0, sizeof(g));
+	conn_set_progress(t, on_progress, p);
+	hdr_ctx_init(&ctx, 1780000000);
+	while (*q) {
+		const char *nl = strchr(q, '\n');
+		size_t n = nl ? (size_t)(nl - q) : strlen(q);
+		char *line = malloc(n ? n : 1);
+		struct event ev;
+
+		memcpy(line, q, n);
+		sshd_parse_line(&ctx, line, n, &ev);
+		conn_feed(t, &ev);
+		free(line);
+		q += n + (nl != NULL);
+	}
+	conn_flush(t);
+	conn_free(t);
+	strtab_free(st);
+}
+
+T(progress_counts_each_attempt_once)
+{
+	static const char log[] =
+	    /* PAM first (address only as rhost), then sshd's line: one attempt each */
+	    "May 31 08:00:01 h sshd[10]: pam_unix(sshd:auth): authentication failure; logname= "
+	    "uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.5  user=root\n"
+	    "May 31 08:00:03 h sshd[10]: Failed password for root from 203.0.113.5 port 4000 ssh2\n"
+	    "May 31 08:00:05 h sshd[10]: Failed password for root from 203.0.113.5 port 4000 ssh2\n"
+	    "May 31 08:00:07 h sshd[10]: Failed password for root from 203.0.113.5 port 4000 ssh2\n"
+	    "May 31 08:00:07 h sshd[10]: error: maximum authentication attempts exceeded for root "
+	    "from 203.0.113.5 port 4000 ssh2 [preauth]\n"
+	    "May 31 08:00:07 h sshd[10]: Disconnecting authenticating user root 203.0.113.5 port "
+	    "4000: Too many authentication failures [preauth]\n"
+	    "May 31 08:00:07 h sshd[10]: PAM 2 more authentication failures; logname= uid=0 euid=0 "
+	    "tty=ssh ruser= rhost=203.0.113.5  user=root\n"
+	    /* invalid user, no password: one refused attempt */
+	    "May 31 08:01:00 h sshd[11]: Invalid user x from 198.51.100.7 port 5000\n"
+	    "May 31 08:01:00 h sshd[11]: Connection closed by invalid user x 198.51.100.7 port "
+	    "5000 [preauth]\n"
+	    /* a scanner and an old client: no attempt */
+	    "May 31 08:02:00 h sshd[12]: Connection closed by 192.0.2.9 port 6000 [preauth]\n"
+	    "May 31 08:03:00 h sshd[13]: Unable to negotiate with 192.0.2.10 port 7000: no "
+	    "matching key exchange method found. Their offer: diffie-hellman-group1-sha1 "
+	    "[preauth]\n"
+	    /* a crafted user name: only the real peer is counted */
+	    "May 31 08:04:00 h sshd[14]: Invalid user x from 10.9.9.9 port 22 from 192.0.2.66 port "
+	    "8000\n"
+	    /* sshd's own penalty drop (listener line, no pid of the connection) */
+	    "May 31 08:05:00 h sshd[1]: drop connection #0 from [192.0.2.77]:9000 on "
+	    "[192.0.2.1]:22 penalty: failed authentication\n";
+	struct prog p;
+
+	run_progress(log, &p);
+	CHECK_STR(p.log, "failure 203.0.113.5 1 1\n"
+			 "failure 203.0.113.5 1 5\n"
+			 "failure 203.0.113.5 1 7\n"
+			 "failure 198.51.100.7 1 60\n"
+			 "probe 192.0.2.9 1 120\n"
+			 "negotiation 192.0.2.10 1 180\n"
+			 "failure 192.0.2.66 1 240\n"
+			 "probe 192.0.2.77 1 300\n");
+}
+
 int
 main(void)
 {
@@ -277,5 +369,6 @@ main(void)
 	T_RUN(pid_reuse_and_open_at_end);
 	T_RUN(idle_preauth_expires);
 	T_RUN(listener_lines);
+	T_RUN(progress_counts_each_attempt_once);
 	return T_END();
 }
