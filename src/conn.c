@@ -5,10 +5,11 @@
 #include "conn.h"
 #include "xmalloc.h"
 
-#define LINGER_US (30 * 1000000LL)	 /* lines sshd writes after a close still join it */
-#define IDLE_US (15 * 60 * 1000000LL)	 /* a connection that never logged in, silent this long, ended */
-#define SWEEP_US (10 * 1000000LL)	 /* how often (log time) to look for the above */
-#define MAX_PIDS 4			 /* monitor, post-auth child, sshd-auth, sftp-server */
+#define LINGER_US (30 * 1000000LL) /* lines sshd writes after a close still join it */
+#define IDLE_US                                                                                    \
+	(15 * 60 * 1000000LL)     /* a connection that never logged in, silent this long, ended */
+#define SWEEP_US (10 * 1000000LL) /* how often (log time) to look for the above */
+#define MAX_PIDS 4                /* monitor, post-auth child, sshd-auth, sftp-server */
 #define NONE UINT32_MAX
 
 /*
@@ -22,13 +23,13 @@ struct slot {
 	uint32_t pids[MAX_PIDS];
 	uint8_t npids;
 	uint8_t used;
-	uint8_t closed;	 /* a closing line was seen: lingering */
-	uint8_t hostile; /* a probe-like line was seen */
-	uint8_t kex;	 /* a negotiation failure was seen */
-	uint8_t in_ap;	 /* registered in the address index */
-	uint8_t told;	 /* progress reported: bit 0 a probe or negotiation */
+	uint8_t closed;         /* a closing line was seen: lingering */
+	uint8_t hostile;        /* a probe-like line was seen */
+	uint8_t kex;            /* a negotiation failure was seen */
+	uint8_t in_ap;          /* registered in the address index */
+	uint8_t told;           /* progress reported: bit 0 a probe or negotiation */
 	uint32_t told_attempts; /* attempts already reported as progress */
-	int64_t last;	 /* UTC µs of its last line */
+	int64_t last;           /* UTC µs of its last line */
 	int64_t closed_at;
 	uint32_t failed, refused, pam_unix, pam_err;
 	uint32_t next_free;
@@ -59,6 +60,7 @@ struct conn_tracker {
 	uint32_t last_host; /* the id of the last host name seen: most lines repeat it */
 	conn_progress_fn progress;
 	void *progress_arg;
+	int lean; /* intern no user names or keys */
 };
 
 static uint64_t
@@ -289,7 +291,6 @@ slot_set_addr(struct conn_tracker *t, uint32_t i, const struct addr *a, uint16_t
 	}
 }
 
-
 static uint32_t
 max4(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
 {
@@ -297,6 +298,12 @@ max4(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
 
 	m = m > c ? m : c;
 	return m > d ? m : d;
+}
+
+void
+conn_set_lean(struct conn_tracker *t)
+{
+	t->lean = 1;
 }
 
 void
@@ -319,7 +326,7 @@ tell(struct conn_tracker *t, struct slot *s, int64_t ts)
 		t->progress(&s->rec, CP_FAILURE, att - s->told_attempts, ts, t->progress_arg);
 		s->told_attempts = att;
 	} else if (att == 0 && s->closed && (s->kex || s->hostile) && !(s->told & 1) &&
-		   s->rec.login == 0) {
+	           s->rec.login == 0) {
 		t->progress(&s->rec, s->kex ? CP_NEGOTIATION : CP_PROBE, 1, ts, t->progress_arg);
 		s->told |= 1;
 	}
@@ -371,7 +378,7 @@ sweep(struct conn_tracker *t, int64_t now)
 		if (!s->used)
 			continue;
 		if (s->closed ? now - s->closed_at > LINGER_US
-			      : (s->rec.login == 0 && now - s->last > IDLE_US))
+		              : (s->rec.login == 0 && now - s->last > IDLE_US))
 			slot_end(t, i, 0);
 	}
 }
@@ -386,10 +393,11 @@ conn_flush(struct conn_tracker *t)
 			slot_end(t, i, 1);
 }
 
+/* User names and keys; none in lean mode (the daemon keeps no strings attackers choose). */
 static uint32_t
 intern(struct conn_tracker *t, struct span sp)
 {
-	return sp.p ? strtab_intern(t->strings, sp.p, sp.n) : 0;
+	return sp.p && !t->lean ? strtab_intern(t->strings, sp.p, sp.n) : 0;
 }
 
 /* id if it names the bytes of sp: a compare instead of a hash and a lookup. */
@@ -409,7 +417,7 @@ static uint32_t
 intern_host(struct conn_tracker *t, struct span sp)
 {
 	if (!same_str(t, t->last_host, sp))
-		t->last_host = intern(t, sp);
+		t->last_host = sp.p ? strtab_intern(t->strings, sp.p, sp.n) : 0;
 	return t->last_host;
 }
 
@@ -468,7 +476,8 @@ is_conn_event(const struct event *ev)
 	case EV_PAM_USER_UNKNOWN:
 	case EV_PAM_IGNORING_RETRIES:
 		/* PAM lines of other services (sudo, su, login) are not sshd's */
-		return ev->detail.p == NULL || (ev->detail.n == 4 && !memcmp(ev->detail.p, "sshd", 4));
+		return ev->detail.p == NULL ||
+		       (ev->detail.n == 4 && !memcmp(ev->detail.p, "sshd", 4));
 	default:
 		return 1;
 	}
@@ -484,7 +493,8 @@ login_of_user(struct conn_tracker *t, uint32_t host, uint32_t user)
 		struct slot *s = &t->slots[i];
 
 		if (s->used && !s->closed && s->rec.host == host && s->rec.login != 0 &&
-		    s->rec.user == user && (best == NONE || s->rec.login > t->slots[best].rec.login))
+		    s->rec.user == user &&
+		    (best == NONE || s->rec.login > t->slots[best].rec.login))
 			best = i;
 	}
 	return best;
@@ -538,8 +548,8 @@ locate(struct conn_tracker *t, uint32_t host, const struct event *ev, int64_t ts
 		struct slot *s = &t->slots[i];
 		/* a PAM line gives the address without the port: the port may come later */
 		int other_conn = has_ap && s->rec.src.af != 0 &&
-				 (!addr_eq(&s->rec.src, &ev->src) ||
-				  (s->rec.src_port != 0 && s->rec.src_port != ev->src_port));
+		                 (!addr_eq(&s->rec.src, &ev->src) ||
+		                  (s->rec.src_port != 0 && s->rec.src_port != ev->src_port));
 
 		/* the pid now serves another connection: the old one ended unseen */
 		if (other_conn || (ev->type == EV_CONNECTION && s->closed)) {

@@ -101,6 +101,12 @@ typedef void (*conn_progress_fn)(const struct conn_rec *rec, unsigned what, uint
  * rec (rec->src may be af 0: no address yet) is valid only during the call.
  */
 void conn_set_progress(struct conn_tracker *t, conn_progress_fn fn, void *arg);
+/*
+ * Lean mode, for a long-running daemon: user names and keys are not kept
+ * (records carry no user, key or sudo/sftp links), so the string table only
+ * grows with host names, never with what attackers type.
+ */
+void conn_set_lean(struct conn_tracker *t);
 /* Emits every record still held; those not closed get open = 1. Call at the end of input. */
 void conn_flush(struct conn_tracker *t);
 

@@ -17,7 +17,7 @@
 #include "xmalloc.h"
 
 #define BATCH_EVENTS 4096
-#define BATCH_TEXT (512 * 1024)	 /* >= LINEBUF_MAX_LINE: one line always fits */
+#define BATCH_TEXT (512 * 1024) /* >= LINEBUF_MAX_LINE: one line always fits */
 #define BATCHES_PER_WORKER 3
 #define MAX_THREADS 16
 #define ERRLEN 512
@@ -46,7 +46,7 @@ struct part {
 	int64_t lo, hi; /* byte range of a plain file; hi -1: to the end */
 	int64_t anchor; /* year inference anchor (mtime), -1: the current time */
 	int first, last;
-	int whole;	/* not split: open and read from the start, whatever it is */
+	int whole; /* not split: open and read from the start, whatever it is */
 	struct batch *head, *tail;
 	int done, status;
 	uint64_t lines; /* physical lines read in this part */
@@ -179,7 +179,7 @@ part_done(struct worker *w, struct part *p)
 /* Appends one line and its event to the current batch, handing it on when full. */
 static struct batch *
 add_line(struct worker *w, struct part *p, struct batch *b, struct hdr_ctx *ctx, const char *line,
-	 size_t len, int truncated)
+         size_t len, int truncated)
 {
 	if (b->n == BATCH_EVENTS || b->tlen + len > BATCH_TEXT) {
 		put_batch(w, p, b);
@@ -350,7 +350,8 @@ plan(struct feed *f, size_t n)
 		int64_t size = -1, mtime = -1, lo = 0, next;
 		int fd = -1;
 
-		if (strcmp(path, "-") != 0 && strncmp(path, FEED_JOURNAL, strlen(FEED_JOURNAL)) != 0 &&
+		if (strcmp(path, "-") != 0 &&
+		    strncmp(path, FEED_JOURNAL, strlen(FEED_JOURNAL)) != 0 &&
 		    (r = reader_open(path, err, sizeof(err))) != NULL &&
 		    reader_comp(r) == RC_NONE && reader_size(r) >= 2 * f->part_bytes) {
 			size = reader_size(r);
@@ -410,7 +411,7 @@ part_end(struct feed *f, const struct part *p, struct cstate *cs)
 		cs->status = p->status;
 		if (p->status == EX_DATAERR)
 			snprintf(cs->error, sizeof(cs->error), "%s after line %llu", p->error,
-				 (unsigned long long)(cs->lines + p->err_line));
+			         (unsigned long long)(cs->lines + p->err_line));
 		else
 			snprintf(cs->error, sizeof(cs->error), "%s", p->error);
 	}
@@ -481,7 +482,7 @@ worker_fini(struct worker *w)
 
 int
 feed_run(char *const *paths, size_t n, const struct feed_opts *o, const struct feed_ops *ops,
-	 void *arg)
+         void *arg)
 {
 	unsigned threads = o->threads;
 	struct feed f;

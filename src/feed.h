@@ -18,9 +18,9 @@
 
 /* Events of consecutive lines of one input. Pointers are valid during the callback only. */
 struct feed_batch {
-	size_t input;		   /* index into the paths given to feed_run */
-	const struct event *ev;	   /* ev[0..n), spans point into the batch's own copy of the lines */
-	const uint8_t *truncated;  /* truncated[i]: line i was cut at LINEBUF_MAX_LINE */
+	size_t input;             /* index into the paths given to feed_run */
+	const struct event *ev;   /* ev[0..n), spans point into the batch's own copy of the lines */
+	const uint8_t *truncated; /* truncated[i]: line i was cut at LINEBUF_MAX_LINE */
 	size_t n;
 };
 
@@ -42,10 +42,10 @@ struct feed_ops {
 
 /* How to read. A zeroed struct reads on the calling thread, in FEED_PART_BYTES parts. */
 struct feed_opts {
-	unsigned threads;    /* worker threads; 0 or 1: none, all on the calling thread */
-	int64_t now;	     /* UTC epoch seconds: year anchor for inputs without an mtime */
+	unsigned threads;     /* worker threads; 0 or 1: none, all on the calling thread */
+	int64_t now;          /* UTC epoch seconds: year anchor for inputs without an mtime */
 	int64_t since, until; /* UTC µs (INT64_MIN/INT64_MAX: none): only narrow the journal */
-	int64_t part_bytes;  /* 0: FEED_PART_BYTES (tests use small parts) */
+	int64_t part_bytes;   /* 0: FEED_PART_BYTES (tests use small parts) */
 };
 
 /*
@@ -57,7 +57,7 @@ struct feed_opts {
  * started (errno; nothing was read).
  */
 int feed_run(char *const *paths, size_t n, const struct feed_opts *o, const struct feed_ops *ops,
-	     void *arg);
+             void *arg);
 
 /* The number of threads worth using here: the online CPUs, at most 16. */
 unsigned feed_default_threads(void);

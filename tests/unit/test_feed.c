@@ -1,4 +1,5 @@
-/* test_feed.c: unit tests of feed (parallel reading): same events in the same order for any thread count. */
+/* test_feed.c: unit tests of feed (parallel reading): same events in the same order for any thread
+ * count. */
 #include <sys/stat.h>
 #include <sys/time.h>
 
@@ -24,8 +25,7 @@ struct seen {
 	int misordered;
 };
 
-static void
-add(struct seen *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct seen *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
 add(struct seen *s, const char *fmt, ...)
@@ -120,11 +120,15 @@ write_log(const char *path, int n)
 		int h = 23 + sec / 3600, m = sec / 60 % 60, s = sec % 60;
 
 		if (h < 24)
-			fprintf(f, "Dec 31 %02d:%02d:%02d web sshd[%d]: Invalid user u%d from 192.0.2.%d port %d\n",
-				h, m, s, 1000 + i / 3, i % 97, i % 250 + 1, 40000 + i);
+			fprintf(f,
+			        "Dec 31 %02d:%02d:%02d web sshd[%d]: Invalid user u%d from "
+			        "192.0.2.%d port %d\n",
+			        h, m, s, 1000 + i / 3, i % 97, i % 250 + 1, 40000 + i);
 		else
-			fprintf(f, "Jan  1 %02d:%02d:%02d web sshd[%d]: Failed password for root from 198.51.100.%d port %d ssh2\n",
-				h - 24, m, s, 1000 + i / 3, i % 250 + 1, 40000 + i);
+			fprintf(f,
+			        "Jan  1 %02d:%02d:%02d web sshd[%d]: Failed password for root from "
+			        "198.51.100.%d port %d ssh2\n",
+			        h - 24, m, s, 1000 + i / 3, i % 250 + 1, 40000 + i);
 	}
 	fclose(f);
 	tv[0].tv_sec = tv[1].tv_sec = 1767240000; /* 2026-01-01 04:00 UTC */
@@ -168,7 +172,8 @@ T(errors_in_order)
 {
 	struct seen s;
 	char *paths[3];
-	static const char junk[] = "Jan  1 00:00:01 web sshd[1]: Invalid user x from 192.0.2.1 port 2\n";
+	static const char junk[] =
+	    "Jan  1 00:00:01 web sshd[1]: Invalid user x from 192.0.2.1 port 2\n";
 	FILE *f;
 	char *gz;
 	size_t n;
