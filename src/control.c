@@ -42,6 +42,9 @@ struct control {
 	size_t nclients;
 };
 
+static void vappend(struct control_out *out, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 vappend(struct control_out *out, const char *fmt, va_list ap)
 {
@@ -84,6 +87,25 @@ control_fail(struct control_out *out, const char *fmt, ...)
 	vappend(out, fmt, ap);
 	va_end(ap);
 	control_printf(out, "\n");
+}
+
+void
+control_json_str(struct control_out *out, const char *s)
+{
+	const unsigned char *p;
+
+	control_printf(out, "\"");
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			control_printf(out, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			control_printf(out, "\\u%04x", *p);
+		else if (*p >= 0x80)
+			control_printf(out, "\\u%04x", *p); /* bytes above ASCII: as Latin-1, valid JSON */
+		else
+			control_printf(out, "%c", *p);
+	}
+	control_printf(out, "\"");
 }
 
 static void

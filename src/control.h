@@ -24,6 +24,9 @@ void control_printf(struct control_out *out, const char *fmt, ...)
 void control_fail(struct control_out *out, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Appends s as a JSON string (quotes, escapes; bytes >= 0x80 as \u00XX, always valid JSON). */
+void control_json_str(struct control_out *out, const char *s);
+
 /*
  * Answers one request: argv[0..argc) are its words (split on blanks; at most
  * 16, each NUL-terminated). Called on the loop's thread.

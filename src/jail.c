@@ -25,7 +25,8 @@ struct jail {
 	double w[DK__COUNT];
 	struct strtab *strings;
 	struct conn_tracker *conn;
-	int64_t now; /* INT64_MIN: the line's own time */
+	int64_t now;   /* INT64_MIN: the line's own time */
+	int64_t since; /* lines dated before this (UTC µs) are skipped; INT64_MIN: none */
 	struct jail_stats st;
 };
 
@@ -102,6 +103,7 @@ jail_new(const struct jail_opts *o, const struct jail_cb *cb, void *arg)
 	conn_set_lean(j->conn);
 	conn_set_progress(j->conn, on_progress, j);
 	j->now = INT64_MIN;
+	j->since = INT64_MIN;
 	return j;
 }
 
@@ -134,9 +136,17 @@ jail_line(struct jail *j, struct hdr_ctx *ctx, const char *line, size_t len, int
 	if (ev.type == EV_UNKNOWN)
 		return;
 	j->st.events++;
+	if (ev.ts != TS_NONE && ev.ts < j->since)
+		return;
 	j->now = now;
 	conn_feed(j->conn, &ev);
 	j->now = INT64_MIN;
+}
+
+void
+jail_set_since(struct jail *j, int64_t since)
+{
+	j->since = since;
 }
 
 void

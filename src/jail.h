@@ -48,6 +48,12 @@ const char *jail_name(const struct jail *j);
  */
 void jail_line(struct jail *j, struct hdr_ctx *ctx, const char *line, size_t len, int64_t now);
 
+/*
+ * Skips the lines dated before since (UTC µs; INT64_MIN: none), for a replay of
+ * the last findtime at first start. Undated lines still count.
+ */
+void jail_set_since(struct jail *j, int64_t since);
+
 /* Periodic upkeep at now (UTC µs): drops windows that left findtime, a bounded slice per call. */
 void jail_tick(struct jail *j, int64_t now);
 
