@@ -26,17 +26,25 @@ static const char *const idents[] = {
     "CRON",    "crond",        "sftp-server", "internal-sftp",
 };
 
+/* The longest systemd unit name (UNIT_NAME_MAX) */
+#define UNIT_MAX 255
+
 /*
  * Invariant: sj is open; buf holds LINE_MAX_ bytes; failed is set once an
  * error was returned (errmsg says which, and every later call returns -1);
- * done is set once the end was reached.
+ * done is set once the end was reached (never when following). When
+ * following, fd is sd-journal's inotify descriptor (else -1); after a seek to
+ * cursor0 (owned), at_cursor is set until journal_next moves to an entry (the
+ * position is still cursor0), and pending while the entry found there is not
+ * the cursor's own and is still to be returned.
  */
 struct journal {
 	sd_journal *sj;
 	int64_t since, until;
 	uint64_t count;
 	char *buf;
-	int failed, done, err;
+	int failed, done, err, follow, fd, pending, at_cursor;
+	char *cursor0;
 	char errmsg[256];
 };
 
@@ -213,17 +221,62 @@ format_entry(struct journal *j, size_t *len, unsigned *flags)
 	return 1;
 }
 
-struct journal *
-journal_open(const char *dir, int64_t since, int64_t until, char *err, size_t errlen)
+/*
+ * Puts j at the start of a follow: after the entry at cursor (that entry
+ * itself skipped; if it is gone, at the next one), or after the last entry
+ * when cursor is NULL. Returns 0 or a negative errno-style code.
+ */
+static int
+seek_follow(struct journal *j, const char *cursor)
 {
-	struct journal *j = xcalloc(1, sizeof(*j));
-	char m[64];
+	int r;
+
+	if (cursor == NULL) {
+		/*
+		 * previous() after seek_tail() makes the last matching entry current,
+		 * so that journal_cursor has a position and next() returns the
+		 * entries after it. With no matching entry at all the head is used:
+		 * a next() from the bare tail returns the last entry of a file added
+		 * later, not its first (sd-journal 252).
+		 */
+		if ((r = sd_journal_seek_tail(j->sj)) < 0)
+			return r;
+		if ((r = sd_journal_previous(j->sj)) != 0)
+			return r < 0 ? r : 0;
+		return sd_journal_seek_head(j->sj);
+	}
+	if ((r = sd_journal_seek_cursor(j->sj, cursor)) < 0)
+		return r;
+	if ((r = sd_journal_next(j->sj)) <= 0)
+		return r;
+	if ((r = sd_journal_test_cursor(j->sj, cursor)) < 0)
+		return r;
+	/* not the entry of the cursor (vacuumed): this one is new, journal_next returns it */
+	j->pending = r == 0;
+	return 0;
+}
+
+/* journal_open, journal_open_follow and journal_open_follow_dir (follow: with unit, cursor). */
+static struct journal *
+jopen(const char *dir, int64_t since, int64_t until, int follow, const char *unit,
+      const char *cursor, char *err, size_t errlen)
+{
+	struct journal *j;
+	char m[sizeof("_SYSTEMD_UNIT=") + UNIT_MAX];
 	size_t i;
 	int r;
 
 	set_err(err, errlen, "%s", "");
+	if (unit != NULL && (unit[0] == '\0' || strlen(unit) > UNIT_MAX || strchr(unit, '\n'))) {
+		set_err(err, errlen, "journal: bad unit name");
+		errno = EINVAL;
+		return NULL;
+	}
+	j = xcalloc(1, sizeof(*j));
 	j->since = since;
 	j->until = until;
+	j->follow = follow;
+	j->fd = -1;
 	if (dir != NULL)
 		r = sd_journal_open_directory(&j->sj, dir, 0);
 	else
@@ -234,12 +287,18 @@ journal_open(const char *dir, int64_t since, int64_t until, char *err, size_t er
 		        strerror(-r));
 		goto out;
 	}
+	/* before any reading, so that nothing written from now on goes unnoticed */
+	if (follow && (r = j->fd = sd_journal_get_fd(j->sj)) < 0) {
+		set_err(err, errlen, "journal: get fd: %s", strerror(-r));
+		goto out;
+	}
 	/* a compressed field is decompressed up to this size: enough to see it is too long */
 	r = sd_journal_set_data_threshold(j->sj, sizeof("MESSAGE=") - 1 + JOURNAL_MSG_MAX + 1);
 	if (r < 0) {
 		set_err(err, errlen, "journal: set data threshold: %s", strerror(-r));
 		goto out;
 	}
+	/* matches on one field are OR'ed, on different fields AND'ed */
 	for (i = 0; i < sizeof(idents) / sizeof(idents[0]); i++) {
 		snprintf(m, sizeof(m), "SYSLOG_IDENTIFIER=%s", idents[i]);
 		if ((r = sd_journal_add_match(j->sj, m, 0)) < 0) {
@@ -247,22 +306,60 @@ journal_open(const char *dir, int64_t since, int64_t until, char *err, size_t er
 			goto out;
 		}
 	}
-	if (since > 0)
+	if (unit != NULL) {
+		snprintf(m, sizeof(m), "_SYSTEMD_UNIT=%s", unit);
+		if ((r = sd_journal_add_match(j->sj, m, 0)) < 0) {
+			set_err(err, errlen, "journal: add match %s: %s", m, strerror(-r));
+			goto out;
+		}
+	}
+	if (follow)
+		r = seek_follow(j, cursor);
+	else if (since > 0)
 		r = sd_journal_seek_realtime_usec(j->sj, (uint64_t)since);
 	else
 		r = sd_journal_seek_head(j->sj);
 	if (r < 0) {
-		set_err(err, errlen, "journal: seek: %s", strerror(-r));
+		set_err(err, errlen, "journal: seek%s: %s", cursor != NULL ? " to cursor" : "",
+		        strerror(-r));
 		goto out;
+	}
+	if (cursor != NULL) {
+		j->cursor0 = xstrdup(cursor);
+		j->at_cursor = 1;
 	}
 	j->buf = xmalloc(LINE_MAX_);
 	return j;
 out:
 	if (j->sj != NULL)
-		sd_journal_close(j->sj);
+		sd_journal_close(j->sj); /* closes fd too */
 	free(j);
 	errno = -r;
 	return NULL;
+}
+
+struct journal *
+journal_open(const char *dir, int64_t since, int64_t until, char *err, size_t errlen)
+{
+	return jopen(dir, since, until, 0, NULL, NULL, err, errlen);
+}
+
+struct journal *
+journal_open_follow(const char *unit, const char *cursor, char *err, size_t errlen)
+{
+	return jopen(NULL, INT64_MIN, INT64_MAX, 1, unit, cursor, err, errlen);
+}
+
+struct journal *
+journal_open_follow_dir(const char *dir, const char *unit, const char *cursor, char *err,
+                        size_t errlen)
+{
+	if (dir == NULL) {
+		set_err(err, errlen, "journal: no directory");
+		errno = EINVAL;
+		return NULL;
+	}
+	return jopen(dir, INT64_MIN, INT64_MAX, 1, unit, cursor, err, errlen);
 }
 
 int
@@ -277,19 +374,84 @@ journal_next(struct journal *j, const char **line, size_t *len, unsigned *flags)
 	if (j->done)
 		return 0;
 	for (;;) {
+		if (j->pending) {
+			j->pending = 0;
+			j->at_cursor = 0;
+			if (format_entry(j, len, flags) == 1)
+				break;
+		}
 		r = sd_journal_next(j->sj);
 		if (r < 0)
 			return fail(j, "next entry", r);
 		if (r == 0) {
-			j->done = 1;
+			/* following: new entries come after this end, from the same place */
+			j->done = !j->follow;
 			return 0;
 		}
+		j->at_cursor = 0;
 		if (format_entry(j, len, flags) == 1)
 			break;
 	}
 	*line = j->buf;
 	j->count++;
 	return 1;
+}
+
+int
+journal_fd(const struct journal *j)
+{
+	if (j->fd < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return j->fd;
+}
+
+int
+journal_process(struct journal *j)
+{
+	int r;
+
+	if (j->fd < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((r = sd_journal_process(j->sj)) < 0) {
+		snprintf(j->errmsg, sizeof(j->errmsg), "journal: process: %s", strerror(-r));
+		errno = -r;
+		return -1;
+	}
+	return r == SD_JOURNAL_NOP ? 0 : r == SD_JOURNAL_APPEND ? 1 : 2;
+}
+
+int
+journal_cursor(const struct journal *j, char *buf, size_t len)
+{
+	char *c = NULL;
+	size_t n;
+	int r;
+
+	if (j->at_cursor) {
+		/* no entry passed since the seek to the cursor: still there */
+		n = strlen(j->cursor0);
+		c = j->cursor0;
+	} else {
+		if ((r = sd_journal_get_cursor(j->sj, &c)) < 0) {
+			errno = -r;
+			return -1;
+		}
+		n = strlen(c);
+	}
+	if (n >= len) {
+		r = -1;
+		errno = ERANGE;
+	} else {
+		memcpy(buf, c, n + 1);
+		r = 0;
+	}
+	if (c != j->cursor0)
+		free(c);
+	return r;
 }
 
 const char *
@@ -310,6 +472,7 @@ journal_close(struct journal *j)
 	if (j == NULL)
 		return;
 	sd_journal_close(j->sj);
+	free(j->cursor0);
 	free(j->buf);
 	free(j);
 }

@@ -52,8 +52,64 @@ struct journal *journal_open(const char *dir, int64_t since, int64_t until, char
  * not wait for new entries; later calls return 0 again), or -1 on an error
  * with errno set and journal_errmsg saying what (later calls return -1 again).
  * Allocates nothing itself (the line buffer is made by journal_open).
+ * A journal opened to follow never latches the end (journal_open_follow).
  */
 int journal_next(struct journal *j, const char **line, size_t *len, unsigned *flags);
+
+/*
+ * Opens the local journal (journal_open_follow: as journal_open with dir NULL)
+ * or the journal files in directory dir (journal_open_follow_dir, for tests
+ * and for a journal directory of one's own) to follow it live:
+ *   cursor given (from journal_cursor): reading goes on after that entry (the
+ *     entry itself is skipped; when it no longer exists, e.g. vacuumed, from
+ *     the next entry in time);
+ *   cursor NULL: from the tail, so only entries added from now on are read.
+ * The same SYSLOG_IDENTIFIER matches as journal_open (OR'ed with each other);
+ * unit (e.g. "ssh.service"; NULL: any) adds the match _SYSTEMD_UNIT=unit,
+ * AND'ed with them: an entry is read when it comes from one of the programs
+ * AND from that unit. Mind that sshd moves a connection into the user's
+ * session scope (pam_systemd) once it logs in: later lines of it ("session
+ * closed", "Disconnected from user") carry _SYSTEMD_UNIT=session-N.scope and
+ * are not read with a unit; failures before authentication all are. sudo, su,
+ * CRON are not in ssh.service either.
+ * journal_next then returns 0 at the current end, without waiting, and the
+ * entries added later once they are there (it never latches the end): wait
+ * for journal_fd to be readable, call journal_process, then journal_next
+ * until 0. No since/until bounds apply.
+ * Returns the handle (free with journal_close) or NULL with errno set and a
+ * message "journal: <reason>" in err[0..errlen): EINVAL for an empty or bad
+ * unit or a malformed cursor, ENOENT for a missing directory, ...
+ */
+struct journal *journal_open_follow(const char *unit, const char *cursor, char *err, size_t errlen);
+struct journal *journal_open_follow_dir(const char *dir, const char *unit, const char *cursor,
+                                        char *err, size_t errlen);
+
+/*
+ * The descriptor to wait on for reading (sd_journal_get_fd; owned by j; it is
+ * an inotify descriptor on local file systems), or -1 with errno EINVAL when
+ * j was not opened to follow.
+ */
+int journal_fd(const struct journal *j);
+
+/*
+ * Takes the changes that woke journal_fd (sd_journal_process); to be called
+ * after each wake-up, before journal_next. Returns 0 nothing changed, 1 new
+ * entries were appended, 2 journal files were added or removed (rotation,
+ * vacuuming: also read on with journal_next), or -1 with errno set and
+ * journal_errmsg saying what (EINVAL when j was not opened to follow).
+ */
+int journal_process(struct journal *j);
+
+/*
+ * Copies the cursor of where j is into buf[0..len) (NUL-terminated): the last
+ * entry journal_next returned or passed over (an entry it skips as damaged
+ * or out of range), or the entry the follow started after (the last one at
+ * open, or the cursor given). Opening with it later goes on after that entry.
+ * Returns 0, or -1 with errno set: EADDRNOTAVAIL when there is no position yet
+ * (an empty journal followed from its tail), ERANGE when len is too small
+ * (cursors are about 150 bytes; 512 is plenty).
+ */
+int journal_cursor(const struct journal *j, char *buf, size_t len);
 
 /* The last error's text, "journal: <reason>" ("" when none); valid until the next call. */
 const char *journal_errmsg(const struct journal *j);
