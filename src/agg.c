@@ -15,6 +15,22 @@
 #define OFFENDERS_CAP 50000
 #define REVMAP_CAP 20000
 #define HLL_P 14
+/* the host set's index (a power of two): half full at most */
+#define HOST_SLOTS (2 * AGG_HOSTS_EXACT)
+/* the recent-sources cache: 2^RECENT_BITS addresses */
+#define RECENT_BITS 8
+
+/*
+ * The seeds of the HyperLogLog sketches: constants, so that every distinct
+ * count (and estimate) is the same in every run and sketches of several
+ * threads could merge. Only the hash tables that crafted keys could flood
+ * are keyed by the random opts.seed (seed_of below).
+ */
+#define HLL_SEED_SOURCES 0x736f7572636573ULL   /* "sources" */
+#define HLL_SEED_HOSTS 0x686f737473ULL         /* "hosts" */
+#define HLL_SEED_ATTACKERS 0x61747461636b73ULL /* "attacks" */
+#define HLL_SEED_USERS 0x7573657273ULL         /* "users" */
+#define HLL_SEED_BANNED 0x62616e6e6564ULL      /* "banned" */
 
 struct agg {
 	struct strtab *st;
@@ -24,6 +40,19 @@ struct agg {
 	size_t nfiles, capfiles;
 	struct agg_view v;
 	struct hll *sources, *hosts_hll, *attacker_addrs, *user_names, *banned;
+	/*
+	 * Distinct hosts: host_set[HOST_SLOTS] holds the ids of the first
+	 * AGG_HOSTS_EXACT hosts (0: free; linear probing), v.nhosts of them;
+	 * every host also goes into hosts_hll, which counts once the set is
+	 * full (v.hosts_approx). last_host[0..last_host_n) are the bytes
+	 * (in the strtab) of the last host seen, last_host_id its id.
+	 */
+	uint32_t *host_set;
+	const char *last_host;
+	size_t last_host_n;
+	uint32_t last_host_id;
+	/* sources added lately, direct-mapped by address (af 0: free): an exact shortcut */
+	struct addr recent[1 << RECENT_BITS];
 	struct topk *attackers, *usernames, *session_users, *hours, *offenders, *revmap;
 	struct agg_login *ring; /* the last AGG_LOGINS_KEPT logins */
 	uint64_t nlogins;
@@ -123,11 +152,12 @@ agg_new(struct strtab *strings, const struct agg_opts *opts)
 		a->opts.top = 10;
 	if (opts->user != NULL)
 		a->user_id = strtab_intern(strings, opts->user, strlen(opts->user));
-	a->sources = hll_new(HLL_P, seed_of(opts, 1));
-	a->hosts_hll = hll_new(10, seed_of(opts, 2));
-	a->attacker_addrs = hll_new(HLL_P, seed_of(opts, 3));
-	a->user_names = hll_new(HLL_P, seed_of(opts, 4));
-	a->banned = hll_new(12, seed_of(opts, 5));
+	a->sources = hll_new(HLL_P, HLL_SEED_SOURCES);
+	a->hosts_hll = hll_new(12, HLL_SEED_HOSTS);
+	a->attacker_addrs = hll_new(HLL_P, HLL_SEED_ATTACKERS);
+	a->user_names = hll_new(HLL_P, HLL_SEED_USERS);
+	a->banned = hll_new(12, HLL_SEED_BANNED);
+	a->host_set = xcalloc(HOST_SLOTS, sizeof(*a->host_set));
 	a->attackers = topk_new(ATTACKERS_CAP, sizeof(struct agg_attacker), seed_of(opts, 6));
 	a->usernames = topk_new(USERNAMES_CAP, sizeof(struct agg_username), seed_of(opts, 7));
 	a->session_users =
@@ -162,6 +192,7 @@ agg_free(struct agg *a)
 	hll_free(a->attacker_addrs);
 	hll_free(a->user_names);
 	hll_free(a->banned);
+	free(a->host_set);
 	topk_free(a->attackers);
 	topk_free(a->usernames);
 	topk_free(a->session_users);
@@ -275,8 +306,8 @@ f2b_event(struct agg *a, const struct event *ev)
 		break;
 	case EV_F2B_BAN: {
 		int created;
-		struct agg_offender *o = topk_add(a->offenders, &ev->src, sizeof(ev->src), 1,
-						  &created);
+		struct agg_offender *o =
+		    topk_add(a->offenders, &ev->src, sizeof(ev->src), 1, &created);
 
 		j->bans++;
 		if (created)
@@ -299,6 +330,68 @@ f2b_event(struct agg *a, const struct event *ev)
 		j->already++;
 		break;
 	}
+}
+
+/* Counts host id (not 0) among the distinct hosts (see struct agg). */
+static void
+host_count(struct agg *a, uint32_t id)
+{
+	size_t i = (size_t)((id * 0x9e3779b97f4a7c15ULL) >> 32) & (HOST_SLOTS - 1);
+
+	for (; a->host_set[i] != 0; i = (i + 1) & (HOST_SLOTS - 1))
+		if (a->host_set[i] == id)
+			return;
+	hll_add(a->hosts_hll, &id, sizeof(id));
+	if (a->v.nhosts == AGG_HOSTS_EXACT) {
+		a->v.hosts_approx = 1; /* agg_finish takes the estimate */
+		return;
+	}
+	a->host_set[i] = id;
+	if (a->v.nhosts < 16)
+		a->v.hosts[a->v.nhosts] = id;
+	a->v.nhosts++;
+}
+
+/* The id of an event's host (0: none); the host of the line before costs one compare. */
+static uint32_t
+host_of(struct agg *a, struct span sp)
+{
+	uint32_t id;
+
+	if (sp.p == NULL || sp.n == 0)
+		return 0;
+	if (sp.n == a->last_host_n && memcmp(sp.p, a->last_host, sp.n) == 0)
+		return a->last_host_id;
+	id = strtab_intern(a->st, sp.p, sp.n);
+	a->last_host = strtab_get(a->st, id, &a->last_host_n);
+	a->last_host_id = id;
+	host_count(a, id);
+	return id;
+}
+
+_Static_assert(sizeof(struct addr) == 17, "source_add reads an address as 2 words and a byte");
+
+/*
+ * Adds src (af != 0) to the distinct sources. An address still in the
+ * recent cache was added already, and adding it again would change nothing:
+ * the shortcut is exact, and most lines come from a recent address.
+ */
+static void
+source_add(struct agg *a, const struct addr *src)
+{
+	uint64_t w0, w1, r0, r1;
+	struct addr *r;
+
+	/* the 17 bytes as two words and a byte */
+	memcpy(&w0, src, 8);
+	memcpy(&w1, (const unsigned char *)src + 8, 8);
+	r = &a->recent[((w0 ^ w1 ^ src->a[15]) * 0x9e3779b97f4a7c15ULL) >> (64 - RECENT_BITS)];
+	memcpy(&r0, r, 8);
+	memcpy(&r1, (const unsigned char *)r + 8, 8);
+	if (r0 == w0 && r1 == w1 && r->a[15] == src->a[15])
+		return;
+	*r = *src;
+	hll_add(a->sources, src, sizeof(*src));
 }
 
 /* The user/ip filters, for a line that has those fields. */
@@ -364,26 +457,9 @@ agg_event(struct agg *a, const struct event *ev, int truncated)
 		if (a->v.last == INT64_MIN || ev->ts > a->v.last)
 			a->v.last = ev->ts;
 	}
-	host = intern(a, ev->host);
-	if (host != 0) {
-		uint32_t k;
-
-		for (k = 0; k < a->v.nhosts && k < 16; k++)
-			if (a->v.hosts[k] == host)
-				break;
-		if (k == a->v.nhosts || k == 16) {
-			uint64_t before = hll_count(a->hosts_hll);
-
-			hll_add(a->hosts_hll, &host, sizeof(host));
-			if (hll_count(a->hosts_hll) != before) {
-				if (a->v.nhosts < 16)
-					a->v.hosts[a->v.nhosts] = host;
-				a->v.nhosts = (uint32_t)hll_count(a->hosts_hll);
-			}
-		}
-	}
+	host = host_of(a, ev->host);
 	if (ev->src.af != 0)
-		hll_add(a->sources, &ev->src, sizeof(ev->src));
+		source_add(a, &ev->src);
 
 	switch (ev->type) {
 	case EV_AUTH_ACCEPTED:
@@ -461,7 +537,8 @@ hour_add(struct agg *a, int64_t ts, uint64_t failures, uint64_t probes, uint64_t
 {
 	int64_t h = ts >= 0 ? ts / 3600000000LL : -((-ts + 3599999999LL) / 3600000000LL);
 	int created;
-	struct agg_hour *b = topk_add(a->hours, &h, sizeof(h), failures + probes + logins, &created);
+	struct agg_hour *b =
+	    topk_add(a->hours, &h, sizeof(h), failures + probes + logins, &created);
 
 	b->hour = h;
 	b->failures += failures;
@@ -546,6 +623,70 @@ login_rec(struct agg *a, const struct conn_rec *r)
 		alert(a, AL_ROOT_LOGIN, r->login, r->host, r->user, r->key_fp, &r->src, 0);
 }
 
+/*
+ * Adds user id u to an attacker's sketch of names: 64 registers of 4 bits;
+ * the register is 6 bits of a hash of u, its value 1 + the leading zeros of
+ * 14 other bits (15 when they are all zero).
+ */
+static inline void
+more_reg(struct agg_attacker *at, uint32_t u)
+{
+	uint64_t h = (u ^ 0x6d6f7265ULL) * 0x9e3779b97f4a7c15ULL; /* "more" */
+	unsigned i, r, sh;
+
+	h = (h ^ (h >> 29)) * 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 32;
+	i = (unsigned)(h & 63);
+	r = (unsigned)__builtin_clzll(h | (1ULL << 49)) + 1; /* bits 63..50: at most 15 */
+	sh = 4 * (i & 1);
+	if (r > (unsigned)((at->more.reg[i / 2] >> sh) & 15))
+		at->more.reg[i / 2] = (uint8_t)((at->more.reg[i / 2] & (0xf0 >> sh)) | r << sh);
+}
+
+/* Counts user id u, tried by attacker at, beyond the names in at->users[] (see agg.h). */
+static void
+more_add(struct agg_attacker *at, uint32_t u)
+{
+	uint32_t ids[AGG_MORE_IDS], k;
+
+	if (at->more_n == AGG_MORE_SKETCH) {
+		more_reg(at, u);
+		return;
+	}
+	for (k = 0; k < at->more_n; k++)
+		if (at->more.ids[k] == u)
+			return;
+	if (at->more_n < AGG_MORE_IDS) {
+		at->more.ids[at->more_n++] = u;
+		return;
+	}
+	/* one more: the ids go into the sketch that shares their memory */
+	memcpy(ids, at->more.ids, sizeof(ids));
+	memset(&at->more, 0, sizeof(at->more));
+	for (k = 0; k < AGG_MORE_IDS; k++)
+		more_reg(at, ids[k]);
+	more_reg(at, u);
+	at->more_n = AGG_MORE_SKETCH;
+}
+
+/* The distinct names counted by more_add: exact up to AGG_MORE_IDS, else the sketch's estimate. */
+static uint32_t
+more_count(const struct agg_attacker *at)
+{
+	uint32_t c[16] = {0};
+	uint64_t e;
+	unsigned i;
+
+	if (at->more_n != AGG_MORE_SKETCH)
+		return at->more_n;
+	for (i = 0; i < 64; i++)
+		c[(at->more.reg[i / 2] >> (4 * (i & 1))) & 15]++;
+	e = hll_estimate(c, 64, 14);
+	if (e < AGG_MORE_IDS + 1)
+		e = AGG_MORE_IDS + 1; /* it held that many distinct ids */
+	return e < UINT32_MAX ? (uint32_t)e : UINT32_MAX;
+}
+
 static void
 hostile_rec(struct agg *a, const struct conn_rec *r)
 {
@@ -558,6 +699,8 @@ hostile_rec(struct agg *a, const struct conn_rec *r)
 		if (created) {
 			at->src = r->src;
 			at->first = r->start;
+			/* the table held every address it ever held: no need to add it again */
+			hll_add(a->attacker_addrs, &r->src, sizeof(r->src));
 		}
 		if (r->start < at->first)
 			at->first = r->start;
@@ -572,15 +715,18 @@ hostile_rec(struct agg *a, const struct conn_rec *r)
 			if (j < 3 && at->users[j] == 0)
 				at->users[j] = r->users[k];
 			else if (j == 3)
-				at->users_more++;
+				more_add(at, r->users[k]);
 		}
-		hll_add(a->attacker_addrs, &r->src, sizeof(r->src));
+		/* names the tracker counted but did not keep: distinct within their connection */
+		at->users_more += r->users_more;
 	}
 	for (k = 0; k < r->nusers; k++) {
 		uint32_t u = r->users[k];
 		uint64_t att = u == r->user ? r->attempts : 0;
 		struct agg_username *un = topk_add(a->usernames, &u, sizeof(u), att + 1, &created);
 
+		if (created)
+			hll_add(a->user_names, &u, sizeof(u)); /* as for attacker_addrs */
 		un->user = u;
 		un->attempts += att;
 		un->connections++;
@@ -597,7 +743,6 @@ hostile_rec(struct agg *a, const struct conn_rec *r)
 			h *= 0xbf58476d1ce4e5b9ULL;
 			un->srcbits[(h >> 60) & 3] |= 1ULL << ((h >> 52) & 63);
 		}
-		hll_add(a->user_names, &u, sizeof(u));
 	}
 	if (r->flags & CF_KEY_REVOKED)
 		alert(a, AL_REVOKED_KEY, r->start, r->host, r->user, r->key_fp, &r->src, 0);
@@ -606,13 +751,25 @@ hostile_rec(struct agg *a, const struct conn_rec *r)
 void
 agg_conn(struct agg *a, const struct conn_rec *r)
 {
+	if (r->outcome == CO_FAILED || r->outcome == CO_PROBE || r->outcome == CO_NEGOTIATION) {
+		/* hostile_rec's two table lookups: their cache misses overlap the rest */
+		if (r->src.af != 0)
+			topk_prefetch(a->attackers, &r->src, sizeof(r->src));
+		if (r->nusers > 0)
+			topk_prefetch(a->usernames, &r->users[0], sizeof(r->users[0]));
+	}
 	if (!rec_passes(a, r))
 		return;
 	a->v.connections++;
 	if (r->open)
 		a->v.open_conns++;
-	if (r->src.af != 0)
-		hll_add(a->sources, &r->src, sizeof(r->src));
+	/*
+	 * The record's address came from one of its events, and agg_event
+	 * counted it then, unless the event failed the user filter (the record
+	 * may still pass it, having tried that user on another line).
+	 */
+	if (r->src.af != 0 && a->opts.user != NULL)
+		source_add(a, &r->src);
 	switch (r->outcome) {
 	case CO_LOGIN:
 		a->v.logins++;
@@ -777,6 +934,13 @@ agg_finish(struct agg *a)
 	v->files = a->files;
 	v->nfiles = a->nfiles;
 	v->sources = hll_count(a->sources);
+	if (v->hosts_approx) {
+		uint64_t est = hll_count(a->hosts_hll);
+
+		/* the set counted AGG_HOSTS_EXACT exactly and saw one more at least */
+		v->nhosts = est > AGG_HOSTS_EXACT ? (est < UINT32_MAX ? (uint32_t)est : UINT32_MAX)
+		                                  : AGG_HOSTS_EXACT + 1;
+	}
 
 	/* logins, most recent first */
 	n = a->nlogins < AGG_LOGINS_KEPT ? a->nlogins : AGG_LOGINS_KEPT;
@@ -823,6 +987,7 @@ agg_finish(struct agg *a)
 		const struct agg_offender *o = topk_find(a->offenders, &at->src, sizeof(at->src));
 
 		at->f2b_bans = o ? o->bans : 0;
+		at->users_more += more_count(at);
 	}
 	v->attackers = (const struct agg_attacker *const *)a->attackers_v;
 	v->nattackers = n;

@@ -13,13 +13,15 @@
 
 /* What the user asked to see. */
 struct agg_opts {
-	int64_t since, until;	/* UTC µs; INT64_MIN / INT64_MAX: no bound */
-	const char *host;	/* NULL: every host */
-	const char *user;	/* NULL: every user */
-	int have_ip;		/* filter on ip (an address or a network) */
+	int64_t since, until; /* UTC µs; INT64_MIN / INT64_MAX: no bound */
+	const char *host;     /* NULL: every host */
+	const char *user;     /* NULL: every user */
+	int have_ip;          /* filter on ip (an address or a network) */
 	struct cidr ip;
-	unsigned top;		/* rows per section (--top) */
-	uint64_t seed;		/* hash seed (tests fix it; it never changes the report) */
+	unsigned top; /* rows per section (--top) */
+	/* the hash seed of the tables crafted keys could flood (random in use); it never
+	   changes the report (the distinct counts use constant seeds) */
+	uint64_t seed;
 };
 
 /* One input as read. */
@@ -27,7 +29,7 @@ struct agg_file {
 	char *path;
 	uint64_t lines, events, unknown, truncated, filtered;
 	int64_t first, last; /* UTC µs of its first and last stamped line; INT64_MIN if none */
-	char *error;	     /* NULL, or what went wrong ("truncated gzip data after line 812") */
+	char *error;         /* NULL, or what went wrong ("truncated gzip data after line 812") */
 };
 
 /* Per attacking address (failed, probe or negotiation connections). */
@@ -37,10 +39,25 @@ struct agg_attacker {
 	uint32_t connections; /* hostile connections */
 	uint32_t logins;      /* accepted logins from it (a successful brute force?) */
 	uint32_t users[3];    /* first distinct user names tried */
-	uint32_t users_more;
+	uint32_t users_more; /* distinct names tried beyond users[] (after agg_finish; see below) */
 	int64_t first, last;
 	uint32_t f2b_bans; /* Fail2Ban bans of this address in the input */
+	/*
+	 * agg's own bookkeeping for users_more: the more_n names beyond users[]
+	 * are held exactly in more.ids while there are at most AGG_MORE_IDS;
+	 * one more turns that memory into a HyperLogLog sketch of 64 four-bit
+	 * registers (more_n is then AGG_MORE_SKETCH). So users_more is exact up
+	 * to 3 + AGG_MORE_IDS names in all and an estimate beyond (about 13%
+	 * off), in 36 bytes per attacker.
+	 */
+	uint32_t more_n;
+	union {
+		uint32_t ids[8];
+		uint8_t reg[32];
+	} more;
 };
+#define AGG_MORE_IDS 8
+#define AGG_MORE_SKETCH UINT32_MAX
 
 /* Per user name that was tried. */
 struct agg_username {
@@ -48,7 +65,7 @@ struct agg_username {
 	uint64_t attempts;
 	uint32_t connections;
 	uint64_t srcbits[4]; /* linear-counting bitmap of source addresses */
-	uint8_t valid;	     /* bit 0: sshd said it exists; bit 1: sshd said invalid */
+	uint8_t valid;       /* bit 0: sshd said it exists; bit 1: sshd said invalid */
 };
 
 /* One accepted login (kept: the most recent AGG_LOGINS_KEPT). */
@@ -85,9 +102,9 @@ enum agg_alert_kind {
 	AL_LOGIN_AFTER_FAILURES, /* accepted from an address that failed before: brute force? */
 	AL_ROOT_LOGIN,
 	AL_REVOKED_KEY,
-	AL_PASSWORD_LOGIN,  /* password login while other logins use keys */
-	AL_USER_CREATED,    /* useradd after a login */
-	AL_SUDO_GRANTED,    /* usermod/gpasswd into sudo/wheel/admin after a login */
+	AL_PASSWORD_LOGIN, /* password login while other logins use keys */
+	AL_USER_CREATED,   /* useradd after a login */
+	AL_SUDO_GRANTED,   /* usermod/gpasswd into sudo/wheel/admin after a login */
 	AL_PASSWORD_CHANGED,
 	AL_REVERSE_MAPPING, /* POSSIBLE BREAK-IN ATTEMPT warnings, per address */
 	AL__COUNT
@@ -110,17 +127,23 @@ struct agg_jail {
 struct agg_offender {
 	struct addr src;
 	uint32_t bans;
-	uint32_t jail;	    /* the jail of its last ban */
-	int64_t dates[8];   /* first bans (UTC µs) */
-	int64_t last;	    /* its last ban */
+	uint32_t jail;    /* the jail of its last ban */
+	int64_t dates[8]; /* first bans (UTC µs) */
+	int64_t last;     /* its last ban */
 };
+
+#define AGG_HOSTS_EXACT 4096 /* distinct hosts counted exactly; beyond, an estimate */
 
 /*
  * The aggregate. Invariant: every count covers exactly the events and records
  * that passed the filters; the bounded tables (attackers, usernames) are exact
  * while their evicted counters are 0 and approximate (heavy hitters kept,
  * weights over-counted at most by err) after; distinct counts come from HLL
- * sketches. agg_finish fills the sorted views below; before it they are empty.
+ * sketches with constant seeds. The report depends only on the input and the
+ * options: never on opts.seed, which keys only the hash tables (top-K
+ * indexes, through topk, and the caller's strtab) against flooding, and whose
+ * orders the views do not use (every sort ends in a total order). agg_finish
+ * fills the sorted views below; before it they are empty.
  */
 struct agg;
 
@@ -135,6 +158,7 @@ struct agg_view {
 	int64_t first, last; /* UTC µs; INT64_MIN when nothing was dated */
 	uint32_t hosts[16];  /* first distinct hosts */
 	uint32_t nhosts;     /* distinct hosts (may exceed 16) */
+	int hosts_approx;    /* nhosts is an estimate (more hosts than AGG_HOSTS_EXACT); 0: exact */
 	uint64_t sources;    /* distinct remote addresses (estimate beyond a few thousand) */
 	uint64_t connections, attempts, probes, negotiations, logins, failed_conns, open_conns;
 	/* actions table: per event type, in the catalogue's order; 0 = not seen */
@@ -189,10 +213,15 @@ void agg_file_end(struct agg *a, const char *error);
  * Counts one input line and its event (already classified; EV_UNKNOWN
  * counts as an unknown line). Applies the filters; returns 1 when the event
  * passed them (the caller then hands it to the connection tracker), 0 when not.
+ * Allocates nothing in the common case (a known host, no new alert or jail).
  */
 int agg_event(struct agg *a, const struct event *ev, int truncated);
 
-/* Takes one finished connection record (the tracker's emit callback). */
+/*
+ * Takes one finished connection record (the tracker's emit callback). Its
+ * address must have come from an event agg_event returned 1 for (the
+ * tracker's records do): the distinct sources count it from there.
+ */
 void agg_conn(struct agg *a, const struct conn_rec *rec);
 
 /* Builds the sorted views; call once, after the last agg_conn. */

@@ -17,7 +17,7 @@
  */
 #define NHIST 66
 struct hll {
-	uint64_t seed, k0, k1; /* k0, k1: the SipHash key derived from seed */
+	uint64_t seed, key; /* key: the hash key derived from seed */
 	uint64_t *list;
 	uint8_t *reg;   /* NULL while exact */
 	uint32_t *hist; /* NHIST counts, then the registers, in one allocation */
@@ -25,68 +25,40 @@ struct hll {
 	unsigned p;
 };
 
+/*
+ * The hash of v[0..n) under the key k: a multiply-xorshift over its 8-byte
+ * little-endian words (the last one zero-padded), then the length and
+ * splitmix64's finalizer. Each step is a bijection of the state for a given
+ * word, so values of the same length never collide: the exact mode is exact.
+ * Not a defence against crafted values, and none is needed: a sketch has no
+ * probing to flood, and its seed is a constant so that estimates repeat.
+ */
 static inline uint64_t
-rotl(uint64_t x, int b)
+mixhash(uint64_t k, const void *v, size_t n)
 {
-	return x << b | x >> (64 - b);
-}
-
-#define SIPROUND                                                                                   \
-	do {                                                                                       \
-		v0 += v1;                                                                          \
-		v1 = rotl(v1, 13);                                                                 \
-		v1 ^= v0;                                                                          \
-		v0 = rotl(v0, 32);                                                                 \
-		v2 += v3;                                                                          \
-		v3 = rotl(v3, 16);                                                                 \
-		v3 ^= v2;                                                                          \
-		v0 += v3;                                                                          \
-		v3 = rotl(v3, 21);                                                                 \
-		v3 ^= v0;                                                                          \
-		v2 += v1;                                                                          \
-		v1 = rotl(v1, 17);                                                                 \
-		v1 ^= v2;                                                                          \
-		v2 = rotl(v2, 32);                                                                 \
-	} while (0)
-
-/* SipHash-1-3 (little-endian words, as the reference). */
-static uint64_t
-siphash13(uint64_t k0, uint64_t k1, const uint8_t *p, size_t n)
-{
-	uint64_t v0 = k0 ^ 0x736f6d6570736575ULL, v1 = k1 ^ 0x646f72616e646f6dULL;
-	uint64_t v2 = k0 ^ 0x6c7967656e657261ULL, v3 = k1 ^ 0x7465646279746573ULL;
-	uint64_t m;
+	const unsigned char *p = v;
+	uint64_t x = k, w;
 	size_t i, j;
 
 	for (i = 0; i + 8 <= n; i += 8) {
-		m = (uint64_t)p[i] | (uint64_t)p[i + 1] << 8 | (uint64_t)p[i + 2] << 16 |
-		    (uint64_t)p[i + 3] << 24 | (uint64_t)p[i + 4] << 32 | (uint64_t)p[i + 5] << 40 |
-		    (uint64_t)p[i + 6] << 48 | (uint64_t)p[i + 7] << 56;
-		v3 ^= m;
-		SIPROUND;
-		v0 ^= m;
+		memcpy(&w, p + i, 8);
+#if defined(__BYTE_ORDER__) && defined(__ORDER_BIG_ENDIAN__) &&                                    \
+    __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		w = __builtin_bswap64(w); /* the same estimates on every machine */
+#endif
+		x = (x ^ w) * 0x9e3779b97f4a7c15ULL;
+		x ^= x >> 29;
 	}
-	m = (uint64_t)n << 56;
-	for (j = 0; i + j < n; j++)
-		m |= (uint64_t)p[i + j] << (8 * j);
-	v3 ^= m;
-	SIPROUND;
-	v0 ^= m;
-	v2 ^= 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	return v0 ^ v1 ^ v2 ^ v3;
-}
-
-static uint64_t
-splitmix64(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	if (i < n) {
+		for (w = 0, j = 0; i + j < n; j++)
+			w |= (uint64_t)p[i + j] << (8 * j);
+		x = (x ^ w) * 0x9e3779b97f4a7c15ULL;
+		x ^= x >> 29;
+	}
+	x ^= (uint64_t)n;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
 }
 
 /* How many hashes the exact list may hold. */
@@ -168,12 +140,13 @@ struct hll *
 hll_new(unsigned p, uint64_t seed)
 {
 	struct hll *h = xcalloc(1, sizeof(*h));
-	uint64_t s = seed;
+	uint64_t z = seed + 0x9e3779b97f4a7c15ULL; /* splitmix64: nearby seeds, unrelated keys */
 
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	h->p = p < 4 ? 4 : p > 16 ? 16 : p;
 	h->seed = seed;
-	h->k0 = splitmix64(&s);
-	h->k1 = splitmix64(&s);
+	h->key = z ^ (z >> 31);
 	return h;
 }
 
@@ -190,7 +163,7 @@ hll_free(struct hll *h)
 void
 hll_add(struct hll *h, const void *v, size_t n)
 {
-	add_hash(h, siphash13(h->k0, h->k1, v, n));
+	add_hash(h, mixhash(h->key, v, n));
 }
 
 /* Square root for x in [0, 1] by Newton's method (no libm). */
@@ -253,22 +226,26 @@ tau(double x)
  * range, with relative error about 1.04 / sqrt(m).
  */
 uint64_t
-hll_count(const struct hll *h)
+hll_estimate(const uint32_t *c, size_t m, unsigned q)
 {
-	size_t m = (size_t)1 << h->p;
-	const uint32_t *c = h->hist;
-	unsigned q = 64 - h->p, k;
 	double z;
+	unsigned k;
 
-	if (h->reg == NULL)
-		return h->n;
-	if (c[0] == m)
+	if (m == 0 || c[0] == m)
 		return 0;
 	z = (double)m * tau((double)(m - c[q + 1]) / (double)m);
 	for (k = q; k >= 1; k--)
 		z = (z + (double)c[k]) / 2;
 	z += (double)m * sigma((double)c[0] / (double)m);
 	return (uint64_t)(0.72134752044448170368 * (double)m * (double)m / z + 0.5);
+}
+
+uint64_t
+hll_count(const struct hll *h)
+{
+	if (h->reg == NULL)
+		return h->n;
+	return hll_estimate(h->hist, (size_t)1 << h->p, 64 - h->p);
 }
 
 int

@@ -142,7 +142,7 @@ s_overview(struct row *r)
 	        "hosts,hosts_total,sources,connections,attempts,probes,negotiations,logins,"
 	        "failed_connections,open_connections,sessions_opened,sessions_closed,"
 	        "sessions_open,attackers_total,attackers_exact,usernames_total,usernames_exact,"
-	        "alerts_total,alerts_dropped,f2b_banned_addresses");
+	        "alerts_total,alerts_dropped,f2b_banned_addresses,hosts_exact");
 	for (i = 0; i < v->nfiles; i++) {
 		const struct agg_file *f = &v->files[i];
 
@@ -157,7 +157,7 @@ s_overview(struct row *r)
 		c_time(r, f->first);
 		c_time(r, f->last);
 		c_cstr(r, f->error);
-		for (k = 0; k < 20; k++) /* hosts .. f2b_banned_addresses: totals only */
+		for (k = 0; k < 21; k++) /* hosts .. hosts_exact: totals only */
 			c_empty(r);
 		c_end(r);
 	}
@@ -192,6 +192,7 @@ s_overview(struct row *r)
 	c_u64(r, v->nalerts + v->alerts_dropped);
 	c_u64(r, v->alerts_dropped);
 	c_u64(r, v->f2b_banned_addrs);
+	c_bool(r, !v->hosts_approx);
 	c_end(r);
 }
 

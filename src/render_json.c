@@ -199,6 +199,7 @@ overview(struct jw *w)
 		jw_id(w, NULL, v->hosts[i]);
 	jw_close(w, ']');
 	jw_u64(w, "hosts_total", v->nhosts);
+	jw_bool(w, "hosts_exact", !v->hosts_approx);
 	jw_u64(w, "sources", v->sources);
 	jw_u64(w, "connections", v->connections);
 	jw_u64(w, "attempts", v->attempts);

@@ -1,4 +1,4 @@
-/* siphash.h: SipHash-1-3, the keyed hash of the tables whose keys attackers choose (one inline copy). */
+/* siphash.h: SipHash-1-3, the keyed hash of tables whose keys attackers choose (inline). */
 #ifndef SIPHASH_H
 #define SIPHASH_H
 
@@ -22,7 +22,8 @@ siphash_le64(const unsigned char *p)
 	uint64_t m;
 
 	memcpy(&m, p, 8);
-#if defined(__BYTE_ORDER__) && defined(__ORDER_BIG_ENDIAN__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#if defined(__BYTE_ORDER__) && defined(__ORDER_BIG_ENDIAN__) &&                                    \
+    __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	m = __builtin_bswap64(m);
 #endif
 	return m;

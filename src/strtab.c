@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "siphash.h"
 #include "strtab.h"
 #include "xmalloc.h"
 
@@ -52,90 +53,6 @@ struct strtab {
 
 static const char empty[1] = "";
 
-#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-#define SIPROUND                                                                                   \
-	do {                                                                                       \
-		v0 += v1;                                                                          \
-		v1 = ROTL(v1, 13);                                                                 \
-		v1 ^= v0;                                                                          \
-		v0 = ROTL(v0, 32);                                                                 \
-		v2 += v3;                                                                          \
-		v3 = ROTL(v3, 16);                                                                 \
-		v3 ^= v2;                                                                          \
-		v0 += v3;                                                                          \
-		v3 = ROTL(v3, 21);                                                                 \
-		v3 ^= v0;                                                                          \
-		v2 += v1;                                                                          \
-		v1 = ROTL(v1, 17);                                                                 \
-		v1 ^= v2;                                                                          \
-		v2 = ROTL(v2, 32);                                                                 \
-	} while (0)
-
-/*
- * SipHash-1-3 (Aumasson and Bernstein), a keyed hash: without the key nobody
- * can choose strings that collide. Words are read in host byte order: the
- * value only has to be stable within one process.
- */
-static uint64_t
-siphash13(uint64_t k0, uint64_t k1, const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s, *e = p + (n & ~(size_t)7);
-	uint64_t v0 = k0 ^ 0x736f6d6570736575ULL, v1 = k1 ^ 0x646f72616e646f6dULL;
-	uint64_t v2 = k0 ^ 0x6c7967656e657261ULL, v3 = k1 ^ 0x7465646279746573ULL;
-	uint64_t m, b = (uint64_t)n << 56;
-
-	for (; p < e; p += 8) {
-		memcpy(&m, p, 8);
-		v3 ^= m;
-		SIPROUND;
-		v0 ^= m;
-	}
-	switch (n & 7) {
-	case 7:
-		b |= (uint64_t)p[6] << 48;
-		/* FALLTHROUGH */
-	case 6:
-		b |= (uint64_t)p[5] << 40;
-		/* FALLTHROUGH */
-	case 5:
-		b |= (uint64_t)p[4] << 32;
-		/* FALLTHROUGH */
-	case 4:
-		b |= (uint64_t)p[3] << 24;
-		/* FALLTHROUGH */
-	case 3:
-		b |= (uint64_t)p[2] << 16;
-		/* FALLTHROUGH */
-	case 2:
-		b |= (uint64_t)p[1] << 8;
-		/* FALLTHROUGH */
-	case 1:
-		b |= (uint64_t)p[0];
-		break;
-	default:
-		break;
-	}
-	v3 ^= b;
-	SIPROUND;
-	v0 ^= b;
-	v2 ^= 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	return v0 ^ v1 ^ v2 ^ v3;
-}
-
-/* splitmix64: spreads a 64-bit seed over the two key words. */
-static uint64_t
-mix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 static const struct rec *
 rec_of(const char *p)
 {
@@ -146,9 +63,11 @@ struct strtab *
 strtab_new(uint64_t seed)
 {
 	struct strtab *t = xcalloc(1, sizeof(*t));
+	uint64_t k[2];
 
-	t->k0 = mix64(&seed);
-	t->k1 = mix64(&seed);
+	siphash_key(seed, k);
+	t->k0 = k[0];
+	t->k1 = k[1];
 	t->nslots = MIN_SLOTS;
 	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
 	t->nstr = MIN_SLOTS;

@@ -1,20 +1,23 @@
-/* topk.c: Space-Saving heavy hitters: an entry array, a min-heap by (weight, key), a keyed index.
- */
+/* topk.c: Space-Saving heavy hitters: entry array, min-heap by (weight, key), keyed index. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "siphash.h"
 #include "topk.h"
 #include "xmalloc.h"
 
 /*
  * Layout. Entry i lives at ents + i * stride: the public header, then the
- * caller data (stride is a multiple of 8, so is the header size). heap[0..n)
- * is a min-heap of nodes (weight, first 4 key bytes, entry) ordered by
- * (weight, key bytes); meta[i] holds where entry i sits in the heap and its
- * hash. index[] is open addressing with linear probing over (entry, hash)
- * slots, at most 2/3 full, deleted from by backward shift (no tombstones).
- * Arrays grow by doubling up to cap entries and never after that.
+ * caller data (stride is a multiple of 8, so is the header size). Once
+ * heaped (from the first eviction on), heap[0..n) is a min-heap of nodes
+ * (weight, first 4 key bytes, entry) ordered by (weight, key bytes) and
+ * meta[i].hpos where entry i sits in it; before that only an eviction would
+ * need the heap, so it is not kept: heapify builds it in O(n) when a new key
+ * finds the table full. meta[i].hash is entry i's hash. index[] is open
+ * addressing with linear probing over (entry, hash) slots, at most 2/3 full,
+ * deleted from by backward shift (no tombstones). Arrays grow by doubling up
+ * to cap entries and never after that.
  */
 #define HDR sizeof(struct topk_entry)
 #define EMPTY UINT32_MAX
@@ -43,74 +46,19 @@ struct topk {
 	struct slot *index;
 	size_t stride, valsize;
 	size_t n, alloc, cap, mask;
+	int heaped; /* heap[] and meta[].hpos are kept up to date */
 	uint64_t evicted;
 	uint64_t k0, k1; /* SipHash key */
+	/* the key of the last topk_prefetch and its hash (pf_hash valid when pf_set) */
+	uint8_t pf_key[TOPK_KEYLEN];
+	uint32_t pf_hash;
+	int pf_set;
 };
 
 static inline struct topk_entry *
 ent(const struct topk *t, size_t i)
 {
 	return (struct topk_entry *)(t->ents + i * t->stride);
-}
-
-static inline uint64_t
-le64(const uint8_t *p)
-{
-	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
-	       (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
-	       (uint64_t)p[7] << 56;
-}
-
-static inline uint64_t
-rotl(uint64_t x, int b)
-{
-	return x << b | x >> (64 - b);
-}
-
-#define SIPROUND                                                                                   \
-	do {                                                                                       \
-		v0 += v1;                                                                          \
-		v1 = rotl(v1, 13);                                                                 \
-		v1 ^= v0;                                                                          \
-		v0 = rotl(v0, 32);                                                                 \
-		v2 += v3;                                                                          \
-		v3 = rotl(v3, 16);                                                                 \
-		v3 ^= v2;                                                                          \
-		v0 += v3;                                                                          \
-		v3 = rotl(v3, 21);                                                                 \
-		v3 ^= v0;                                                                          \
-		v2 += v1;                                                                          \
-		v1 = rotl(v1, 17);                                                                 \
-		v1 ^= v2;                                                                          \
-		v2 = rotl(v2, 32);                                                                 \
-	} while (0)
-
-/* SipHash-1-3 of the 20 key bytes, truncated to 32 bits. */
-static uint32_t
-keyhash(const struct topk *t, const uint8_t k[TOPK_KEYLEN])
-{
-	uint64_t v0 = t->k0 ^ 0x736f6d6570736575ULL, v1 = t->k1 ^ 0x646f72616e646f6dULL;
-	uint64_t v2 = t->k0 ^ 0x6c7967656e657261ULL, v3 = t->k1 ^ 0x7465646279746573ULL;
-	uint64_t m;
-
-	m = le64(k);
-	v3 ^= m;
-	SIPROUND;
-	v0 ^= m;
-	m = le64(k + 8);
-	v3 ^= m;
-	SIPROUND;
-	v0 ^= m;
-	m = (uint64_t)k[16] | (uint64_t)k[17] << 8 | (uint64_t)k[18] << 16 | (uint64_t)k[19] << 24 |
-	    (uint64_t)TOPK_KEYLEN << 56;
-	v3 ^= m;
-	SIPROUND;
-	v0 ^= m;
-	v2 ^= 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	return (uint32_t)(v0 ^ v1 ^ v2 ^ v3);
 }
 
 static inline int
@@ -126,6 +74,15 @@ keyeq(const uint8_t *a, const uint8_t *b)
 	memcpy(&b1, b + 8, 8);
 	memcpy(&b2, b + 16, 4);
 	return ((a0 ^ b0) | (a1 ^ b1) | (a2 ^ b2)) == 0;
+}
+
+/* SipHash-1-3 of the 20 key bytes, truncated to 32 bits (that of the last prefetch is kept). */
+static inline uint32_t
+keyhash(const struct topk *t, const uint8_t k[TOPK_KEYLEN])
+{
+	if (t->pf_set && keyeq(t->pf_key, k))
+		return t->pf_hash;
+	return (uint32_t)siphash13(t->k0, t->k1, k, TOPK_KEYLEN);
 }
 
 static inline uint32_t
@@ -146,24 +103,6 @@ before(const struct topk *t, const struct hnode *a, const struct hnode *b)
 }
 
 static void
-sift_up(struct topk *t, size_t i)
-{
-	struct hnode x = t->heap[i];
-
-	while (i > 0) {
-		size_t up = (i - 1) / 2;
-
-		if (!before(t, &x, &t->heap[up]))
-			break;
-		t->heap[i] = t->heap[up];
-		t->meta[t->heap[i].idx].hpos = (uint32_t)i;
-		i = up;
-	}
-	t->heap[i] = x;
-	t->meta[x.idx].hpos = (uint32_t)i;
-}
-
-static void
 sift_down(struct topk *t, size_t i)
 {
 	struct hnode x = t->heap[i];
@@ -180,6 +119,23 @@ sift_down(struct topk *t, size_t i)
 	}
 	t->heap[i] = x;
 	t->meta[x.idx].hpos = (uint32_t)i;
+}
+
+/* Builds the heap over the n entries (Floyd: bottom-up, O(n)). */
+static void
+heapify(struct topk *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		t->heap[i].weight = ent(t, i)->weight;
+		t->heap[i].pfx = keypfx(ent(t, i)->key);
+		t->heap[i].idx = (uint32_t)i;
+		t->meta[i].hpos = (uint32_t)i;
+	}
+	for (i = t->n / 2; i-- > 0;)
+		sift_down(t, i);
+	t->heaped = 1;
 }
 
 /* The slot holding key k (hash h), or the free slot where it would go. */
@@ -250,25 +206,16 @@ struct topk *
 topk_new(size_t cap, size_t valsize, uint64_t seed)
 {
 	struct topk *t = xcalloc(1, sizeof(*t));
-	uint64_t z;
-	int i;
+	uint64_t k[2];
 
 	if (valsize > SIZE_MAX / 4)
 		valsize = SIZE_MAX / 4; /* xreallocarray then aborts */
 	t->valsize = valsize;
 	t->stride = HDR + ((valsize + 7) & ~(size_t)7);
 	t->cap = cap < 1 ? 1 : cap > MAXCAP ? MAXCAP : cap;
-	for (i = 0; i < 2; i++) {
-		/* splitmix64: the seed spread over a 128-bit SipHash key */
-		z = (seed += 0x9e3779b97f4a7c15ULL);
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-		z ^= z >> 31;
-		if (i == 0)
-			t->k0 = z;
-		else
-			t->k1 = z;
-	}
+	siphash_key(seed, k);
+	t->k0 = k[0];
+	t->k1 = k[1];
 	grow(t);
 	return t;
 }
@@ -302,8 +249,10 @@ topk_add(struct topk *t, const void *key, size_t keylen, uint64_t w, int *create
 		e = ent(t, v);
 		if (w != 0) {
 			e->weight = e->weight + w < w ? UINT64_MAX : e->weight + w;
-			t->heap[t->meta[v].hpos].weight = e->weight;
-			sift_down(t, t->meta[v].hpos);
+			if (t->heaped) {
+				t->heap[t->meta[v].hpos].weight = e->weight;
+				sift_down(t, t->meta[v].hpos);
+			}
 		}
 		if (created != NULL)
 			*created = 0;
@@ -320,15 +269,13 @@ topk_add(struct topk *t, const void *key, size_t keylen, uint64_t w, int *create
 		e = ent(t, v);
 		e->weight = w;
 		e->err = 0;
-		t->heap[v].weight = w;
-		t->heap[v].pfx = keypfx(k);
-		t->heap[v].idx = (uint32_t)v;
 		t->meta[v].hash = h;
 		memcpy(e->key, k, TOPK_KEYLEN);
 		memset((unsigned char *)e + HDR, 0, t->stride - HDR);
-		sift_up(t, v);
 	} else {
 		/* full: the least entry (heap root) is taken over and sifted down */
+		if (!t->heaped)
+			heapify(t);
 		v = t->heap[0].idx;
 		e = ent(t, v);
 		for (s = t->meta[v].hash & t->mask; t->index[s].idx != v; s = (s + 1) & t->mask)
@@ -350,6 +297,19 @@ topk_add(struct topk *t, const void *key, size_t keylen, uint64_t w, int *create
 	if (created != NULL)
 		*created = 1;
 	return (unsigned char *)e + HDR;
+}
+
+void
+topk_prefetch(struct topk *t, const void *key, size_t keylen)
+{
+	uint8_t k[TOPK_KEYLEN] = {0};
+
+	if (keylen > 0)
+		memcpy(k, key, keylen < TOPK_KEYLEN ? keylen : TOPK_KEYLEN);
+	t->pf_hash = keyhash(t, k);
+	memcpy(t->pf_key, k, TOPK_KEYLEN);
+	t->pf_set = 1;
+	__builtin_prefetch(&t->index[t->pf_hash & t->mask]);
 }
 
 void *

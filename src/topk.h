@@ -1,4 +1,4 @@
-/* topk.h: per-key statistics in bounded memory (Space-Saving): exact below the capacity, heavy hitters kept above it. */
+/* topk.h: per-key stats in bounded memory (Space-Saving): exact below capacity, top keys above. */
 #ifndef TOPK_H
 #define TOPK_H
 
@@ -16,9 +16,11 @@
  * its err (the most its weight can be over-counted), and its value is zeroed.
  * So any key whose true weight is above the minimum weight is in the table
  * (Space-Saving, Metwally et al. 2005). Invariant: a min-heap on weight over
- * the entries plus a seeded hash index (keys are chosen by attackers); the
- * order of operations alone decides the result (no randomness beyond the seed,
- * and the seed does not change which key is evicted: ties break by key bytes).
+ * the entries (built at the first eviction, kept from then on) plus a hash
+ * index keyed by the seed (SipHash-1-3: keys are chosen by attackers); the
+ * order of operations alone decides the result, never the seed: which key is
+ * evicted, the weights, topk_top's order (ties by key bytes) and topk_each's
+ * order are the same under any seed.
  */
 struct topk;
 
@@ -44,6 +46,13 @@ void topk_free(struct topk *t);
  */
 void *topk_add(struct topk *t, const void *key, size_t keylen, uint64_t w, int *created);
 
+/*
+ * A hint: key (as for topk_add) is about to be added or looked up, so its
+ * index slot starts loading now (and its hash is kept for that call). Other
+ * work between the two hides the cache miss. Changes nothing else.
+ */
+void topk_prefetch(struct topk *t, const void *key, size_t keylen);
+
 /* The caller data of key, or NULL when it is not in the table. */
 void *topk_find(const struct topk *t, const void *key, size_t keylen);
 
@@ -63,7 +72,7 @@ size_t topk_top(const struct topk *t, const void **out, size_t n);
 
 /* Calls fn(entry, value, arg) for every entry, in an unspecified but deterministic order. */
 void topk_each(const struct topk *t, void (*fn)(const struct topk_entry *, void *, void *),
-	       void *arg);
+               void *arg);
 
 /* Bytes of memory held. */
 size_t topk_mem(const struct topk *t);

@@ -1,6 +1,7 @@
 /* test_hll.c: HyperLogLog: exact while small, within a few percent when large, merges as unions. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "hll.h"
 #include "t.h"
@@ -236,6 +237,78 @@ T(merge_refuses_mismatch)
 	hll_free(c);
 }
 
+/* The same seed and values give the same estimate in any order, with any repeats. */
+T(same_values_same_estimate)
+{
+	struct hll *a = hll_new(14, 0x736f7572636573ULL), *b = hll_new(14, 0x736f7572636573ULL);
+	uint8_t v[16];
+	uint64_t i;
+
+	add_range(a, 0, 150000);
+	for (i = 150000; i-- > 0;) {
+		mkval(i, v);
+		hll_add(b, v, sizeof(v));
+		mkval(i / 3, v);
+		hll_add(b, v, sizeof(v));
+	}
+	CHECK_INT(hll_count(a), hll_count(b));
+	CHECK(relerr(hll_count(a), 150000) < 0.03);
+	hll_free(a);
+	hll_free(b);
+}
+
+/* Values of one length never collide: exact mode counts every one of 2^16 / 8. */
+T(no_collisions_in_exact_mode)
+{
+	struct hll *h = hll_new(16, 0);
+	uint8_t v[17] = {4};
+	uint32_t i;
+
+	for (i = 0; i < 8192; i++) {
+		v[1] = (uint8_t)(i >> 8); /* IPv4-like: af, then 10.0.x.y */
+		v[2] = (uint8_t)i;
+		hll_add(h, v, sizeof(v));
+	}
+	CHECK_INT(hll_count(h), 8192);
+	hll_free(h);
+	h = hll_new(16, 0);
+	for (i = 0; i < 8192; i++)
+		hll_add(h, &i, sizeof(i));
+	CHECK_INT(hll_count(h), 8192);
+	hll_free(h);
+}
+
+/* hll_estimate from a histogram: what hll_count gives, and small sketches kept elsewhere. */
+T(estimate_from_histogram)
+{
+	uint32_t c[16] = {0}, reg[64];
+	uint64_t s = 7, sum = 0, n = 3000, i, t;
+
+	c[0] = 64;
+	CHECK_INT(hll_estimate(c, 64, 14), 0);
+	CHECK_INT(hll_estimate(c, 0, 14), 0);
+	/* 64 registers of values 0..15 (14 hash bits), as agg keeps per attacker: about 13% */
+	for (t = 0; t < 200; t++) {
+		memset(reg, 0, sizeof(reg));
+		for (i = 0; i < n; i++) {
+			uint64_t x = (s += 0x9e3779b97f4a7c15ULL);
+			unsigned r;
+
+			x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+			x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+			x ^= x >> 31;
+			r = (unsigned)__builtin_clzll(x | (1ULL << 49)) + 1;
+			if (r > reg[x & 63])
+				reg[x & 63] = r;
+		}
+		memset(c, 0, sizeof(c));
+		for (i = 0; i < 64; i++)
+			c[reg[i]]++;
+		sum += hll_estimate(c, 64, 14);
+	}
+	CHECK(relerr(sum / 200, n) < 0.04); /* the mean of 200: unbiased */
+}
+
 int
 main(void)
 {
@@ -247,5 +320,8 @@ main(void)
 	T_RUN(merge_is_the_union);
 	T_RUN(merge_p14_large);
 	T_RUN(merge_refuses_mismatch);
+	T_RUN(same_values_same_estimate);
+	T_RUN(no_collisions_in_exact_mode);
+	T_RUN(estimate_from_histogram);
 	return T_END();
 }

@@ -468,20 +468,30 @@ trace_each(const struct topk_entry *e, void *val, void *arg)
 		memcpy(tr->key[tr->n++], e->key, TOPK_KEYLEN);
 }
 
-/* One stream: the full top list (key, weight, err) and the first keys topk_each visits. */
+/*
+ * One stream: the full top list (key, weight, err) and the first keys topk_each
+ * visits. pf: 0 no topk_prefetch, 1 of each key before its add, 2 of another key.
+ */
 static void
-run_stream(uint64_t seed, uint64_t *res, size_t nres, struct trace *tr)
+run_stream(uint64_t seed, int pf, uint64_t *res, size_t nres, struct trace *tr)
 {
 	struct topk *t = topk_new(500, 8, seed);
 	const void **out = xreallocarray(NULL, 500, sizeof(*out));
 	uint64_t s = 9;
 	struct zipf z;
 	size_t i, n;
-	uint8_t k[16];
+	uint8_t k[16], other[16];
 
 	zipf_init(&z, 50000);
 	for (i = 0; i < 200000; i++) {
 		mkkey(zipf_next(&z, &s), k);
+		if (pf == 1)
+			topk_prefetch(t, k, 16);
+		else if (pf == 2) {
+			mkkey(i, other);
+			topk_prefetch(t, other, 16);
+			topk_prefetch(t, other, 3); /* another key: its first 3 bytes */
+		}
 		topk_add(t, k, 16, 1 + (s & 3), NULL);
 	}
 	n = topk_top(t, out, 500);
@@ -505,15 +515,76 @@ T(deterministic_and_seed_independent)
 	static uint64_t a[1500], b[1500], c[1500];
 	static struct trace ta, tb, tc;
 
-	run_stream(1, a, 1500, &ta);
-	run_stream(1, b, 1500, &tb);
-	run_stream(0xfeedfacecafebeefULL, c, 1500, &tc);
+	run_stream(1, 0, a, 1500, &ta);
+	run_stream(1, 0, b, 1500, &tb);
+	run_stream(0xfeedfacecafebeefULL, 0, c, 1500, &tc);
 	CHECK(a[1] != 0 && a[1497] != 0);
 	CHECK(memcmp(a, b, sizeof(a)) == 0);
 	CHECK(memcmp(a, c, sizeof(a)) == 0);
 	CHECK_INT(ta.n, 64);
 	CHECK(memcmp(&ta, &tb, sizeof(ta)) == 0);
 	CHECK(memcmp(&ta, &tc, sizeof(ta)) == 0);
+}
+
+T(prefetch_changes_nothing)
+{
+	static uint64_t a[1500], b[1500], c[1500];
+	static struct trace ta, tb, tc;
+	struct topk *t = topk_new(4, 8, 7);
+	int created;
+
+	run_stream(3, 0, a, 1500, &ta);
+	run_stream(3, 1, b, 1500, &tb);
+	run_stream(3, 2, c, 1500, &tc);
+	CHECK(memcmp(a, b, sizeof(a)) == 0);
+	CHECK(memcmp(a, c, sizeof(a)) == 0);
+	CHECK(memcmp(&ta, &tb, sizeof(ta)) == 0);
+	CHECK(memcmp(&ta, &tc, sizeof(ta)) == 0);
+	/* a prefetched key that is never added is not in the table; a later one is found */
+	topk_prefetch(t, "ghost", 5);
+	CHECK(topk_find(t, "ghost", 5) == NULL);
+	CHECK_INT(topk_count(t), 0);
+	topk_add(t, "real", 4, 2, &created);
+	topk_prefetch(t, "real", 4);
+	CHECK(topk_find(t, "real", 4) != NULL);
+	CHECK(topk_find(t, "ghost", 5) == NULL);
+	topk_free(t);
+}
+
+T(first_eviction_after_many_hits)
+{
+	/* the heap is only built at the first eviction: it must see every weight change */
+	struct topk *t = topk_new(50, 0, 21);
+	unsigned char k[2];
+	int created, i, r;
+
+	for (i = 0; i < 50; i++) {
+		k[0] = (unsigned char)i;
+		topk_add(t, k, 1, 100, &created);
+	}
+	for (r = 0; r < 3; r++)
+		for (i = 0; i < 50; i++)
+			if (i != 17) {
+				k[0] = (unsigned char)i;
+				topk_add(t, k, 1, (uint64_t)(i + 1), &created);
+			}
+	/* 17 is the least (100); then 0 (103), 1 (106), ... */
+	topk_add(t, "new", 3, 0, &created);
+	k[0] = 17;
+	CHECK(topk_find(t, k, 1) == NULL);
+	CHECK_INT(topk_entry_of(t, topk_find(t, "new", 3))->weight, 100);
+	topk_add(t, "new2", 4, 0, &created); /* "new" (100) goes next */
+	CHECK(topk_find(t, "new", 3) == NULL);
+	topk_add(t, "new3", 4, 0, &created); /* then "new2" (100) */
+	CHECK(topk_find(t, "new2", 4) == NULL);
+	topk_add(t, "new4", 4, 200, &created); /* "new3" (100) */
+	CHECK(topk_find(t, "new3", 4) == NULL);
+	k[0] = 0;
+	CHECK(topk_find(t, k, 1) != NULL);
+	topk_add(t, "new5", 4, 0, &created); /* the least is now 0 (103) */
+	CHECK(topk_find(t, k, 1) == NULL);
+	CHECK_INT(topk_evicted(t), 5);
+	topk_free(t);
 }
 
 T(memory_bounded)
@@ -613,6 +684,8 @@ main(void)
 	T_RUN(matches_reference_model);
 	T_RUN(zipf_heavy_hitters);
 	T_RUN(deterministic_and_seed_independent);
+	T_RUN(prefetch_changes_nothing);
+	T_RUN(first_eviction_after_many_hits);
 	T_RUN(memory_bounded);
 	T_RUN(million_distinct_keys);
 	return T_END();
