@@ -503,6 +503,8 @@ feed_run(char *const *paths, size_t n, const struct feed_opts *o, const struct f
 		threads = MAX_THREADS;
 	/* with one part, one worker still parses while this thread consumes */
 	f.threaded = threads > 1 && f.nparts > 0;
+	if (f.threaded)
+		threads--; /* the calling thread is one of them: it tracks and aggregates */
 	if (threads > f.nparts)
 		threads = (unsigned)f.nparts;
 	ws = xreallocarray(NULL, threads > 0 ? threads : 1, sizeof(*ws));

@@ -42,7 +42,8 @@ struct feed_ops {
 
 /* How to read. A zeroed struct reads on the calling thread, in FEED_PART_BYTES parts. */
 struct feed_opts {
-	unsigned threads;     /* worker threads; 0 or 1: none, all on the calling thread */
+	unsigned threads;     /* in all: 0 or 1 reads on the calling thread; N > 1: N - 1
+	                         workers parse while the calling thread consumes */
 	int64_t now;          /* UTC epoch seconds: year anchor for inputs without an mtime */
 	int64_t since, until; /* UTC µs (INT64_MIN/INT64_MAX: none): only narrow the journal */
 	int64_t part_bytes;   /* 0: FEED_PART_BYTES (tests use small parts) */
