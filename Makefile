@@ -8,6 +8,7 @@
 #   make fuzz       libFuzzer target over header parser + classifier (clang)
 #   make format     apply .clang-format
 #   make install    $(DESTDIR)$(PREFIX)/bin/authwatch
+#   make install-service  also the systemd unit and /etc/authwatch/authwatch.conf
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -93,8 +94,17 @@ install: $(B)/authwatch
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(B)/authwatch $(DESTDIR)$(PREFIX)/bin/authwatch
 
+# the daemon as a systemd service; an existing /etc/authwatch/authwatch.conf is kept
+install-service: install
+	install -d $(DESTDIR)/etc/authwatch $(DESTDIR)/etc/systemd/system
+	[ -e $(DESTDIR)/etc/authwatch/authwatch.conf ] || \
+	  install -m 0644 etc/authwatch.conf $(DESTDIR)/etc/authwatch/authwatch.conf
+	sed 's|/usr/local/bin/authwatch|$(PREFIX)/bin/authwatch|' etc/authwatch.service \
+	  >$(DESTDIR)/etc/systemd/system/authwatch.service
+	@echo "now: sudo systemctl daemon-reload && sudo systemctl enable --now authwatch"
+
 clean:
 	rm -rf build
 
-.PHONY: all tests check asan tsan bench fuzz format install clean
+.PHONY: all tests check asan tsan bench fuzz format install install-service clean
 -include $(OBJS:.o=.d) $(TBINS:=.d)

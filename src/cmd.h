@@ -15,5 +15,9 @@ struct cmd_env {
  */
 int cmd_events(int argc, char **argv, const struct cmd_env *env);
 int cmd_report(int argc, char **argv, const struct cmd_env *env);
+int cmd_daemon(int argc, char **argv, const struct cmd_env *env);
+int cmd_check(int argc, char **argv, const struct cmd_env *env);
+/* status, bans, ban, unban, reload: requests to the running daemon (argv[0] names which) */
+int cmd_ctl(int argc, char **argv, const struct cmd_env *env);
 
 #endif

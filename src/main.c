@@ -18,6 +18,13 @@ static const struct {
 } commands[] = {
     {"report", cmd_report, "who tried to get in and who got in (text, JSON, CSV)"},
     {"events", cmd_events, "every sshd/auth log line as a structured event (NDJSON, CSV)"},
+    {"daemon", cmd_daemon, "follow the logs, ban attackers in the firewall (-c CONF, -t)"},
+    {"check", cmd_check, "which lines each jail counts, and whom it would ban"},
+    {"status", cmd_ctl, "the running daemon: jails, sources, addresses tracked, bans"},
+    {"bans", cmd_ctl, "the active bans"},
+    {"ban", cmd_ctl, "ban ADDR[/PREFIX] by hand (--for DURATION, --jail NAME)"},
+    {"unban", cmd_ctl, "lift the bans of ADDR[/PREFIX]"},
+    {"reload", cmd_ctl, "make the daemon re-read its configuration"},
 };
 
 static void

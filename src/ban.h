@@ -1,0 +1,83 @@
+/* ban.h: the ban manager: how long, escalation for repeat offenders, the active set, one batch per
+ * turn. */
+#ifndef BAN_H
+#define BAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "fw.h"
+#include "store.h"
+
+/* How long bans of one jail last. */
+struct ban_policy {
+	int64_t bantime;          /* seconds, the first ban */
+	int increment;            /* multiply for each earlier ban of the same network */
+	double factor;            /* >= 1 */
+	int64_t bantime_max;      /* cap, seconds */
+	unsigned permanent_after; /* 0 never; else the Nth ban and later are permanent */
+};
+
+/* Seconds the nth (1-based) ban lasts under p; 0 = permanent. */
+int64_t ban_duration(const struct ban_policy *p, uint32_t nth);
+
+struct banmgr;
+
+/*
+ * A manager over fw (borrowed, required) and st (borrowed; NULL: memory only,
+ * as when the database could not be opened). Aborts on OOM.
+ */
+struct banmgr *banmgr_new(struct fw *fw, struct store *st);
+void banmgr_free(struct banmgr *m);
+/* Stops using the store after an error (the daemon keeps banning in memory). */
+void banmgr_drop_store(struct banmgr *m);
+
+/*
+ * Decides a ban of net/prefix in jail at now (UTC seconds): the nth ban of it
+ * in that jail (history from the store and this run) lasts ban_duration(p, nth).
+ * An active ban of the same network and jail is extended. Queued: nothing
+ * reaches the firewall or the store before banmgr_flush. *out (may be NULL)
+ * gets the ban. Returns 0.
+ */
+int banmgr_ban(struct banmgr *m, const struct addr *net, uint8_t prefix, const char *jail,
+               const struct ban_policy *p, int64_t now, const char *reason, struct store_ban *out);
+
+/*
+ * Lifts the active bans of net/prefix (prefix 0: any ban whose network
+ * contains net) in jail (NULL: every jail) at now. Queued like banmgr_ban.
+ * Returns how many were lifted.
+ */
+int banmgr_unban(struct banmgr *m, const struct addr *net, uint8_t prefix, const char *jail,
+                 int64_t now);
+
+/*
+ * Applies what was queued: one firewall batch, one store transaction. A store
+ * error is returned in err and the store is dropped (bans go on in memory); a
+ * firewall error is returned in err and the decisions stay queued for the
+ * next flush. Returns 0, or -1.
+ */
+int banmgr_flush(struct banmgr *m, int64_t now, char *err, size_t errlen);
+
+/* Forgets bans that expired at or before now (the kernel dropped them already). */
+size_t banmgr_expire(struct banmgr *m, int64_t now);
+
+/*
+ * At start: loads the store's active bans into the set and queues them all,
+ * so the next flush applies them in one batch. Returns how many, or -1 (err).
+ */
+int banmgr_restore(struct banmgr *m, int64_t now, char *err, size_t errlen);
+
+/* Queues every active ban again (the firewall table was recreated). */
+void banmgr_reapply(struct banmgr *m, int64_t now);
+
+/* The active bans (valid until the next call on m). */
+const struct store_ban *banmgr_active(const struct banmgr *m, size_t *n);
+
+/* Counters since start. */
+struct banmgr_stats {
+	uint64_t bans, unbans, extended, fw_errors, store_errors;
+};
+void banmgr_stats(const struct banmgr *m, struct banmgr_stats *out);
+
+#endif

@@ -1,0 +1,65 @@
+/* cmd_daemon.c: `authwatch daemon`: checks the configuration (-t) or runs the daemon. */
+#include <stdio.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "conf.h"
+#include "daemon.h"
+#include "log.h"
+
+#define DEFAULT_CONF "/etc/authwatch/authwatch.conf"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: authwatch daemon [-c CONF] [-t] [-v]\n"
+	           "  Follows the jails' sources, bans attackers in the firewall, keeps state.\n"
+	           "  -c CONF  configuration (default " DEFAULT_CONF ")\n"
+	           "  -t       check the configuration, print it with defaults, and exit\n");
+}
+
+int
+cmd_daemon(int argc, char **argv, const struct cmd_env *env)
+{
+	const char *path = DEFAULT_CONF;
+	int c, test = 0;
+	char err[1024];
+	struct conf conf;
+
+	(void)env;
+	optind = 1;
+	while ((c = getopt(argc, argv, "c:th")) != -1) {
+		switch (c) {
+		case 'c':
+			path = optarg;
+			break;
+		case 't':
+			test = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+	if (!test)
+		return daemon_run(path);
+	if (conf_load(path, &conf, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		return EX_CONFIG;
+	}
+	if (conf_write(&conf, stdout) != 0 || fflush(stdout) != 0) {
+		conf_free(&conf);
+		return EX_IOERR;
+	}
+	fprintf(stderr, "authwatch: %s: configuration OK\n", path);
+	conf_free(&conf);
+	return 0;
+}

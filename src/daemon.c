@@ -1,0 +1,662 @@
+/* daemon.c: the daemon: follows the sources, detects attackers, bans them, keeps state. */
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+
+#include <errno.h>
+#include <glob.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "daemon.h"
+#include "daemon_ctl.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define TICK_MS 1000
+#define ENSURE_EVERY 5 /* ticks between checks that our firewall table is still there */
+
+int64_t
+daemon_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The host's own addresses: never banned. */
+static void
+own_addresses(struct daemon *d)
+{
+	struct ifaddrs *ifa, *p;
+
+	if (getifaddrs(&ifa) != 0) {
+		log_warn("daemon: getifaddrs");
+		return;
+	}
+	for (p = ifa; p != NULL; p = p->ifa_next) {
+		struct cidr c;
+
+		if (p->ifa_addr == NULL)
+			continue;
+		memset(&c, 0, sizeof(c));
+		if (p->ifa_addr->sa_family == AF_INET) {
+			c.net.af = 4;
+			memcpy(c.net.a, &((struct sockaddr_in *)(void *)p->ifa_addr)->sin_addr, 4);
+			c.bits = 32;
+		} else if (p->ifa_addr->sa_family == AF_INET6) {
+			c.net.af = 6;
+			memcpy(c.net.a, &((struct sockaddr_in6 *)(void *)p->ifa_addr)->sin6_addr,
+			       16);
+			c.bits = 128;
+		} else
+			continue;
+		d->own = xreallocarray(d->own, d->nown + 1, sizeof(*d->own));
+		d->own[d->nown++] = c;
+	}
+	freeifaddrs(ifa);
+}
+
+static void
+queue_fail(struct daemon *d, int clear, const char *jail, const struct addr *net, uint8_t prefix,
+           int64_t ts, double w)
+{
+	struct pending_fail *f;
+
+	if (d->st == NULL)
+		return;
+	if (d->nfails == d->afails) {
+		d->afails = d->afails ? d->afails * 2 : 64;
+		d->fails = xreallocarray(d->fails, d->afails, sizeof(*d->fails));
+	}
+	f = &d->fails[d->nfails++];
+	f->clear = clear;
+	f->jail = jail;
+	f->net = *net;
+	f->prefix = prefix;
+	f->ts = ts;
+	f->w = w;
+}
+
+static void
+on_count(void *arg, struct jail *j, const struct jail_count *c)
+{
+	struct djail *dj = arg;
+	struct addr net;
+	uint8_t prefix;
+
+	if (c->allowed)
+		return;
+	prefix = detect_group(jail_detect(j), c->src, &net);
+	queue_fail(dj->d, 0, jail_name(j), &net, prefix, daemon_now(), c->weight);
+}
+
+static void
+on_ban(void *arg, struct jail *j, const struct detect_hit *hit, int64_t now)
+{
+	struct djail *dj = arg;
+	struct daemon *d = dj->d;
+	char a[ADDR_STRLEN], reason[STORE_REASON_MAX];
+	struct store_ban b;
+	size_t i;
+
+	addr_format(&hit->net, a);
+	for (i = 0; i < d->nown; i++)
+		if (cidr_contains(&d->own[i], &hit->net)) {
+			log_warnx("%s: not banning %s/%u: an address of this host", jail_name(j), a,
+			          hit->prefix);
+			return;
+		}
+	snprintf(reason, sizeof(reason), "%.4g failures in %llds", hit->weight,
+	         (long long)dj->cj->findtime);
+	banmgr_ban(d->bm, &hit->net, hit->prefix, jail_name(j), &dj->pol, now / 1000000, reason,
+	           &b);
+	queue_fail(d, 1, jail_name(j), &hit->net, hit->prefix, 0, 0);
+	if (b.expires == 0)
+		log_warnx("%s: ban %s/%u for good (%s, ban #%u)", jail_name(j), a, hit->prefix,
+		          reason, b.nth);
+	else
+		log_warnx("%s: ban %s/%u for %llds (%s, ban #%u)", jail_name(j), a, hit->prefix,
+		          (long long)(b.expires - b.start), reason, b.nth);
+}
+
+/* --- sources ------------------------------------------------------------------------------ */
+
+static void
+source_line(void *arg, const char *line, size_t len, unsigned flags)
+{
+	struct source *s = arg;
+	int64_t now = daemon_now();
+
+	(void)flags;
+	s->lines++;
+	s->dirty = 1;
+	jail_line(s->dj->j, &s->ctx, line, len, s->replay ? INT64_MIN : now);
+}
+
+static void
+on_source(void *arg, int fd, uint32_t events)
+{
+	struct source *s = arg;
+
+	(void)fd;
+	(void)events;
+	if (s->fl != NULL) {
+		if (follow_read(s->fl, source_line, s) < 0)
+			log_warnx("%s", follow_errmsg(s->fl));
+		if (s->replay) {
+			s->replay = 0;
+			jail_set_since(s->dj->j, INT64_MIN);
+		}
+		return;
+	}
+	if (journal_process(s->jn) < 0)
+		return;
+	for (;;) {
+		const char *line;
+		size_t len;
+		unsigned fl;
+		int rc = journal_next(s->jn, &line, &len, &fl);
+
+		if (rc <= 0) {
+			if (rc < 0)
+				log_warnx("%s", journal_errmsg(s->jn));
+			break;
+		}
+		source_line(s, line, len, fl);
+	}
+}
+
+static int
+add_source(struct daemon *d, struct djail *dj, const char *name)
+{
+	struct source *s;
+	char err[512];
+	int fd;
+
+	s = xcalloc(1, sizeof(*s));
+	s->d = d;
+	s->dj = dj;
+	s->name = xstrdup(name);
+	hdr_ctx_init(&s->ctx, daemon_now() / 1000000);
+	if (strcmp(name, "journal") == 0 || strncmp(name, "journal:", 8) == 0) {
+		char cursor[1024];
+		int have =
+		    d->st != NULL && store_cursor_get(d->st, name, cursor, sizeof(cursor)) == 0;
+
+		s->jn = journal_open_follow(name[7] == ':' ? name + 8 : NULL, have ? cursor : NULL,
+		                            err, sizeof(err));
+		if (s->jn == NULL) {
+			log_warnx("%s: %s", dj->cj->name, err);
+			free(s->name);
+			free(s);
+			return -1;
+		}
+		fd = journal_fd(s->jn);
+	} else {
+		struct store_offset off;
+		struct follow_pos pos, *start = NULL;
+
+		if (d->st != NULL && store_offset_get(d->st, name, &off) == 0) {
+			pos.dev = off.dev;
+			pos.ino = off.ino;
+			pos.pos = off.pos;
+			pos.head_hash = off.head_hash;
+			pos.head_len = off.head_len;
+			start = &pos;
+		} else if (dj->cj->replay) {
+			/* first start with replay: from the file's start (an all-zero position),
+			 * judged in log time, lines older than findtime skipped */
+			memset(&pos, 0, sizeof(pos));
+			start = &pos;
+			s->replay = 1;
+			jail_set_since(dj->j, daemon_now() - dj->cj->findtime * 1000000);
+		}
+		s->fl = follow_open(name, start, err, sizeof(err));
+		if (s->fl == NULL) {
+			log_warnx("%s: %s", dj->cj->name, err);
+			free(s->name);
+			free(s);
+			return -1;
+		}
+		fd = follow_fd(s->fl);
+	}
+	if (loop_add(d->loop, fd, EPOLLIN, on_source, s) != 0) {
+		log_warn("%s: %s: epoll", dj->cj->name, name);
+		if (s->fl != NULL)
+			follow_close(s->fl);
+		else
+			journal_close(s->jn);
+		free(s->name);
+		free(s);
+		return -1;
+	}
+	d->srcs = xreallocarray(d->srcs, d->nsrcs + 1, sizeof(*d->srcs));
+	d->srcs[d->nsrcs++] = s;
+	/* lines already there (a resumed position, a replay) are read now */
+	on_source(s, fd, EPOLLIN);
+	return 0;
+}
+
+/* Saves where each source is, in the turn's transaction. */
+static void
+save_positions(struct daemon *d, int all)
+{
+	size_t i;
+
+	for (i = 0; i < d->nsrcs && d->st != NULL; i++) {
+		struct source *s = d->srcs[i];
+
+		if (!s->dirty && !all)
+			continue;
+		s->dirty = 0;
+		if (s->fl != NULL) {
+			struct follow_pos p;
+			struct store_offset o;
+
+			follow_pos(s->fl, &p);
+			o.dev = p.dev;
+			o.ino = p.ino;
+			o.pos = p.pos;
+			o.head_hash = p.head_hash;
+			o.head_len = p.head_len;
+			if (store_offset_put(d->st, s->name, &o) != 0)
+				log_warnx("%s", store_errmsg(d->st));
+		} else {
+			char cur[1024];
+
+			if (journal_cursor(s->jn, cur, sizeof(cur)) == 0 &&
+			    store_cursor_put(d->st, s->name, cur) != 0)
+				log_warnx("%s", store_errmsg(d->st));
+		}
+	}
+}
+
+/* --- jails -------------------------------------------------------------------------------- */
+
+static int
+restore_window(void *arg, const struct addr *net, uint8_t prefix, int64_t ts, double w)
+{
+	struct djail *dj = arg;
+	struct detect_hit hit;
+
+	if (detect_restore(jail_detect(dj->j), net, prefix, ts, w, &hit) == 1)
+		on_ban(dj, dj->j, &hit, daemon_now());
+	return 0;
+}
+
+/* Builds the jails and opens their sources. Returns 0, or -1 when no source could be opened. */
+static int
+start_jails(struct daemon *d)
+{
+	size_t i, k, opened = 0;
+	int64_t now = daemon_now();
+
+	d->jails = xcalloc(d->conf.njails, sizeof(*d->jails));
+	d->njails = 0;
+	for (i = 0; i < d->conf.njails; i++) {
+		const struct conf_jail *cj = &d->conf.jails[i];
+		struct djail *dj = &d->jails[d->njails];
+		struct jail_opts o;
+		struct jail_cb cb = {on_ban, on_count};
+		struct cidr *allow;
+
+		if (!cj->enabled)
+			continue;
+		memset(&o, 0, sizeof(o));
+		o.name = cj->name;
+		o.det.maxretry = cj->maxretry;
+		o.det.findtime = cj->findtime;
+		o.det.v4_prefix = cj->ipv4_prefix;
+		o.det.v6_prefix = cj->ipv6_prefix;
+		o.det.weight[DK_FAILURE] = cj->w_failure;
+		o.det.weight[DK_PROBE] = cj->w_probe;
+		o.det.weight[DK_NEGOTIATION] = cj->w_negotiation;
+		o.det.seed = (uint64_t)now ^ ((uint64_t)getpid() << 32) ^ i;
+		/* the jail's list plus this host's own addresses */
+		allow = xreallocarray(NULL, cj->nallow + d->nown + 1, sizeof(*allow));
+		memcpy(allow, cj->allow, cj->nallow * sizeof(*allow));
+		memcpy(allow + cj->nallow, d->own, d->nown * sizeof(*allow));
+		o.allow = allow;
+		o.nallow = cj->nallow + d->nown;
+		dj->d = d;
+		dj->cj = cj;
+		dj->pol.bantime = cj->bantime;
+		dj->pol.increment = cj->increment;
+		dj->pol.factor = cj->factor;
+		dj->pol.bantime_max = cj->bantime_max;
+		dj->pol.permanent_after = cj->permanent_after;
+		dj->j = jail_new(&o, &cb, dj);
+		free(allow);
+		d->njails++;
+		if (d->st != NULL && store_fail_load(d->st, cj->name, now - cj->findtime * 1000000,
+		                                     restore_window, dj) != 0)
+			log_warnx("%s: %s", cj->name, store_errmsg(d->st));
+		for (k = 0; k < cj->nsources; k++) {
+			const char *src = cj->sources[k];
+			glob_t g;
+			size_t m;
+
+			if (strcmp(src, "journal") == 0 || strncmp(src, "journal:", 8) == 0 ||
+			    strpbrk(src, "*?[") == NULL) {
+				if (add_source(d, dj, src) == 0)
+					opened++;
+				continue;
+			}
+			memset(&g, 0, sizeof(g));
+			if (glob(src, 0, NULL, &g) != 0)
+				log_warnx("%s: %s matches no file (yet)", cj->name, src);
+			for (m = 0; m < g.gl_pathc; m++) {
+				if (add_source(d, dj, g.gl_pathv[m]) == 0)
+					opened++;
+			}
+			globfree(&g);
+		}
+	}
+	return opened > 0 ? 0 : -1;
+}
+
+static void
+stop_jails(struct daemon *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nsrcs; i++) {
+		struct source *s = d->srcs[i];
+
+		if (s->fl != NULL) {
+			loop_del(d->loop, follow_fd(s->fl));
+			follow_close(s->fl);
+		} else {
+			loop_del(d->loop, journal_fd(s->jn));
+			journal_close(s->jn);
+		}
+		free(s->name);
+		free(s);
+	}
+	free(d->srcs);
+	d->srcs = NULL;
+	d->nsrcs = 0;
+	for (i = 0; i < d->njails; i++)
+		jail_free(d->jails[i].j);
+	free(d->jails);
+	d->jails = NULL;
+	d->njails = 0;
+}
+
+/* --- the end of a loop turn: firewall first, then one store transaction --------------------- */
+
+static void
+end_turn(struct daemon *d, int all_positions)
+{
+	char err[512];
+	size_t i;
+	int64_t now = daemon_now() / 1000000;
+
+	if (banmgr_flush(d->bm, now, err, sizeof(err)) != 0)
+		log_warnx("ban: %s", err);
+	if (d->st != NULL && store_readonly(d->st)) {
+		log_warnx("%s: read-only: state is kept in memory only", d->conf.database);
+		banmgr_drop_store(d->bm);
+		store_close(d->st);
+		d->st = NULL;
+	}
+	if (d->st == NULL) {
+		d->nfails = 0;
+		return;
+	}
+	if (d->nfails == 0 && !all_positions) {
+		for (i = 0; i < d->nsrcs && !d->srcs[i]->dirty; i++)
+			;
+		if (i == d->nsrcs)
+			return;
+	}
+	if (store_begin(d->st) != 0)
+		goto fail;
+	for (i = 0; i < d->nfails; i++) {
+		struct pending_fail *f = &d->fails[i];
+		int rc = f->clear ? store_fail_clear(d->st, f->jail, &f->net, f->prefix)
+		                  : store_fail_add(d->st, f->jail, &f->net, f->prefix, f->ts, f->w);
+
+		if (rc < 0) /* clear returns how many rows went */
+			goto fail;
+	}
+	d->nfails = 0;
+	save_positions(d, all_positions);
+	if (store_commit(d->st) != 0)
+		goto fail;
+	return;
+fail:
+	/* a full disk, a lock held too long: keep going in memory, say so once */
+	log_warnx("%s (state is kept in memory only from now on)", store_errmsg(d->st));
+	store_rollback(d->st);
+	banmgr_drop_store(d->bm);
+	store_close(d->st);
+	d->st = NULL;
+	d->nfails = 0;
+}
+
+static void
+on_tick(void *arg, int fd, uint32_t events)
+{
+	struct daemon *d = arg;
+	uint64_t n;
+	int64_t now = daemon_now();
+	size_t i;
+	char err[512];
+
+	(void)events;
+	if (read(fd, &n, sizeof(n)) != sizeof(n))
+		return;
+	d->ticks++;
+	banmgr_expire(d->bm, now / 1000000);
+	for (i = 0; i < d->njails; i++) {
+		jail_tick(d->jails[i].j, now);
+		if (d->st != NULL && d->ticks % 60 == 0 &&
+		    store_fail_prune(d->st, d->jails[i].cj->name,
+		                     now - d->jails[i].cj->findtime * 1000000) < 0)
+			log_warnx("%s", store_errmsg(d->st));
+	}
+	if (d->ticks % ENSURE_EVERY == 0) {
+		int rc = fw_ensure(d->fw, err, sizeof(err));
+
+		if (rc < 0)
+			log_warnx("firewall: %s", err);
+		else if (rc == 1) {
+			log_warnx(
+			    "firewall: our table was removed; recreated it and put the bans back");
+			banmgr_reapply(d->bm, now / 1000000);
+		}
+	}
+}
+
+int
+daemon_reload(struct daemon *d)
+{
+	struct conf c;
+	char err[1024];
+
+	if (conf_load(d->conf.path, &c, err, sizeof(err)) != 0) {
+		log_warnx("reload: %s (the running configuration stays)", err);
+		return -1;
+	}
+	end_turn(d, 1);
+	stop_jails(d);
+	conf_free(&d->conf);
+	d->conf = c;
+	if (start_jails(d) != 0)
+		log_warnx("reload: no source could be opened; waiting for them to appear");
+	log_warnx("reloaded %s: %zu jails, %zu sources", d->conf.path, d->njails, d->nsrcs);
+	return 0;
+}
+
+static void
+on_signal(void *arg, int fd, uint32_t events)
+{
+	struct daemon *d = arg;
+	struct signalfd_siginfo si;
+
+	(void)events;
+	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			d->reload = 1;
+		else
+			d->stop = 1;
+	}
+}
+
+/* --- main --------------------------------------------------------------------------------- */
+
+static int
+setup_fds(struct daemon *d)
+{
+	sigset_t set;
+	struct itimerspec its;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 ||
+	    (d->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0 ||
+	    loop_add(d->loop, d->sigfd, EPOLLIN, on_signal, d) != 0)
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	if ((d->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) < 0)
+		return -1;
+	memset(&its, 0, sizeof(its));
+	its.it_interval.tv_sec = its.it_value.tv_sec = TICK_MS / 1000;
+	if (timerfd_settime(d->timerfd, 0, &its, NULL) != 0 ||
+	    loop_add(d->loop, d->timerfd, EPOLLIN, on_tick, d) != 0)
+		return -1;
+	return 0;
+}
+
+/* Makes the database's directory (0700) when it is missing. */
+static void
+make_parent(const char *path)
+{
+	char dir[4096], *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL || slash == dir)
+		return;
+	*slash = '\0';
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		log_warn("%s", dir);
+}
+
+static enum fw_kind
+fw_kind_of(enum conf_fw k)
+{
+	switch (k) {
+	case CONF_FW_IPSET:
+		return FW_IPSET;
+	case CONF_FW_COMMAND:
+		return FW_COMMAND;
+	case CONF_FW_DRYRUN:
+		return FW_DRYRUN;
+	default:
+		return FW_NFTABLES;
+	}
+}
+
+int
+daemon_run(const char *path)
+{
+	int ret = 0, n;
+	char err[1024];
+	struct daemon d;
+	struct fw_opts fo;
+
+	memset(&d, 0, sizeof(d));
+	d.sigfd = d.timerfd = -1;
+	if (conf_load(path, &d.conf, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		return EX_CONFIG;
+	}
+	d.started = daemon_now();
+	own_addresses(&d);
+	if ((d.loop = loop_new()) == NULL || setup_fds(&d) != 0) {
+		log_warn("daemon: cannot set up the event loop");
+		ret = EX_OSERR;
+		goto out;
+	}
+	make_parent(d.conf.database);
+	if ((d.st = store_open(d.conf.database, err, sizeof(err))) == NULL)
+		log_warnx("%s (bans are kept in memory only: they are not remembered across "
+		          "restarts)",
+		          err);
+	memset(&fo, 0, sizeof(fo));
+	fo.kind = fw_kind_of(d.conf.firewall);
+	fo.table = "authwatch";
+	fo.dryrun_path = d.conf.dryrun_path;
+	fo.ban_argv = d.conf.ban_argv;
+	fo.unban_argv = d.conf.unban_argv;
+	if ((d.fw = fw_open(&fo, err, sizeof(err))) == NULL) {
+		log_warnx("firewall: %s", err);
+		ret = EX_UNAVAILABLE;
+		goto out;
+	}
+	d.bm = banmgr_new(d.fw, d.st);
+	if ((n = banmgr_restore(d.bm, d.started / 1000000, err, sizeof(err))) < 0)
+		log_warnx("restoring bans: %s", err);
+	else if (n > 0)
+		log_warnx("restored %d active ban%s", n, n == 1 ? "" : "s");
+	if (start_jails(&d) != 0)
+		log_warnx("no source could be opened yet; waiting for them to appear");
+	end_turn(&d, 1); /* restored bans and what the sources held: one batch */
+	if ((d.ctl = control_open(d.conf.socket, d.loop, daemon_ctl_request, &d, err,
+	                          sizeof(err))) == NULL) {
+		log_warnx("%s", err);
+		ret = EX_UNAVAILABLE;
+		goto out;
+	}
+	log_warnx("started: %zu jails, %zu sources, control socket %s", d.njails, d.nsrcs,
+	          d.conf.socket);
+	sd_notify(0, "READY=1");
+	while (!d.stop) {
+		if (loop_once(d.loop, -1) < 0) {
+			log_warn("daemon: epoll");
+			ret = EX_OSERR;
+			break;
+		}
+		if (d.reload) {
+			d.reload = 0;
+			sd_notify(0, "RELOADING=1");
+			daemon_reload(&d);
+			sd_notify(0, "READY=1");
+		}
+		end_turn(&d, 0);
+	}
+	sd_notify(0, "STOPPING=1");
+	end_turn(&d, 1);
+	log_warnx("stopped; active bans stay in the firewall until they expire");
+out:
+	control_close(d.ctl);
+	stop_jails(&d);
+	banmgr_free(d.bm);
+	if (d.fw != NULL)
+		fw_close(d.fw);
+	store_close(d.st);
+	if (d.sigfd >= 0)
+		close(d.sigfd);
+	if (d.timerfd >= 0)
+		close(d.timerfd);
+	loop_free(d.loop);
+	free(d.own);
+	free(d.fails);
+	conf_free(&d.conf);
+	return ret;
+}

@@ -1,0 +1,90 @@
+/* daemon.h: the intrusion-prevention daemon: its state, shared by daemon.c and daemon_ctl.c. */
+#ifndef DAEMON_H
+#define DAEMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ban.h"
+#include "conf.h"
+#include "control.h"
+#include "follow.h"
+#include "fw.h"
+#include "jail.h"
+#include "journal.h"
+#include "loop.h"
+#include "store.h"
+
+struct daemon;
+struct djail;
+
+/* One followed source of one jail. Invariant: exactly one of fl and jn is set. */
+struct source {
+	struct daemon *d;
+	struct djail *dj;
+	char *name; /* the path, or "journal" / "journal:UNIT" */
+	struct follow *fl;
+	struct journal *jn;
+	struct hdr_ctx ctx;
+	uint64_t lines;
+	int dirty;  /* read lines since its position was last stored */
+	int replay; /* reading what was there at first start: judged in log time */
+};
+
+/* A jail at run time. */
+struct djail {
+	struct daemon *d;
+	struct jail *j;
+	const struct conf_jail *cj;
+	struct ban_policy pol;
+};
+
+/* A failure window change to store at the end of the turn. */
+struct pending_fail {
+	int clear; /* 0: an occurrence to add; 1: the window of net was banned, drop it */
+	const char *jail;
+	struct addr net;
+	uint8_t prefix;
+	int64_t ts;
+	double w;
+};
+
+/*
+ * The daemon. Invariant: every source's fd and the signal, timer and control
+ * fds are watched by loop; jails[i].cj points into conf.
+ */
+struct daemon {
+	struct conf conf;
+	struct loop *loop;
+	struct control *ctl;
+	struct fw *fw;
+	struct store *st;
+	struct banmgr *bm;
+	struct djail *jails;
+	size_t njails;
+	struct source **srcs; /* each allocated alone: the loop holds pointers to them */
+	size_t nsrcs;
+	struct cidr *own;
+	size_t nown;
+	struct pending_fail *fails;
+	size_t nfails, afails;
+	int sigfd, timerfd;
+	int stop, reload;
+	int64_t started;
+	uint64_t ticks;
+};
+
+/* The clock, UTC µs. */
+int64_t daemon_now(void);
+
+/* Re-reads the configuration and rebuilds jails and sources. Returns 0, or -1 (the running one
+ * stays). */
+int daemon_reload(struct daemon *d);
+
+/*
+ * Runs the daemon of the configuration at conf_path until SIGTERM/SIGINT.
+ * Returns the process exit code.
+ */
+int daemon_run(const char *conf_path);
+
+#endif

@@ -1,0 +1,13 @@
+/* daemon_ctl.h: the daemon's answers on its control socket. */
+#ifndef DAEMON_CTL_H
+#define DAEMON_CTL_H
+
+#include "control.h"
+
+/*
+ * The control_fn of the daemon (arg: struct daemon *): "status [json]", "bans [json]",
+ * "ban ADDR[/P] [SECONDS|0] [JAIL]", "unban ADDR[/P] [JAIL]", "reload".
+ */
+void daemon_ctl_request(void *arg, int argc, char **argv, struct control_out *out);
+
+#endif

@@ -1,0 +1,163 @@
+/* fw_cmd.c: the command backend: one program per decision from argv templates, no shell. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fw.h"
+#include "log.h"
+#include "xmalloc.h"
+
+/*
+ * An open command backend. Invariant: ban is a NULL-terminated copy of the ban template with
+ * at least argv[0] non-empty; unban is such a copy or NULL (unbans ignored).
+ */
+struct fw_cmd {
+	char **ban, **unban;
+	unsigned timeout_ms;
+};
+
+static char **
+copy_argv(char *const *v)
+{
+	size_t n, i;
+	char **c;
+
+	if (v == NULL)
+		return NULL;
+	for (n = 0; v[n] != NULL; n++)
+		;
+	c = xreallocarray(NULL, n + 1, sizeof(*c));
+	for (i = 0; i < n; i++)
+		c[i] = xstrdup(v[i]);
+	c[n] = NULL;
+	return c;
+}
+
+static void
+free_argv(char **v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+struct fw_cmd *
+fw_cmd_open(char *const *ban_argv, char *const *unban_argv, unsigned timeout_ms, char *err,
+            size_t errlen)
+{
+	struct fw_cmd *c;
+
+	if (ban_argv == NULL || ban_argv[0] == NULL || ban_argv[0][0] == '\0') {
+		snprintf(err, errlen, "command backend: no ban command");
+		return NULL;
+	}
+	if (unban_argv != NULL && (unban_argv[0] == NULL || unban_argv[0][0] == '\0')) {
+		snprintf(err, errlen, "command backend: empty unban command");
+		return NULL;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->ban = copy_argv(ban_argv);
+	c->unban = copy_argv(unban_argv);
+	c->timeout_ms = timeout_ms;
+	return c;
+}
+
+void
+fw_cmd_close(struct fw_cmd *c)
+{
+	if (c == NULL)
+		return;
+	free_argv(c->ban);
+	free_argv(c->unban);
+	free(c);
+}
+
+/*
+ * Expands one template argument for e: {ip} the address, {prefix} its length, {seconds} the
+ * timeout, {jail} the sanitized jail. Other text, other braces included, is copied as is; a
+ * replacement is never scanned again. Returns a new string.
+ */
+static char *
+expand(const char *t, const struct fw_elem *e)
+{
+	struct fw_buf b = {0};
+	char a[ADDR_STRLEN], j[FW_JAIL_MAX + 1];
+
+	fw_buf_add(&b, "", 0);
+	while (*t != '\0') {
+		const char *br = strchr(t, '{');
+
+		if (br == NULL) {
+			fw_buf_adds(&b, t);
+			break;
+		}
+		fw_buf_add(&b, t, (size_t)(br - t));
+		if (strncmp(br, "{ip}", 4) == 0) {
+			fw_buf_add(&b, a, addr_format(&e->net, a));
+			t = br + 4;
+		} else if (strncmp(br, "{prefix}", 8) == 0) {
+			fw_buf_addu(&b, e->prefix);
+			t = br + 8;
+		} else if (strncmp(br, "{seconds}", 9) == 0) {
+			fw_buf_addu(&b, e->timeout);
+			t = br + 9;
+		} else if (strncmp(br, "{jail}", 6) == 0) {
+			fw_buf_add(&b, j, fw_jail(e->jail, j));
+			t = br + 6;
+		} else {
+			fw_buf_add(&b, "{", 1);
+			t = br + 1;
+		}
+	}
+	return b.p;
+}
+
+/* Runs template tmpl for e; 0 or -1 with err. */
+static int
+run_one(struct fw_cmd *c, char **tmpl, const struct fw_elem *e, char *err, size_t errlen)
+{
+	size_t n, i;
+	char **argv;
+	int rc;
+
+	for (n = 0; tmpl[n] != NULL; n++)
+		;
+	argv = xreallocarray(NULL, n + 1, sizeof(*argv));
+	for (i = 0; i < n; i++)
+		argv[i] = expand(tmpl[i], e);
+	argv[n] = NULL;
+	rc = fw_run(argv, NULL, 0, NULL, c->timeout_ms, err, errlen);
+	free_argv(argv);
+	return rc;
+}
+
+int
+fw_cmd_apply(struct fw_cmd *c, const struct fw_elem *ban, size_t nban, const struct fw_elem *unban,
+             size_t nunban, char *err, size_t errlen)
+{
+	char first[512], msg[512];
+	size_t i, failed = 0;
+
+	first[0] = '\0';
+	for (i = 0; c->unban != NULL && i < nunban; i++)
+		if (run_one(c, c->unban, &unban[i], msg, sizeof(msg)) == -1) {
+			if (failed++ == 0)
+				snprintf(first, sizeof(first), "unban: %.400s", msg);
+			log_debug("command backend: unban: %s", msg);
+		}
+	for (i = 0; i < nban; i++)
+		if (run_one(c, c->ban, &ban[i], msg, sizeof(msg)) == -1) {
+			if (failed++ == 0)
+				snprintf(first, sizeof(first), "ban: %.400s", msg);
+			log_debug("command backend: ban: %s", msg);
+		}
+	if (failed == 0)
+		return 0;
+	snprintf(err, errlen, "%zu of %zu commands failed; first: %s", failed,
+	         nban + (c->unban != NULL ? nunban : 0), first);
+	return -1;
+}
