@@ -178,12 +178,32 @@ int
 banmgr_ban(struct banmgr *m, const struct addr *net, uint8_t prefix, const char *jail,
            const struct ban_policy *p, int64_t now, const char *reason, struct store_ban *out)
 {
-	struct store_ban b, *a = NULL;
-	struct seen *sn = seen_of(m, net, prefix, jail);
+	struct store_ban b;
+	struct seen *sn;
 	uint32_t stored = 0;
 	int64_t last = 0, secs;
 	size_t i;
 
+	for (i = 0; i < m->nactive; i++) {
+		struct store_ban *a = &m->active[i];
+
+		if (!same(a, net, prefix, jail))
+			continue;
+		/*
+		 * Still banned (lines of a connection opened before the ban): the same ban
+		 * runs on from now, not a new offence. Only the firewall hears of it; the
+		 * store keeps the first end (a store row would count as another ban).
+		 */
+		secs = ban_duration(p, a->nth);
+		if (a->expires != 0 && (secs == 0 || now + secs > a->expires))
+			a->expires = secs == 0 ? 0 : now + secs;
+		queue_fw(m, 0, a, now);
+		m->stats.extended++;
+		if (out != NULL)
+			*out = *a;
+		return 0;
+	}
+	sn = seen_of(m, net, prefix, jail);
 	if (m->st != NULL && store_ban_count(m->st, net, prefix, jail, &stored, &last) != 0) {
 		m->stats.store_errors++;
 		stored = 0;
@@ -197,26 +217,13 @@ banmgr_ban(struct banmgr *m, const struct addr *net, uint8_t prefix, const char 
 	secs = ban_duration(p, b.nth);
 	b.expires = secs == 0 ? 0 : now + secs;
 	snprintf(b.reason, sizeof(b.reason), "%s", reason ? reason : "");
-	for (i = 0; i < m->nactive; i++)
-		if (same(&m->active[i], net, prefix, jail)) {
-			a = &m->active[i];
-			break;
-		}
-	if (a != NULL) {
-		/* still banned (a connection that was already open): the later end wins */
-		if (a->expires != 0 && (b.expires == 0 || b.expires > a->expires))
-			a->expires = b.expires;
-		b = *a;
-		m->stats.extended++;
-	} else {
-		if (m->nactive == m->aactive) {
-			m->aactive = m->aactive ? m->aactive * 2 : 64;
-			m->active = xreallocarray(m->active, m->aactive, sizeof(*m->active));
-		}
-		m->active[m->nactive++] = b;
-		sn->count = b.nth;
-		m->stats.bans++;
+	if (m->nactive == m->aactive) {
+		m->aactive = m->aactive ? m->aactive * 2 : 64;
+		m->active = xreallocarray(m->active, m->aactive, sizeof(*m->active));
 	}
+	m->active[m->nactive++] = b;
+	sn->count = b.nth;
+	m->stats.bans++;
 	queue_fw(m, 0, &b, now);
 	queue_store(m, 0, &b);
 	if (out != NULL)

@@ -36,8 +36,9 @@ void banmgr_drop_store(struct banmgr *m);
 /*
  * Decides a ban of net/prefix in jail at now (UTC seconds): the nth ban of it
  * in that jail (history from the store and this run) lasts ban_duration(p, nth).
- * An active ban of the same network and jail is extended. Queued: nothing
- * reaches the firewall or the store before banmgr_flush. *out (may be NULL)
+ * Queued: nothing reaches the firewall or the store before banmgr_flush. An active ban of the
+ * same network and jail is not a new offence: it runs on from now for its own
+ * duration (the store keeps its first end). *out (may be NULL)
  * gets the ban. Returns 0.
  */
 int banmgr_ban(struct banmgr *m, const struct addr *net, uint8_t prefix, const char *jail,

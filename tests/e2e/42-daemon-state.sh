@@ -1,0 +1,75 @@
+#!/bin/sh
+# 42-daemon-state: the daemon with the dry-run firewall: a corrupt database (it goes on in
+# memory), replay of the last findtime at first start, SIGHUP reload, a bad reload refused.
+set -u
+. "$(dirname "$0")/lib.sh"
+d=$(mktmp daemon-state)
+pid=
+
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; }
+trap cleanup EXIT INT TERM
+wait_for() {
+	_end=$(($(date +%s) + $1))
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.1
+	done
+}
+now_line() { printf '%s h sshd[%s]: Invalid user u from %s port %s\n' "$(date '+%b %e %H:%M:%S')" "$2" "$1" "$2"; }
+
+# a log that already holds 2 recent failures of 192.0.2.50 and 5 old ones of 192.0.2.60
+export TZ=UTC
+{
+	old=$(date -d '-2 hours' '+%b %e %H:%M:%S') # older than findtime (10m)
+	for i in 1 2 3 4 5; do printf '%s h sshd[%s]: Invalid user old from 192.0.2.60 port %s\n' "$old" $i $i; done
+	now_line 192.0.2.50 101
+	now_line 192.0.2.50 102
+} >"$d/auth.log"
+head -c 4096 /dev/urandom >"$d/state.db" # not a database
+cat >"$d/a.conf" <<EOF2
+[daemon]
+socket   = $d/ctl.sock
+database = $d/state.db
+firewall = dryrun:$d/decisions.log
+[sshd]
+source   = $d/auth.log
+maxretry = 3
+replay   = yes
+EOF2
+"$AUTHWATCH" daemon -c "$d/a.conf" >"$d/daemon.log" 2>&1 &
+pid=$!
+wait_for 10 test -S "$d/ctl.sock" || fail "no start: $(cat "$d/daemon.log")"
+grep -q "state.db: .*memory only" "$d/daemon.log" || fail "no clear message about the database: $(cat "$d/daemon.log")"
+# the replay counted the 2 recent failures (not the old ones): one more bans
+now_line 192.0.2.50 103 >>"$d/auth.log"
+wait_for 5 grep -q "ban 192.0.2.50/32 600 sshd" "$d/decisions.log" ||
+	fail "no ban after replay + 1 line: $(cat "$d/daemon.log")"
+grep -q "192.0.2.60" "$d/decisions.log" && fail "lines older than findtime were counted"
+
+# reload with a lower maxretry
+sed -i 's/^maxretry = 3/maxretry = 1/' "$d/a.conf"
+kill -HUP "$pid"
+wait_for 5 grep -q "reloaded" "$d/daemon.log" || fail "SIGHUP did not reload"
+now_line 192.0.2.70 201 >>"$d/auth.log"
+wait_for 5 grep -q "ban 192.0.2.70/32" "$d/decisions.log" || fail "the reloaded maxretry is not used"
+# a broken config on reload: refused, the running one stays
+echo "bogus line" >>"$d/a.conf"
+"$AUTHWATCH" reload -s "$d/ctl.sock" >"$d/reload.out" 2>&1 && fail "a broken reload was accepted"
+grep -q "running configuration stays" "$d/reload.out" || fail "reload message: $(cat "$d/reload.out")"
+kill -0 "$pid" || fail "the daemon died on a bad reload"
+now_line 192.0.2.71 202 >>"$d/auth.log"
+wait_for 5 grep -q "ban 192.0.2.71/32" "$d/decisions.log" || fail "stopped banning after a bad reload"
+
+# hostile input never kills it: binary junk, a 1 MB line, NUL bytes
+head -c 100000 /dev/urandom >>"$d/auth.log"
+printf '\n' >>"$d/auth.log"
+python3 -c 'import sys; sys.stdout.write("x" * 1048576 + "\n" + "a\0b Invalid user \0 from 192.0.2.1 port 1\n")' >>"$d/auth.log"
+now_line 192.0.2.72 203 >>"$d/auth.log"
+wait_for 5 grep -q "ban 192.0.2.72/32" "$d/decisions.log" || fail "junk stopped the daemon"
+"$AUTHWATCH" status -s "$d/ctl.sock" >"$d/status" || fail "status"
+grep -q "state in memory only" "$d/status" || fail "status does not say the state is in memory"
+kill -TERM "$pid"
+wait_for 10 sh -c "! kill -0 $pid" || fail "no clean stop"
+pid=
+done_ok
