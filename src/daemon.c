@@ -153,8 +153,13 @@ on_source(void *arg, int fd, uint32_t events)
 	(void)fd;
 	(void)events;
 	if (s->fl != NULL) {
-		if (follow_read(s->fl, source_line, s) < 0)
-			log_warnx("%s", follow_errmsg(s->fl));
+		if (follow_read(s->fl, source_line, s) < 0) {
+			/* said once until it changes: a missing directory is retried every 5 s */
+			if (strcmp(s->lasterr, follow_errmsg(s->fl)) != 0)
+				log_warnx("%s", follow_errmsg(s->fl));
+			snprintf(s->lasterr, sizeof(s->lasterr), "%s", follow_errmsg(s->fl));
+		} else
+			s->lasterr[0] = '\0';
 		if (s->replay) {
 			s->replay = 0;
 			jail_set_since(s->dj->j, INT64_MIN);
@@ -468,6 +473,10 @@ on_tick(void *arg, int fd, uint32_t events)
 		                     now - d->jails[i].cj->findtime * 1000000) < 0)
 			log_warnx("%s", store_errmsg(d->st));
 	}
+	/* a file whose directory did not exist yet sends no event when it appears: look again */
+	for (i = 0; i < d->nsrcs && d->ticks % 5 == 0; i++)
+		if (d->srcs[i]->fl != NULL)
+			on_source(d->srcs[i], follow_fd(d->srcs[i]->fl), EPOLLIN);
 	if (d->ticks % ENSURE_EVERY == 0) {
 		int rc = fw_ensure(d->fw, err, sizeof(err));
 

@@ -27,8 +27,9 @@ struct source {
 	struct journal *jn;
 	struct hdr_ctx ctx;
 	uint64_t lines;
-	int dirty;  /* read lines since its position was last stored */
-	int replay; /* reading what was there at first start: judged in log time */
+	int dirty;         /* read lines since its position was last stored */
+	int replay;        /* reading what was there at first start: judged in log time */
+	char lasterr[256]; /* the last read error logged, "" when the last read was fine */
 };
 
 /* A jail at run time. */
