@@ -60,7 +60,9 @@ struct conn_tracker {
 	uint32_t last_host; /* the id of the last host name seen: most lines repeat it */
 	conn_progress_fn progress;
 	void *progress_arg;
-	int lean; /* intern no user names or keys */
+	int lean;       /* intern no user names or keys */
+	uint32_t limit; /* most records held at once (0: no limit) */
+	uint64_t rng;   /* xorshift state for picking eviction candidates */
 };
 
 static uint64_t
@@ -223,11 +225,37 @@ conn_active(const struct conn_tracker *t)
 	return t->active;
 }
 
+static void slot_end(struct conn_tracker *t, uint32_t i, int open);
+
+/* At the limit: ends the least recently active of a few records picked at random. */
+static void
+evict(struct conn_tracker *t)
+{
+	uint32_t best = NONE, i, k;
+
+	for (k = 0; k < 16; k++) {
+		t->rng ^= t->rng << 13;
+		t->rng ^= t->rng >> 7;
+		t->rng ^= t->rng << 17;
+		i = (uint32_t)(t->rng % t->nslots);
+		if (t->slots[i].used && (best == NONE || t->slots[i].last < t->slots[best].last))
+			best = i;
+	}
+	for (i = 0; best == NONE && i < t->nslots; i++)
+		if (t->slots[i].used)
+			best = i;
+	if (best != NONE)
+		slot_end(t, best, 0);
+}
+
 static uint32_t
 slot_new(struct conn_tracker *t, uint32_t host, int64_t ts)
 {
 	uint32_t i;
 	struct slot *s;
+
+	if (t->limit != 0 && t->active >= t->limit)
+		evict(t);
 
 	if (t->free_head == NONE) {
 		uint32_t n = t->nslots ? t->nslots * 2 : 64, k;
@@ -304,6 +332,13 @@ void
 conn_set_lean(struct conn_tracker *t)
 {
 	t->lean = 1;
+}
+
+void
+conn_set_limit(struct conn_tracker *t, uint32_t max)
+{
+	t->limit = max;
+	t->rng = t->seed | 1;
 }
 
 void

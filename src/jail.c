@@ -9,7 +9,8 @@
 #include "strtab.h"
 #include "xmalloc.h"
 
-#define EXPIRE_BUDGET 4096 /* windows looked at per tick */
+#define EXPIRE_BUDGET 4096   /* windows looked at per tick */
+#define JAIL_MAX_CONNS 65536 /* connections followed at once (sshd's MaxStartups is 100) */
 
 /*
  * Invariant: conn reports progress to on_progress with this jail as its
@@ -101,6 +102,7 @@ jail_new(const struct jail_opts *o, const struct jail_cb *cb, void *arg)
 	j->strings = strtab_new(o->det.seed ^ 0x5bd1e995);
 	j->conn = conn_new(j->strings, on_record, j);
 	conn_set_lean(j->conn);
+	conn_set_limit(j->conn, JAIL_MAX_CONNS);
 	conn_set_progress(j->conn, on_progress, j);
 	j->now = INT64_MIN;
 	j->since = INT64_MIN;

@@ -74,7 +74,8 @@ T(article_hour)
 	    "May 31 07:07:22 nimbus sshd[52959]: Invalid user abc from 104.248.172.241 port 60580\n"
 	    "May 31 07:07:22 nimbus sshd[52959]: Received disconnect from 104.248.172.241 port "
 	    "60580:11: Bye Bye [preauth]\n"
-	    "May 31 07:07:22 nimbus sshd[52959]: Disconnected from invalid user abc 104.248.172.241 "
+	    "May 31 07:07:22 nimbus sshd[52959]: Disconnected from invalid user abc "
+	    "104.248.172.241 "
 	    "port 60580 [preauth]\n"
 	    "May 31 07:11:46 nimbus sshd[52966]: Received disconnect from 185.18.126.114 port "
 	    "33872:11: Bye Bye [preauth]\n"
@@ -91,9 +92,11 @@ T(article_hour)
 	    "[preauth]\n"
 	    "May 31 07:59:28 nimbus sshd[53061]: Invalid user pi from 177.128.2.215 port 57008\n"
 	    "May 31 07:59:28 nimbus sshd[53062]: Invalid user pi from 177.128.2.215 port 57016\n"
-	    "May 31 07:59:28 nimbus sshd[53061]: Connection closed by invalid user pi 177.128.2.215 "
+	    "May 31 07:59:28 nimbus sshd[53061]: Connection closed by invalid user pi "
+	    "177.128.2.215 "
 	    "port 57008 [preauth]\n"
-	    "May 31 07:59:28 nimbus sshd[53062]: Connection closed by invalid user pi 177.128.2.215 "
+	    "May 31 07:59:28 nimbus sshd[53062]: Connection closed by invalid user pi "
+	    "177.128.2.215 "
 	    "port 57016 [preauth]\n";
 	struct strtab *st = strtab_new(1);
 	struct got g;
@@ -139,15 +142,19 @@ T(brute_force_counts_attempts_once)
 	    "uid=0 euid=0 tty=ssh ruser= rhost=198.51.100.23  user=root\n"
 	    "Jun  1 10:00:03 web sshd[700]: Failed password for root from 198.51.100.23 port 51544 "
 	    "ssh2\n"
-	    "Jun  1 10:00:06 web sshd[700]: message repeated 4 times: [ Failed password for root from "
+	    "Jun  1 10:00:06 web sshd[700]: message repeated 4 times: [ Failed password for root "
+	    "from "
 	    "198.51.100.23 port 51544 ssh2]\n"
 	    "Jun  1 10:00:09 web sshd[700]: Failed password for root from 198.51.100.23 port 51544 "
 	    "ssh2\n"
-	    "Jun  1 10:00:09 web sshd[700]: error: maximum authentication attempts exceeded for root "
+	    "Jun  1 10:00:09 web sshd[700]: error: maximum authentication attempts exceeded for "
+	    "root "
 	    "from 198.51.100.23 port 51544 ssh2 [preauth]\n"
-	    "Jun  1 10:00:09 web sshd[700]: Disconnecting authenticating user root 198.51.100.23 port "
+	    "Jun  1 10:00:09 web sshd[700]: Disconnecting authenticating user root 198.51.100.23 "
+	    "port "
 	    "51544: Too many authentication failures [preauth]\n"
-	    "Jun  1 10:00:09 web sshd[700]: PAM 5 more authentication failures; logname= uid=0 euid=0 "
+	    "Jun  1 10:00:09 web sshd[700]: PAM 5 more authentication failures; logname= uid=0 "
+	    "euid=0 "
 	    "tty=ssh ruser= rhost=198.51.100.23  user=root\n";
 	struct strtab *st = strtab_new(1);
 	struct got g;
@@ -173,15 +180,18 @@ T(login_session)
 	    "192.0.2.78 port 41000 id 0\n"
 	    "Jan  1 00:20:14 web-1 sftp-server[41091]: session opened for local user deploy from "
 	    "[192.0.2.78]\n"
-	    "Jan  1 00:20:14 web-1 sftp-server[41091]: open \"/srv/a\" flags WRITE,CREATE mode 0644\n"
+	    "Jan  1 00:20:14 web-1 sftp-server[41091]: open \"/srv/a\" flags WRITE,CREATE mode "
+	    "0644\n"
 	    "Jan  1 00:20:19 web-1 sftp-server[41091]: close \"/srv/a\" bytes read 0 written 4821\n"
 	    "Jan  1 00:20:19 web-1 sftp-server[41091]: remove name \"/srv/old\"\n"
-	    "Jan  1 00:20:20 web-1 sudo:   deploy : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/bin/ls\n"
+	    "Jan  1 00:20:20 web-1 sudo:   deploy : TTY=pts/0 ; PWD=/ ; USER=root ; "
+	    "COMMAND=/bin/ls\n"
 	    "Jan  1 00:20:20 web-1 sftp-server[41091]: session closed for local user deploy from "
 	    "[192.0.2.78]\n"
 	    "Jan  1 00:20:21 web-1 sshd[41090]: Received disconnect from 192.0.2.78 port 41000:11: "
 	    "disconnected by user\n"
-	    "Jan  1 00:20:21 web-1 sshd[41090]: Disconnected from user deploy 192.0.2.78 port 41000\n"
+	    "Jan  1 00:20:21 web-1 sshd[41090]: Disconnected from user deploy 192.0.2.78 port "
+	    "41000\n"
 	    "Jan  1 00:20:21 web-1 sshd[41090]: Transferred: sent 3176, received 48233 bytes\n"
 	    "Jan  1 00:20:21 web-1 sshd[41088]: pam_unix(sshd:session): session closed for user "
 	    "deploy\n"
@@ -283,7 +293,7 @@ on_progress(const struct conn_rec *r, unsigned what, uint32_t delta, int64_t ts,
 
 	addr_format(&r->src, a);
 	p->len += (size_t)snprintf(p->log + p->len, sizeof(p->log) - p->len, "%s %s %u %lld\n",
-				   names[what], a, delta, (long long)(ts / 1000000 % 3600));
+	                           names[what], a, delta, (long long)(ts / 1000000 % 3600));
 }
 
 static void
@@ -350,13 +360,44 @@ T(progress_counts_each_attempt_once)
 
 	run_progress(log, &p);
 	CHECK_STR(p.log, "failure 203.0.113.5 1 1\n"
-			 "failure 203.0.113.5 1 5\n"
-			 "failure 203.0.113.5 1 7\n"
-			 "failure 198.51.100.7 1 60\n"
-			 "probe 192.0.2.9 1 120\n"
-			 "negotiation 192.0.2.10 1 180\n"
-			 "failure 192.0.2.66 1 240\n"
-			 "probe 192.0.2.77 1 300\n");
+	                 "failure 203.0.113.5 1 5\n"
+	                 "failure 203.0.113.5 1 7\n"
+	                 "failure 198.51.100.7 1 60\n"
+	                 "probe 192.0.2.9 1 120\n"
+	                 "negotiation 192.0.2.10 1 180\n"
+	                 "failure 192.0.2.66 1 240\n"
+	                 "probe 192.0.2.77 1 300\n");
+}
+
+/* A cap on records held: a flood of connections never makes it hold more. */
+T(limit_bounds_records)
+{
+	struct strtab *st = strtab_new(3);
+	struct got g;
+	struct conn_tracker *t = conn_new(st, collect, &g);
+	struct hdr_ctx ctx;
+	char line[256];
+	int k;
+
+	memset(&g, 0, sizeof(g));
+	conn_set_limit(t, 100);
+	hdr_ctx_init(&ctx, 1780000000);
+	for (k = 0; k < 5000; k++) {
+		struct event ev;
+		int n = snprintf(line, sizeof(line),
+		                 "May 31 08:00:%02d h sshd[%d]: Failed password for root from "
+		                 "10.0.%d.%d port %d ssh2",
+		                 k % 60, 1000 + k, k / 256, k % 256, 2000 + k);
+
+		sshd_parse_line(&ctx, line, (size_t)n, &ev);
+		conn_feed(t, &ev);
+		CHECK(conn_active(t) <= 100);
+	}
+	CHECK_INT(g.n, 5000 - 100); /* the others were ended to make room */
+	conn_flush(t);
+	CHECK_INT(g.n, 5000);
+	conn_free(t);
+	strtab_free(st);
 }
 
 int
@@ -370,5 +411,6 @@ main(void)
 	T_RUN(idle_preauth_expires);
 	T_RUN(listener_lines);
 	T_RUN(progress_counts_each_attempt_once);
+	T_RUN(limit_bounds_records);
 	return T_END();
 }
