@@ -6,18 +6,26 @@
 #include <string.h>
 
 #include "ban.h"
+#include "siphash.h"
 #include "xmalloc.h"
 
-/* Earlier bans of one network in one jail during this run (when the store cannot say). */
+/*
+ * A (network, jail) banned during this run: how many times (when the store
+ * cannot say) and where its active ban is (active index + 1, 0 when none).
+ */
 struct seen {
 	struct addr net;
 	uint8_t prefix;
-	char jail[STORE_JAIL_MAX];
+	uint16_t jail; /* index into jails[] */
 	uint32_t count;
+	uint32_t active;
+	uint32_t hash;
 };
 
 /*
- * Invariant: active[0..nactive) are distinct (net, prefix, jail); add[] and
+ * Invariant: active[0..nactive) are distinct (net, prefix, jail), and
+ * seen[active_seen[i]].active == i + 1; every seen entry is in the index
+ * (open addressing, at most half full, slots hold seen index + 1); add[] and
  * del[] hold the decisions not yet applied to the firewall, sadd[]/sdel[] those
  * not yet written to the store (in order).
  */
@@ -25,9 +33,13 @@ struct banmgr {
 	struct fw *fw;
 	struct store *st;
 	struct store_ban *active;
+	uint32_t *active_seen;
 	size_t nactive, aactive;
 	struct seen *seen;
 	size_t nseen, aseen;
+	uint32_t *index;
+	size_t mask;
+	uint64_t k0, k1;
 	struct fw_elem *add, *del;
 	size_t nadd, ndel, aadd, adel;
 	struct store_ban *sadd, *sdel;
@@ -57,9 +69,15 @@ struct banmgr *
 banmgr_new(struct fw *fw, struct store *st)
 {
 	struct banmgr *m = xcalloc(1, sizeof(*m));
+	uint64_t k[2];
 
 	m->fw = fw;
 	m->st = st;
+	siphash_key((uint64_t)(uintptr_t)m ^ 0x2545f4914f6cdd1dULL, k);
+	m->k0 = k[0];
+	m->k1 = k[1];
+	m->mask = 63;
+	m->index = xcalloc(m->mask + 1, sizeof(*m->index));
 	return m;
 }
 
@@ -69,7 +87,9 @@ banmgr_free(struct banmgr *m)
 	if (m == NULL)
 		return;
 	free(m->active);
+	free(m->active_seen);
 	free(m->seen);
+	free(m->index);
 	free(m->add);
 	free(m->del);
 	free(m->sadd);
@@ -86,24 +106,18 @@ banmgr_drop_store(struct banmgr *m)
 	m->st = NULL;
 }
 
-/* A stable copy of a jail name for fw_elem.jail (jails are few). */
-static const char *
-jail_str(struct banmgr *m, const char *jail)
+/* The index of a jail name in jails[] (jails are few); its string never moves. */
+static uint16_t
+jail_idx(struct banmgr *m, const char *jail)
 {
 	size_t i;
 
 	for (i = 0; i < m->njails; i++)
 		if (strcmp(m->jails[i], jail) == 0)
-			return m->jails[i];
+			return (uint16_t)i;
 	m->jails = xreallocarray(m->jails, m->njails + 1, sizeof(*m->jails));
-	m->jails[m->njails] = xstrdup(jail);
-	return m->jails[m->njails++];
-}
-
-static int
-same(const struct store_ban *b, const struct addr *net, uint8_t prefix, const char *jail)
-{
-	return b->prefix == prefix && addr_eq(&b->net, net) && strcmp(b->jail, jail) == 0;
+	m->jails[m->njails] = xstrndup(jail, strnlen(jail, STORE_JAIL_MAX - 1));
+	return (uint16_t)m->njails++;
 }
 
 static void
@@ -131,7 +145,7 @@ queue_fw(struct banmgr *m, int del, const struct store_ban *b, int64_t now)
 	             : b->expires - now > UINT32_MAX ? UINT32_MAX
 	             : b->expires > now              ? (uint32_t)(b->expires - now)
 	                                             : 1;
-	e->jail = jail_str(m, b->jail);
+	e->jail = m->jails[jail_idx(m, b->jail)];
 }
 
 static void
@@ -154,24 +168,96 @@ queue_store(struct banmgr *m, int del, const struct store_ban *b)
 	}
 }
 
-static struct seen *
-seen_of(struct banmgr *m, const struct addr *net, uint8_t prefix, const char *jail)
+static uint32_t
+key_hash(const struct banmgr *m, const struct addr *net, uint8_t prefix, uint16_t jail)
+{
+	unsigned char k[20];
+
+	k[0] = net->af;
+	k[1] = prefix;
+	k[2] = (unsigned char)(jail & 0xff);
+	k[3] = (unsigned char)(jail >> 8);
+	memcpy(k + 4, net->a, 16);
+	return (uint32_t)siphash13(m->k0, m->k1, k, sizeof(k));
+}
+
+static void
+index_put(struct banmgr *m, uint32_t hash, uint32_t v)
 {
 	size_t i;
 
-	for (i = 0; i < m->nseen; i++)
-		if (m->seen[i].prefix == prefix && addr_eq(&m->seen[i].net, net) &&
-		    strcmp(m->seen[i].jail, jail) == 0)
-			return &m->seen[i];
+	for (i = hash & m->mask; m->index[i] != 0; i = (i + 1) & m->mask)
+		;
+	m->index[i] = v + 1;
+}
+
+/* The entry of (net, prefix, jail), made when it is new. */
+static struct seen *
+seen_of(struct banmgr *m, const struct addr *net, uint8_t prefix, const char *jail)
+{
+	uint16_t j = jail_idx(m, jail);
+	uint32_t h = key_hash(m, net, prefix, j);
+	size_t i;
+	struct seen *sn;
+
+	for (i = h & m->mask; m->index[i] != 0; i = (i + 1) & m->mask) {
+		sn = &m->seen[m->index[i] - 1];
+		if (sn->hash == h && sn->prefix == prefix && sn->jail == j &&
+		    addr_eq(&sn->net, net))
+			return sn;
+	}
 	if (m->nseen == m->aseen) {
-		m->aseen = m->aseen ? m->aseen * 2 : 16;
+		m->aseen = m->aseen ? m->aseen * 2 : 64;
 		m->seen = xreallocarray(m->seen, m->aseen, sizeof(*m->seen));
 	}
-	memset(&m->seen[m->nseen], 0, sizeof(m->seen[0]));
-	m->seen[m->nseen].net = *net;
-	m->seen[m->nseen].prefix = prefix;
-	snprintf(m->seen[m->nseen].jail, STORE_JAIL_MAX, "%s", jail);
-	return &m->seen[m->nseen++];
+	if ((m->nseen + 1) * 2 > m->mask + 1) {
+		size_t k;
+
+		free(m->index);
+		m->mask = m->mask * 2 + 1;
+		m->index = xcalloc(m->mask + 1, sizeof(*m->index));
+		for (k = 0; k < m->nseen; k++)
+			index_put(m, m->seen[k].hash, (uint32_t)k);
+		i = h & m->mask;
+	}
+	sn = &m->seen[m->nseen];
+	memset(sn, 0, sizeof(*sn));
+	sn->net = *net;
+	sn->prefix = prefix;
+	sn->jail = j;
+	sn->hash = h;
+	index_put(m, h, (uint32_t)m->nseen);
+	m->nseen++;
+	return sn;
+}
+
+/* Appends b to the active set under its seen entry sn. */
+static void
+active_add(struct banmgr *m, struct seen *sn, const struct store_ban *b)
+{
+	if (m->nactive == m->aactive) {
+		m->aactive = m->aactive ? m->aactive * 2 : 64;
+		m->active = xreallocarray(m->active, m->aactive, sizeof(*m->active));
+		m->active_seen = xreallocarray(m->active_seen, m->aactive, sizeof(*m->active_seen));
+	}
+	m->active[m->nactive] = *b;
+	m->active_seen[m->nactive] = (uint32_t)(sn - m->seen);
+	sn->active = (uint32_t)(++m->nactive);
+}
+
+/* Removes active[i]: the last one takes its place. */
+static void
+active_del(struct banmgr *m, size_t i)
+{
+	size_t last = m->nactive - 1;
+
+	m->seen[m->active_seen[i]].active = 0;
+	if (i != last) {
+		m->active[i] = m->active[last];
+		m->active_seen[i] = m->active_seen[last];
+		m->seen[m->active_seen[i]].active = (uint32_t)(i + 1);
+	}
+	m->nactive--;
 }
 
 int
@@ -179,16 +265,13 @@ banmgr_ban(struct banmgr *m, const struct addr *net, uint8_t prefix, const char 
            const struct ban_policy *p, int64_t now, const char *reason, struct store_ban *out)
 {
 	struct store_ban b;
-	struct seen *sn;
-	uint32_t stored = 0;
+	struct seen *sn = seen_of(m, net, prefix, jail);
+	uint32_t stored = 0, nth;
 	int64_t last = 0, secs;
-	size_t i;
 
-	for (i = 0; i < m->nactive; i++) {
-		struct store_ban *a = &m->active[i];
+	if (sn->active != 0) {
+		struct store_ban *a = &m->active[sn->active - 1];
 
-		if (!same(a, net, prefix, jail))
-			continue;
 		/*
 		 * Still banned (lines of a connection opened before the ban): the same ban
 		 * runs on from now, not a new offence. Only the firewall hears of it; the
@@ -203,25 +286,21 @@ banmgr_ban(struct banmgr *m, const struct addr *net, uint8_t prefix, const char 
 			*out = *a;
 		return 0;
 	}
-	sn = seen_of(m, net, prefix, jail);
 	if (m->st != NULL && store_ban_count(m->st, net, prefix, jail, &stored, &last) != 0) {
 		m->stats.store_errors++;
 		stored = 0;
 	}
+	nth = (stored > sn->count ? stored : sn->count) + 1;
 	memset(&b, 0, sizeof(b));
 	b.net = *net;
 	b.prefix = prefix;
 	snprintf(b.jail, sizeof(b.jail), "%s", jail);
-	b.nth = (stored > sn->count ? stored : sn->count) + 1;
+	b.nth = nth;
 	b.start = now;
 	secs = ban_duration(p, b.nth);
 	b.expires = secs == 0 ? 0 : now + secs;
 	snprintf(b.reason, sizeof(b.reason), "%s", reason ? reason : "");
-	if (m->nactive == m->aactive) {
-		m->aactive = m->aactive ? m->aactive * 2 : 64;
-		m->active = xreallocarray(m->active, m->aactive, sizeof(*m->active));
-	}
-	m->active[m->nactive++] = b;
+	active_add(m, sn, &b);
 	sn->count = b.nth;
 	m->stats.bans++;
 	queue_fw(m, 0, &b, now);
@@ -256,7 +335,7 @@ banmgr_unban(struct banmgr *m, const struct addr *net, uint8_t prefix, const cha
 		if ((jail == NULL || strcmp(b->jail, jail) == 0) && covers(b, net, prefix)) {
 			queue_fw(m, 1, b, now);
 			queue_store(m, 1, b);
-			m->active[i] = m->active[--m->nactive];
+			active_del(m, i);
 			m->stats.unbans++;
 			n++;
 		} else
@@ -311,7 +390,7 @@ banmgr_expire(struct banmgr *m, int64_t now)
 
 	while (i < m->nactive) {
 		if (m->active[i].expires != 0 && m->active[i].expires <= now) {
-			m->active[i] = m->active[--m->nactive];
+			active_del(m, i);
 			n++;
 		} else
 			i++;
@@ -338,11 +417,9 @@ banmgr_restore(struct banmgr *m, int64_t now, char *err, size_t errlen)
 	for (i = 0; i < n; i++) {
 		struct seen *sn = seen_of(m, &v[i].net, v[i].prefix, v[i].jail);
 
-		if (m->nactive == m->aactive) {
-			m->aactive = m->aactive ? m->aactive * 2 : 64;
-			m->active = xreallocarray(m->active, m->aactive, sizeof(*m->active));
-		}
-		m->active[m->nactive++] = v[i];
+		if (sn->active != 0)
+			continue; /* restored twice: keep the first */
+		active_add(m, sn, &v[i]);
 		if (v[i].nth > sn->count)
 			sn->count = v[i].nth;
 		queue_fw(m, 0, &v[i], now);
