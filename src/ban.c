@@ -284,7 +284,7 @@ banmgr_ban(struct banmgr *m, const struct addr *net, uint8_t prefix, const char 
 		m->stats.extended++;
 		if (out != NULL)
 			*out = *a;
-		return 0;
+		return 1;
 	}
 	if (m->st != NULL && store_ban_count(m->st, net, prefix, jail, &stored, &last) != 0) {
 		m->stats.store_errors++;

@@ -39,7 +39,7 @@ void banmgr_drop_store(struct banmgr *m);
  * Queued: nothing reaches the firewall or the store before banmgr_flush. An active ban of the
  * same network and jail is not a new offence: it runs on from now for its own
  * duration (the store keeps its first end). *out (may be NULL)
- * gets the ban. Returns 0.
+ * gets the ban. Returns 0 for a new ban, 1 when an active one was extended.
  */
 int banmgr_ban(struct banmgr *m, const struct addr *net, uint8_t prefix, const char *jail,
                const struct ban_policy *p, int64_t now, const char *reason, struct store_ban *out);

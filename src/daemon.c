@@ -69,40 +69,6 @@ own_addresses(struct daemon *d)
 }
 
 static void
-queue_fail(struct daemon *d, int clear, const char *jail, const struct addr *net, uint8_t prefix,
-           int64_t ts, double w)
-{
-	struct pending_fail *f;
-
-	if (d->st == NULL)
-		return;
-	if (d->nfails == d->afails) {
-		d->afails = d->afails ? d->afails * 2 : 64;
-		d->fails = xreallocarray(d->fails, d->afails, sizeof(*d->fails));
-	}
-	f = &d->fails[d->nfails++];
-	f->clear = clear;
-	f->jail = jail;
-	f->net = *net;
-	f->prefix = prefix;
-	f->ts = ts;
-	f->w = w;
-}
-
-static void
-on_count(void *arg, struct jail *j, const struct jail_count *c)
-{
-	struct djail *dj = arg;
-	struct addr net;
-	uint8_t prefix;
-
-	if (c->allowed)
-		return;
-	prefix = detect_group(jail_detect(j), c->src, &net);
-	queue_fail(dj->d, 0, jail_name(j), &net, prefix, daemon_now(), c->weight);
-}
-
-static void
 on_ban(void *arg, struct jail *j, const struct detect_hit *hit, int64_t now)
 {
 	struct djail *dj = arg;
@@ -120,9 +86,12 @@ on_ban(void *arg, struct jail *j, const struct detect_hit *hit, int64_t now)
 		}
 	snprintf(reason, sizeof(reason), "%.4g failures in %llds", hit->weight,
 	         (long long)dj->cj->findtime);
-	banmgr_ban(d->bm, &hit->net, hit->prefix, jail_name(j), &dj->pol, now / 1000000, reason,
-	           &b);
-	queue_fail(d, 1, jail_name(j), &hit->net, hit->prefix, 0, 0);
+	if (banmgr_ban(d->bm, &hit->net, hit->prefix, jail_name(j), &dj->pol, now / 1000000, reason,
+	               &b) == 1) {
+		log_debug("%s: %s/%u still banned: extended (%s)", jail_name(j), a, hit->prefix,
+		          reason);
+		return;
+	}
 	if (b.expires == 0)
 		log_warnx("%s: ban %s/%u for good (%s, ban #%u)", jail_name(j), a, hit->prefix,
 		          reason, b.nth);
@@ -314,7 +283,7 @@ start_jails(struct daemon *d)
 		const struct conf_jail *cj = &d->conf.jails[i];
 		struct djail *dj = &d->jails[d->njails];
 		struct jail_opts o;
-		struct jail_cb cb = {on_ban, on_count};
+		struct jail_cb cb = {on_ban, NULL};
 		struct cidr *allow;
 
 		if (!cj->enabled)
@@ -402,8 +371,24 @@ stop_jails(struct daemon *d)
 
 /* --- the end of a loop turn: firewall first, then one store transaction --------------------- */
 
+/* The failures still inside their windows, for the next start: the jail's rows replaced. */
+static int
+save_window(void *arg, const struct addr *net, uint8_t prefix, int64_t ts, double w)
+{
+	struct djail *dj = arg;
+
+	return store_fail_add(dj->d->st, dj->cj->name, net, prefix, ts, w) < 0 ? -1 : 0;
+}
+
+/*
+ * The end of a loop turn: the firewall first (one batch), then one store
+ * transaction with the read positions. all (at a stop or reload): every
+ * position, and the detectors' windows (kept only then: writing each counted
+ * failure would cost more than reading the line; after a crash the windows
+ * restart empty, the bans and positions are kept).
+ */
 static void
-end_turn(struct daemon *d, int all_positions)
+end_turn(struct daemon *d, int all)
 {
 	char err[512];
 	size_t i;
@@ -417,11 +402,9 @@ end_turn(struct daemon *d, int all_positions)
 		store_close(d->st);
 		d->st = NULL;
 	}
-	if (d->st == NULL) {
-		d->nfails = 0;
+	if (d->st == NULL)
 		return;
-	}
-	if (d->nfails == 0 && !all_positions) {
+	if (!all) {
 		for (i = 0; i < d->nsrcs && !d->srcs[i]->dirty; i++)
 			;
 		if (i == d->nsrcs)
@@ -429,16 +412,14 @@ end_turn(struct daemon *d, int all_positions)
 	}
 	if (store_begin(d->st) != 0)
 		goto fail;
-	for (i = 0; i < d->nfails; i++) {
-		struct pending_fail *f = &d->fails[i];
-		int rc = f->clear ? store_fail_clear(d->st, f->jail, &f->net, f->prefix)
-		                  : store_fail_add(d->st, f->jail, &f->net, f->prefix, f->ts, f->w);
+	for (i = 0; all && i < d->njails; i++) {
+		struct djail *dj = &d->jails[i];
 
-		if (rc < 0) /* clear returns how many rows went */
+		if (store_fail_prune(d->st, dj->cj->name, INT64_MAX) < 0 ||
+		    detect_foreach(jail_detect(dj->j), save_window, dj) != 0)
 			goto fail;
 	}
-	d->nfails = 0;
-	save_positions(d, all_positions);
+	save_positions(d, all);
 	if (store_commit(d->st) != 0)
 		goto fail;
 	return;
@@ -449,7 +430,6 @@ fail:
 	banmgr_drop_store(d->bm);
 	store_close(d->st);
 	d->st = NULL;
-	d->nfails = 0;
 }
 
 static void
@@ -665,7 +645,6 @@ out:
 		close(d.timerfd);
 	loop_free(d.loop);
 	free(d.own);
-	free(d.fails);
 	conf_free(&d.conf);
 	return ret;
 }

@@ -40,16 +40,6 @@ struct djail {
 	struct ban_policy pol;
 };
 
-/* A failure window change to store at the end of the turn. */
-struct pending_fail {
-	int clear; /* 0: an occurrence to add; 1: the window of net was banned, drop it */
-	const char *jail;
-	struct addr net;
-	uint8_t prefix;
-	int64_t ts;
-	double w;
-};
-
 /*
  * The daemon. Invariant: every source's fd and the signal, timer and control
  * fds are watched by loop; jails[i].cj points into conf.
@@ -67,8 +57,6 @@ struct daemon {
 	size_t nsrcs;
 	struct cidr *own;
 	size_t nown;
-	struct pending_fail *fails;
-	size_t nfails, afails;
 	int sigfd, timerfd;
 	int stop, reload;
 	int64_t started;

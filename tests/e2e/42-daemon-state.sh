@@ -72,4 +72,27 @@ grep -q "state in memory only" "$d/status" || fail "status does not say the stat
 kill -TERM "$pid"
 wait_for 10 sh -c "! kill -0 $pid" || fail "no clean stop"
 pid=
+
+# a clean restart keeps the failures still inside their window (a working database now)
+sed -e "s|state.db|good.db|" -e 's/^maxretry = 1/maxretry = 3/' -e '/^bogus/d' -e '/^replay/d' \
+	"$d/a.conf" >"$d/b.conf"
+start() {
+	"$AUTHWATCH" daemon -c "$d/b.conf" >>"$d/daemon2.log" 2>&1 &
+	pid=$!
+	wait_for 10 test -S "$d/ctl.sock" || fail "no start: $(cat "$d/daemon2.log")"
+}
+start
+now_line 192.0.2.80 301 >>"$d/auth.log"
+now_line 192.0.2.80 302 >>"$d/auth.log"
+wait_for 5 sh -c "'$AUTHWATCH' status -s '$d/ctl.sock' | grep -q '1 addresses tracked'" ||
+	fail "the two failures were not counted"
+kill -TERM "$pid"
+wait_for 10 sh -c "! kill -0 $pid" || fail "no clean stop"
+start
+now_line 192.0.2.80 303 >>"$d/auth.log"
+wait_for 5 grep -q "ban 192.0.2.80/32" "$d/decisions.log" ||
+	fail "the window was lost across a clean restart: $(cat "$d/daemon2.log")"
+kill -TERM "$pid"
+wait_for 10 sh -c "! kill -0 $pid" || fail "no clean stop"
+pid=
 done_ok
