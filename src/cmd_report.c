@@ -24,7 +24,7 @@
 #include "timespec.h"
 #include "xmalloc.h"
 
-enum rfmt { R_TEXT, R_JSON, R_CSV };
+enum rfmt { R_TEXT, R_JSON, R_CSV, R_HTML };
 
 static void
 usage(FILE *f)
@@ -36,8 +36,9 @@ usage(FILE *f)
 		"  No FILE: /var/log/auth.log* (else /var/log/secure*), oldest first; without\n"
 		"  them the systemd journal. FILE journal: (or journal:DIR) is the journal.\n"
 		"options:\n"
-		"  --format text|json|csv  output (default text)\n"
-		"  -o PATH                 write to PATH (csv: a directory, one file per section)\n"
+		"  --format text|json|csv|html  output (default text)\n"
+		"  -o PATH                 write to PATH (csv: a directory, one file per section;\n"
+		"                          html: one self-contained file; default stdout)\n"
 		"  --section NAME          csv: only that section, to stdout or -o FILE\n"
 		"  --top N                 rows per table (default 10)\n"
 		"  --since T, --until T    \"May 31 07:00\", 2021-05-31T07, 2h, 7d, today, @EPOCH\n"
@@ -200,8 +201,10 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 				fmt = R_JSON;
 			else if (strcmp(optarg, "csv") == 0)
 				fmt = R_CSV;
+			else if (strcmp(optarg, "html") == 0)
+				fmt = R_HTML;
 			else {
-				log_warnx("report: unknown format '%s' (text, json, csv)", optarg);
+				log_warnx("report: unknown format '%s' (text, json, csv, html)", optarg);
 				return EX_USAGE;
 			}
 			break;
@@ -333,6 +336,9 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 		break;
 	case R_JSON:
 		rc = render_json(v, fd);
+		break;
+	case R_HTML:
+		rc = render_html(v, fd);
 		break;
 	default:
 		rc = render_csv(v, section ? NULL : out, section, fd);

@@ -20,6 +20,14 @@ int render_text(const struct agg_view *v, int fd, int color);
 int render_json(const struct agg_view *v, int fd);
 
 /*
+ * One self-contained HTML page (doc/report.md): every section, with inline
+ * SVG figures, inline CSS and a small optional script to sort tables; it
+ * refers to no URL (a Content-Security-Policy forbids loading anything).
+ * Text from logs is escaped for HTML and invalid UTF-8 becomes U+FFFD.
+ */
+int render_html(const struct agg_view *v, int fd);
+
+/*
  * CSV. With section == NULL: one file per section, NAME.csv, written into the
  * directory dir (created if missing). With a section name: that section only,
  * to fd. Returns 0, -1 with errno (write error), or -2 for an unknown section.
