@@ -5,7 +5,7 @@ set -eu
 what=${1:-build}
 pkgs="make gcc pkg-config liblzma-dev libzstd-dev libbz2-dev libisal-dev libsystemd-dev libinih-dev libnftables-dev libsqlite3-dev"
 case "$what" in
-test) pkgs="$pkgs clang libclang-rt-dev gzip xz-utils zstd bzip2 python3 systemd systemd-journal-remote nftables iproute2 sqlite3 openssh-server openssh-client sshpass ipset iptables conntrack" ;;
+test) pkgs="$pkgs clang tmux libclang-rt-dev gzip xz-utils zstd bzip2 python3 systemd systemd-journal-remote nftables iproute2 sqlite3 openssh-server openssh-client sshpass ipset iptables conntrack chromium" ;;
 bench) pkgs="$pkgs gzip xz-utils zstd bzip2 python3 sshguard grep coreutils time" ;;
 esac
 missing=""

@@ -17,6 +17,8 @@ int cmd_events(int argc, char **argv, const struct cmd_env *env);
 int cmd_report(int argc, char **argv, const struct cmd_env *env);
 int cmd_daemon(int argc, char **argv, const struct cmd_env *env);
 int cmd_check(int argc, char **argv, const struct cmd_env *env);
+/* tail: follows the logs live, one line per event (doc/tail.md) */
+int cmd_tail(int argc, char **argv, const struct cmd_env *env);
 /* status, bans, ban, unban, reload: requests to the running daemon (argv[0] names which) */
 int cmd_ctl(int argc, char **argv, const struct cmd_env *env);
 

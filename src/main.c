@@ -18,6 +18,7 @@ static const struct {
 } commands[] = {
     {"report", cmd_report, "who tried to get in and who got in (text, JSON, CSV)"},
     {"events", cmd_events, "every sshd/auth log line as a structured event (NDJSON, CSV)"},
+    {"tail", cmd_tail, "follow the logs live: one line per event, a running summary"},
     {"daemon", cmd_daemon, "follow the logs, ban attackers in the firewall (-c CONF, -t)"},
     {"check", cmd_check, "which lines each jail counts, and whom it would ban"},
     {"status", cmd_ctl, "the running daemon: jails, sources, addresses tracked, bans"},
