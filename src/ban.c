@@ -9,6 +9,8 @@
 #include "siphash.h"
 #include "xmalloc.h"
 
+#define RECENT 65536 /* bans remembered for "how many in the last day" */
+
 /*
  * A (network, jail) banned during this run: how many times (when the store
  * cannot say) and where its active ban is (active index + 1, 0 when none).
@@ -44,6 +46,9 @@ struct banmgr {
 	size_t nadd, ndel, aadd, adel;
 	struct store_ban *sadd, *sdel;
 	size_t nsadd, nsdel, asadd, asdel;
+	int64_t *recent_t;  /* ring of the last RECENT bans: start time ... */
+	uint16_t *recent_j; /* ... and jail */
+	size_t nrecent, recent_head;
 	char **jails; /* jail names; fw_elem.jail points at these strings, which never move */
 	size_t njails;
 	struct banmgr_stats stats;
@@ -86,6 +91,8 @@ banmgr_free(struct banmgr *m)
 {
 	if (m == NULL)
 		return;
+	free(m->recent_t);
+	free(m->recent_j);
 	free(m->active);
 	free(m->active_seen);
 	free(m->seen);
@@ -303,6 +310,15 @@ banmgr_ban(struct banmgr *m, const struct addr *net, uint8_t prefix, const char 
 	active_add(m, sn, &b);
 	sn->count = b.nth;
 	m->stats.bans++;
+	if (m->recent_t == NULL) {
+		m->recent_t = xreallocarray(NULL, RECENT, sizeof(*m->recent_t));
+		m->recent_j = xreallocarray(NULL, RECENT, sizeof(*m->recent_j));
+	}
+	m->recent_t[m->recent_head] = now;
+	m->recent_j[m->recent_head] = sn->jail;
+	m->recent_head = (m->recent_head + 1) % RECENT;
+	if (m->nrecent < RECENT)
+		m->nrecent++;
 	queue_fw(m, 0, &b, now);
 	queue_store(m, 0, &b);
 	if (out != NULL)
@@ -448,4 +464,46 @@ void
 banmgr_stats(const struct banmgr *m, struct banmgr_stats *out)
 {
 	*out = m->stats;
+}
+
+size_t
+banmgr_recent(const struct banmgr *m, const char *jail, int64_t since)
+{
+	size_t i, n = 0, j;
+
+	for (j = 0; j < m->njails && strcmp(m->jails[j], jail) != 0; j++)
+		;
+	for (i = 0; i < m->nrecent && j < m->njails; i++)
+		n += m->recent_j[i] == j && m->recent_t[i] >= since;
+	return n;
+}
+
+size_t
+banmgr_top(const struct banmgr *m, const char *jail, struct banmgr_offender *out, size_t max)
+{
+	size_t i, k, n = 0, j;
+
+	for (j = 0; j < m->njails && strcmp(m->jails[j], jail) != 0; j++)
+		;
+	for (i = 0; i < m->nseen && j < m->njails && max > 0; i++) {
+		const struct seen *sn = &m->seen[i];
+
+		if (sn->jail != j || sn->count == 0)
+			continue;
+		/* insertion into the short sorted out[]: most bans first, ties by address */
+		for (k = n; k > 0 && (out[k - 1].bans < sn->count ||
+		                      (out[k - 1].bans == sn->count &&
+		                       memcmp(out[k - 1].net.a, sn->net.a, 16) > 0));
+		     k--)
+			if (k < max)
+				out[k] = out[k - 1];
+		if (k < max) {
+			out[k].net = sn->net;
+			out[k].prefix = sn->prefix;
+			out[k].bans = sn->count;
+			if (n < max)
+				n++;
+		}
+	}
+	return n;
 }

@@ -75,6 +75,23 @@ void banmgr_reapply(struct banmgr *m, int64_t now);
 /* The active bans (valid until the next call on m). */
 const struct store_ban *banmgr_active(const struct banmgr *m, size_t *n);
 
+/* How many bans jail decided at or after since (UTC seconds; the last 65536 bans are kept). */
+size_t banmgr_recent(const struct banmgr *m, const char *jail, int64_t since);
+
+/* A network banned repeatedly. */
+struct banmgr_offender {
+	struct addr net;
+	uint8_t prefix;
+	uint32_t bans; /* its number of bans in the jail, history from the store included */
+};
+/*
+ * The networks of jail with the most bans (among those banned during this run
+ * or restored at its start), most first, at most max of them into out.
+ * Returns how many.
+ */
+size_t banmgr_top(const struct banmgr *m, const char *jail, struct banmgr_offender *out,
+                  size_t max);
+
 /* Counters since start. */
 struct banmgr_stats {
 	uint64_t bans, unbans, extended, fw_errors, store_errors;

@@ -50,27 +50,55 @@ req_status(struct daemon *d, int json, struct control_out *out)
 		size_t active = 0;
 		int first;
 
+		const char *name = d->jails[i].cj->name;
+		struct banmgr_offender top[5];
+		size_t ntop = banmgr_top(d->bm, name, top, 5), h1, h24;
+
 		jail_stats(d->jails[i].j, &js);
 		for (k = 0; k < nb; k++)
-			active += strcmp(bans[k].jail, d->jails[i].cj->name) == 0;
+			active += strcmp(bans[k].jail, name) == 0;
+		h1 = banmgr_recent(d->bm, name, now - 3600);
+		h24 = banmgr_recent(d->bm, name, now - 86400);
 		if (json) {
 			control_printf(
 			    out,
 			    "%s{\"jail\":\"%s\",\"tracked\":%zu,\"active_bans\":%zu,"
+			    "\"bans_last_hour\":%zu,\"bans_last_day\":%zu,"
 			    "\"lines\":%llu,\"events\":%llu,\"counted\":%llu,\"bans\":%llu,"
-			    "\"sources\":[",
-			    i ? "," : "", d->jails[i].cj->name,
-			    detect_count(jail_detect(d->jails[i].j)), active,
-			    (unsigned long long)js.lines, (unsigned long long)js.events,
+			    "\"top_offenders\":[",
+			    i ? "," : "", name, detect_count(jail_detect(d->jails[i].j)), active,
+			    h1, h24, (unsigned long long)js.lines, (unsigned long long)js.events,
 			    (unsigned long long)js.counted, (unsigned long long)js.bans);
-		} else
+			for (k = 0; k < ntop; k++) {
+				char a[ADDR_STRLEN];
+
+				addr_format(&top[k].net, a);
+				control_printf(out,
+				               "%s{\"address\":\"%s\",\"prefix\":%u,\"bans\":%u}",
+				               k ? "," : "", a, top[k].prefix, top[k].bans);
+			}
+			control_printf(out, "],\"sources\":[");
+		} else {
 			control_printf(
 			    out,
-			    "jail %s: %zu addresses tracked, %zu active bans, %llu lines, "
-			    "%llu counted, %llu bans since start\n",
-			    d->jails[i].cj->name, detect_count(jail_detect(d->jails[i].j)), active,
+			    "jail %s: %zu addresses tracked, %zu active bans, %zu bans in the last "
+			    "hour, %zu in the last day; %llu lines, %llu counted, %llu bans since "
+			    "start\n",
+			    name, detect_count(jail_detect(d->jails[i].j)), active, h1, h24,
 			    (unsigned long long)js.lines, (unsigned long long)js.counted,
 			    (unsigned long long)js.bans);
+			if (ntop > 0) {
+				control_printf(out, "  top offenders:");
+				for (k = 0; k < ntop; k++) {
+					char a[ADDR_STRLEN];
+
+					addr_format(&top[k].net, a);
+					control_printf(out, " %s/%u (%u bans)", a, top[k].prefix,
+					               top[k].bans);
+				}
+				control_printf(out, "\n");
+			}
+		}
 		first = 1;
 		for (k = 0; k < d->nsrcs; k++) {
 			struct source *s = d->srcs[k];

@@ -139,6 +139,22 @@ T(escalation_and_batches)
 	CHECK(strstr(slurp(path), "unban 203.0.113.5/32") != NULL);
 	banmgr_active(m, &n);
 	CHECK_INT(n, 0);
+	/* status: bans in the last hour/day, repeat offenders first */
+	{
+		struct banmgr_offender top[3];
+		struct addr b2 = ip("198.51.100.9");
+
+		banmgr_ban(m, &b2, 32, "sshd", &p, now + 3002, "x", NULL);
+		CHECK_INT(banmgr_top(m, "sshd", top, 3), 3);
+		CHECK(addr_eq(&top[0].net, &a) && top[0].bans == 3);
+		CHECK_INT(top[1].bans, 2); /* the /64: its second ban, history from the store */
+		CHECK_INT(banmgr_top(m, "other", top, 3), 0);
+		CHECK_INT(banmgr_top(m, "sshd", top, 1), 1);
+		CHECK(addr_eq(&top[0].net, &a));
+		CHECK_INT(banmgr_recent(m, "sshd", now + 3000), 3); /* a (3rd), n6, b2 */
+		CHECK_INT(banmgr_recent(m, "sshd", 0), 3);          /* this manager's run only */
+		CHECK_INT(banmgr_recent(m, "nope", 0), 0);
+	}
 	/* without a store (a broken database): bans go on in memory, history of this run kept */
 	banmgr_drop_store(m);
 	banmgr_ban(m, &a, 32, "sshd", &p, now + 9000, "5 failures", &b);
