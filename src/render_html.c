@@ -1,20 +1,18 @@
-/* render_html.c: the report as one self-contained HTML page: kit, sections, tables, entry point. */
+/* render_html.c: the report as an HTML page: kit, head, overview to sessions, SFTP, entry point. */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "obuf.h"
 #include "render.h"
 #include "render_html.h"
+#include "render_html_threats.h"
 #include "render_svg.h"
 #include "render_util.h"
-#include "xmalloc.h"
 
 #define PATH_COLS 60
-#define FP_COLS 50
 #define LIT(w, s) OBUF_LIT((w)->o, "" s) /* literals only: sizeof is their length */
-#define STR(w, s) put_str((w)->o, (s))
+#define STR(w, s) render_html_str((w)->o, (s))
 
 /*
  * The page's only script: tables sort by a click (or Enter) on a header. The
@@ -114,17 +112,23 @@ static const char css[] =
 static const struct {
 	const char *id, *title;
 } sections[] = {
-    {"overview", "Overview"}, {"actions", "Actions"},     {"logins", "Logins"},
-    {"sessions", "Sessions"}, {"attackers", "Attackers"}, {"usernames", "Usernames"},
-    {"timeline", "Timeline"}, {"alerts", "Alerts"},       {"sftp", "SFTP"},
-    {"fail2ban", "Fail2Ban"},
+    [RENDER_HTML_SEC_OVERVIEW] = {"overview", "Overview"},
+    [RENDER_HTML_SEC_ACTIONS] = {"actions", "Actions"},
+    [RENDER_HTML_SEC_LOGINS] = {"logins", "Logins"},
+    [RENDER_HTML_SEC_SESSIONS] = {"sessions", "Sessions"},
+    [RENDER_HTML_SEC_ATTACKERS] = {"attackers", "Attackers"},
+    [RENDER_HTML_SEC_USERNAMES] = {"usernames", "Usernames"},
+    [RENDER_HTML_SEC_TIMELINE] = {"timeline", "Timeline"},
+    [RENDER_HTML_SEC_ALERTS] = {"alerts", "Alerts"},
+    [RENDER_HTML_SEC_SFTP] = {"sftp", "SFTP"},
+    [RENDER_HTML_SEC_FAIL2BAN] = {"fail2ban", "Fail2Ban"},
 };
 
 /* Kit. */
 
 /* Trusted text (a name of the program's own, chosen at run time). */
-static void
-put_str(struct obuf *o, const char *s)
+void
+render_html_str(struct obuf *o, const char *s)
 {
 	obuf_put(o, s, strlen(s));
 }
@@ -252,8 +256,9 @@ render_html_addr(struct obuf *o, const struct addr *a)
 
 /* Tables: a header of trusted names; 'r' in align makes a column numeric (right-aligned). */
 
-static void
-tab_open(struct render_html_out *w, const char *const *head, unsigned ncols, const char *align)
+void
+render_html_tab_open(struct render_html_out *w, const char *const *head, unsigned ncols,
+                     const char *align)
 {
 	unsigned i;
 
@@ -266,14 +271,14 @@ tab_open(struct render_html_out *w, const char *const *head, unsigned ncols, con
 	LIT(w, "</tr></thead><tbody>\n");
 }
 
-static void
-tab_close(struct render_html_out *w)
+void
+render_html_tab_close(struct render_html_out *w)
 {
 	LIT(w, "</tbody></table></div>\n");
 }
 
-static void
-row_end(struct render_html_out *w)
+void
+render_html_row_end(struct render_html_out *w)
 {
 	LIT(w, "</tr>\n");
 	obuf_maybe_flush(w->o);
@@ -292,16 +297,16 @@ td_open(struct render_html_out *w, const char *cls)
 	LIT(w, "\">");
 }
 
-static void
-td_lit(struct render_html_out *w, const char *s, const char *cls)
+void
+render_html_td_lit(struct render_html_out *w, const char *s, const char *cls)
 {
 	td_open(w, cls);
 	obuf_put(w->o, s, strlen(s));
 	LIT(w, "</td>");
 }
 
-static void
-td_count(struct render_html_out *w, uint64_t x, const char *cls)
+void
+render_html_td_count(struct render_html_out *w, uint64_t x, const char *cls)
 {
 	LIT(w, "<td class=\"n");
 	if (cls != NULL) {
@@ -313,16 +318,16 @@ td_count(struct render_html_out *w, uint64_t x, const char *cls)
 	LIT(w, "</td>");
 }
 
-static void
-td_time(struct render_html_out *w, int64_t us)
+void
+render_html_td_time(struct render_html_out *w, int64_t us)
 {
 	LIT(w, "<td>");
 	render_html_time(w->o, us, RT_MIN);
 	LIT(w, "</td>");
 }
 
-static void
-td_addr(struct render_html_out *w, const struct addr *a)
+void
+render_html_td_addr(struct render_html_out *w, const struct addr *a)
 {
 	LIT(w, "<td class=\"m\">");
 	render_html_addr(w->o, a);
@@ -330,8 +335,8 @@ td_addr(struct render_html_out *w, const struct addr *a)
 }
 
 /* A string of the table (a name chosen by whoever connects). */
-static void
-td_id(struct render_html_out *w, uint32_t id, const char *cls)
+void
+render_html_td_id(struct render_html_out *w, uint32_t id, const char *cls)
 {
 	LIT(w, "<td class=\"u");
 	if (cls != NULL) {
@@ -377,34 +382,34 @@ td_bytes(struct render_html_out *w, uint64_t b)
 
 /* Lines. */
 
-static void
-sec_open(struct render_html_out *w, unsigned i, const char *title)
+void
+render_html_sec_open(struct render_html_out *w, enum render_html_sec sec, const char *title)
 {
 	LIT(w, "<section id=\"");
-	obuf_put(w->o, sections[i].id, strlen(sections[i].id));
+	obuf_put(w->o, sections[sec].id, strlen(sections[sec].id));
 	LIT(w, "\"><h2>");
-	title = title ? title : sections[i].title;
+	title = title ? title : sections[sec].title;
 	obuf_put(w->o, title, strlen(title));
 	LIT(w, "</h2>\n");
 }
 
-static void
-sec_close(struct render_html_out *w)
+void
+render_html_sec_close(struct render_html_out *w)
 {
 	LIT(w, "</section>\n");
 	obuf_maybe_flush(w->o);
 }
 
-static void
-none(struct render_html_out *w)
+void
+render_html_none(struct render_html_out *w)
 {
 	LIT(w, "<p class=\"none\">none</p>\n");
 }
 
 /* "15 attacking addresses, showing 10 NOTE" (what: singular and plural). */
-static void
-total_line(struct render_html_out *w, uint64_t total, size_t shown, const char *one,
-           const char *many, const char *note)
+void
+render_html_total_line(struct render_html_out *w, uint64_t total, size_t shown, const char *one,
+                       const char *many, const char *note)
 {
 	LIT(w, "<p class=\"note\">");
 	render_html_count(w->o, total);
@@ -528,9 +533,9 @@ kv(struct render_html_out *w, const char *key, uint64_t x, const char *note)
 	LIT(w, "<tr><th scope=\"row\">");
 	obuf_put(w->o, key, strlen(key));
 	LIT(w, "</th>");
-	td_count(w, x, NULL);
-	td_lit(w, note ? note : "", "u");
-	row_end(w);
+	render_html_td_count(w, x, NULL);
+	render_html_td_lit(w, note ? note : "", "u");
+	render_html_row_end(w);
 }
 
 static void
@@ -542,7 +547,7 @@ overview(struct render_html_out *w)
 	char note[256], n1[40], n2[40], n3[40];
 	size_t i;
 
-	sec_open(w, 0, NULL);
+	render_html_sec_open(w, RENDER_HTML_SEC_OVERVIEW, NULL);
 	LIT(w, "<div class=\"cards\">");
 	card(w, v->attempts, "failed attempts", "bad");
 	card(w, v->attackers_total, "attacking addresses", "bad");
@@ -554,7 +559,7 @@ overview(struct render_html_out *w)
 	card(w, v->lines, "lines read", NULL);
 	LIT(w, "</div>\n");
 	if (v->nfiles > 0) {
-		tab_open(w, fhead, 7, "lrrrlll");
+		render_html_tab_open(w, fhead, 7, "lrrrlll");
 		for (i = 0; i < v->nfiles; i++) {
 			const struct agg_file *f = &v->files[i];
 
@@ -565,21 +570,21 @@ overview(struct render_html_out *w)
 			else
 				LIT(w, "-");
 			LIT(w, "</td>");
-			td_count(w, f->lines, NULL);
-			td_count(w, f->events, NULL);
-			td_count(w, f->unknown, NULL);
-			td_time(w, f->first);
-			td_time(w, f->last);
+			render_html_td_count(w, f->lines, NULL);
+			render_html_td_count(w, f->events, NULL);
+			render_html_td_count(w, f->unknown, NULL);
+			render_html_td_time(w, f->first);
+			render_html_td_time(w, f->last);
 			LIT(w, "<td class=\"u bad\">");
 			if (f->error != NULL)
 				render_html_esc(w->o, f->error, strlen(f->error), PATH_COLS);
 			LIT(w, "</td>");
-			row_end(w);
+			render_html_row_end(w);
 		}
-		tab_close(w);
+		render_html_tab_close(w);
 	}
 	LIT(w, "<div class=\"tw\"><table class=\"kv\"><tbody>\n<tr><th scope=\"row\">hosts</th>");
-	td_count(w, v->nhosts, NULL);
+	render_html_td_count(w, v->nhosts, NULL);
 	LIT(w, "<td class=\"u\">");
 	for (i = 0; i < v->nhosts && i < 16; i++) {
 		if (i > 0)
@@ -593,7 +598,7 @@ overview(struct render_html_out *w)
 	if (v->hosts_approx)
 		LIT(w, " (estimate)");
 	LIT(w, "</td>");
-	row_end(w);
+	render_html_row_end(w);
 	render_count(n1, v->unknown);
 	render_count(n2, v->truncated);
 	render_count(n3, v->filtered);
@@ -613,7 +618,7 @@ overview(struct render_html_out *w)
 	kv(w, "negotiation errors", v->negotiations, "no common key exchange, cipher or key");
 	kv(w, "accepted logins", v->logins, NULL);
 	LIT(w, "</tbody></table></div>\n");
-	sec_close(w);
+	render_html_sec_close(w);
 }
 
 static void
@@ -625,7 +630,7 @@ actions(struct render_html_out *w)
 	uint64_t sum = 0;
 	char buf[64];
 
-	sec_open(w, 1, NULL);
+	render_html_sec_open(w, RENDER_HTML_SEC_ACTIONS, NULL);
 	for (i = 0; i < EV__COUNT; i++)
 		if (v->actions[i] != 0) {
 			/* by count, descending; catalogue order among equals (as the text) */
@@ -636,12 +641,12 @@ actions(struct render_html_out *w)
 			sum += v->actions[i];
 		}
 	if (n == 0) {
-		none(w);
-		sec_close(w);
+		render_html_none(w);
+		render_html_sec_close(w);
 		return;
 	}
 	render_svg_actions(w);
-	tab_open(w, head, 4, "lrll");
+	render_html_tab_open(w, head, 4, "lrll");
 	for (i = 0; i < n; i++) {
 		const char *cls = agg_action_class(order[i]);
 		double share = 100.0 * (double)v->actions[order[i]] / (double)sum;
@@ -652,7 +657,7 @@ actions(struct render_html_out *w)
 		LIT(w, "\"><td class=\"m\">");
 		obuf_put(w->o, event_type_name(order[i]), strlen(event_type_name(order[i])));
 		LIT(w, "</td>");
-		td_count(w, v->actions[order[i]], NULL);
+		render_html_td_count(w, v->actions[order[i]], NULL);
 		snprintf(buf, sizeof(buf), "%.1f", share);
 		LIT(w, "<td data-v=\"");
 		obuf_put(w->o, buf, strlen(buf));
@@ -669,16 +674,16 @@ actions(struct render_html_out *w)
 		LIT(w, "\">");
 		obuf_put(w->o, cls, strlen(cls));
 		LIT(w, "</span></td>");
-		row_end(w);
+		render_html_row_end(w);
 	}
-	tab_close(w);
+	render_html_tab_close(w);
 	LIT(w, "<p class=\"note\">");
 	render_html_count(w->o, n);
 	STR(w, n == 1 ? " event type, " : " event types, ");
 	render_html_count(w->o, sum);
 	STR(w, sum == 1 ? " event (lines, not connections)</p>\n"
 	                : " events (lines, not connections)</p>\n");
-	sec_close(w);
+	render_html_sec_close(w);
 }
 
 /* One login as a table row: when, [host], user, from, then (full) method, key; session; notes. */
@@ -688,22 +693,22 @@ login_row(struct render_html_out *w, const struct agg_login *l, int full)
 	int root = (l->flags & CF_ROOT) != 0;
 
 	STR(w, root ? "<tr class=\"bad\">" : "<tr>");
-	td_time(w, l->ts);
+	render_html_td_time(w, l->ts);
 	if (w->multihost)
-		td_id(w, l->host, NULL);
-	td_id(w, l->user, root ? "warn" : NULL);
-	td_addr(w, &l->src);
+		render_html_td_id(w, l->host, NULL);
+	render_html_td_id(w, l->user, root ? "warn" : NULL);
+	render_html_td_addr(w, &l->src);
 	if (full) {
 		const char *m = event_method_name(l->method);
 
-		td_lit(w, *m ? m : "-", l->method == M_PASSWORD ? "warn" : NULL);
+		render_html_td_lit(w, *m ? m : "-", l->method == M_PASSWORD ? "warn" : NULL);
 		LIT(w, "<td class=\"m k\">");
 		if (l->key_type != 0) {
 			render_html_id(w, l->key_type, 16);
 			obuf_putc(w->o, ' ');
 		}
 		if (l->key_fp != 0)
-			render_html_id(w, l->key_fp, FP_COLS);
+			render_html_id(w, l->key_fp, RENDER_HTML_FP_COLS);
 		LIT(w, "</td>");
 	}
 	td_dur(w, l->open ? -1 : l->duration, "open");
@@ -727,7 +732,7 @@ login_row(struct render_html_out *w, const struct agg_login *l, int full)
 		}
 		LIT(w, "</td>");
 	}
-	row_end(w);
+	render_html_row_end(w);
 }
 
 static void
@@ -740,22 +745,22 @@ logins(struct render_html_out *w)
 	const struct agg_view *v = w->v;
 	size_t i, n = render_rows(v, v->nlogins_recent);
 
-	sec_open(w, 2, "Successful logins");
+	render_html_sec_open(w, RENDER_HTML_SEC_LOGINS, "Successful logins");
 	if (n == 0) {
-		none(w);
-		sec_close(w);
+		render_html_none(w);
+		render_html_sec_close(w);
 		return;
 	}
 	if (w->multihost)
-		tab_open(w, headh, 8, "llllllrl");
+		render_html_tab_open(w, headh, 8, "llllllrl");
 	else
-		tab_open(w, head, 7, "lllllrl");
+		render_html_tab_open(w, head, 7, "lllllrl");
 	for (i = 0; i < n; i++)
 		login_row(w, v->logins_recent[i], 1);
-	tab_close(w);
-	total_line(w, v->logins, n, "accepted login", "accepted logins",
-	           n < v->logins ? "(the most recent)" : NULL);
-	sec_close(w);
+	render_html_tab_close(w);
+	render_html_total_line(w, v->logins, n, "accepted login", "accepted logins",
+	                       n < v->logins ? "(the most recent)" : NULL);
+	render_html_sec_close(w);
 }
 
 static void
@@ -791,10 +796,10 @@ sessions(struct render_html_out *w)
 	const struct agg_view *v = w->v;
 	size_t i, n;
 
-	sec_open(w, 3, NULL);
+	render_html_sec_open(w, RENDER_HTML_SEC_SESSIONS, NULL);
 	if (v->sessions_opened == 0) {
-		none(w);
-		sec_close(w);
+		render_html_none(w);
+		render_html_sec_close(w);
 		return;
 	}
 	LIT(w, "<p>");
@@ -808,240 +813,34 @@ sessions(struct render_html_out *w)
 	if ((n = render_rows(v, v->nlongest)) > 0) {
 		LIT(w, "<h3>Longest sessions</h3>\n");
 		if (w->multihost)
-			tab_open(w, lheadh, 5, "llllr");
+			render_html_tab_open(w, lheadh, 5, "llllr");
 		else
-			tab_open(w, lhead, 4, "lllr");
+			render_html_tab_open(w, lhead, 4, "lllr");
 		for (i = 0; i < n; i++)
 			login_row(w, v->longest[i], 0);
-		tab_close(w);
+		render_html_tab_close(w);
 	}
 	if ((n = render_rows(v, v->nsession_users)) > 0) {
 		LIT(w, "<h3>Per user</h3>\n");
-		tab_open(w, uhead, 6, "lrrrrl");
+		render_html_tab_open(w, uhead, 6, "lrrrrl");
 		for (i = 0; i < n; i++) {
 			const struct agg_session_user *su = v->session_users[i];
 			int closed = su->logins > su->open;
 
 			LIT(w, "<tr>");
-			td_id(w, su->user, NULL);
-			td_count(w, su->logins, NULL);
-			td_count(w, su->open, NULL);
+			render_html_td_id(w, su->user, NULL);
+			render_html_td_count(w, su->logins, NULL);
+			render_html_td_count(w, su->open, NULL);
 			td_dur(w, closed ? su->total : -1, "-");
 			td_dur(w, closed ? su->longest : -1, "-");
 			methods_cell(w, su);
-			row_end(w);
+			render_html_row_end(w);
 		}
-		tab_close(w);
-		total_line(w, v->nsession_users, n, "user logged in", "users logged in", NULL);
+		render_html_tab_close(w);
+		render_html_total_line(w, v->nsession_users, n, "user logged in", "users logged in",
+		                       NULL);
 	}
-	sec_close(w);
-}
-
-static void
-attackers(struct render_html_out *w)
-{
-	static const char *const head[] = {"address", "attempts",   "conns",     "logins",
-	                                   "bans",    "first seen", "last seen", "users tried"};
-	const struct agg_view *v = w->v;
-	size_t i, n = render_rows(v, v->nattackers);
-	unsigned k;
-
-	sec_open(w, 4, NULL);
-	if (n == 0) {
-		none(w);
-		sec_close(w);
-		return;
-	}
-	render_svg_attackers(w);
-	tab_open(w, head, 8, "lrrrrlll");
-	for (i = 0; i < n; i++) {
-		const struct agg_attacker *a = v->attackers[i];
-		int sep = 0;
-
-		STR(w, a->logins ? "<tr class=\"bad\">" : "<tr>");
-		td_addr(w, &a->src);
-		td_count(w, a->attempts, NULL);
-		td_count(w, a->connections, NULL);
-		td_count(w, a->logins, a->logins ? "bad" : NULL);
-		td_count(w, a->f2b_bans, NULL);
-		td_time(w, a->first);
-		td_time(w, a->last);
-		LIT(w, "<td class=\"u\">");
-		for (k = 0; k < 3; k++) {
-			if (a->users[k] == 0)
-				continue;
-			if (sep)
-				LIT(w, ", ");
-			render_html_id(w, a->users[k], 24);
-			sep = 1;
-		}
-		if (a->users_more) {
-			STR(w, sep ? " +" : "+");
-			render_html_count(w->o, a->users_more);
-		}
-		LIT(w, "</td>");
-		row_end(w);
-	}
-	tab_close(w);
-	total_line(w, v->attackers_total, n, "attacking address", "attacking addresses",
-	           v->attackers_exact ? NULL
-	                              : "(approximate: more addresses than the table holds)");
-	sec_close(w);
-}
-
-static void
-usernames(struct render_html_out *w)
-{
-	static const char *const head[] = {"user", "attempts", "conns", "sources", "exists"};
-	const struct agg_view *v = w->v;
-	size_t i, n = render_rows(v, v->nusernames);
-
-	sec_open(w, 5, "Targeted usernames");
-	if (n == 0) {
-		none(w);
-		sec_close(w);
-		return;
-	}
-	render_svg_usernames(w);
-	tab_open(w, head, 5, "lrrrl");
-	for (i = 0; i < n; i++) {
-		const struct agg_username *u = v->usernames[i];
-		int e = render_exists(u->valid);
-
-		LIT(w, "<tr>");
-		td_id(w, u->user, e == 1 ? "warn" : NULL);
-		td_count(w, u->attempts, NULL);
-		td_count(w, u->connections, NULL);
-		td_count(w, agg_username_sources(u), NULL);
-		td_lit(w, e == 1 ? "yes" : e == 0 ? "no" : "?", e == 1 ? "warn" : NULL);
-		row_end(w);
-	}
-	tab_close(w);
-	total_line(w, v->usernames_total, n, "user name tried", "user names tried",
-	           v->usernames_exact ? NULL : "(approximate: more names than the table holds)");
-	sec_close(w);
-}
-
-static void
-timeline(struct render_html_out *w)
-{
-	static const char *const titles[] = {"Timeline (per hour)", "Timeline (per day)",
-	                                     "Timeline (per week)"};
-	static const char *const heads[][4] = {
-	    {"hour", "failures", "probes", "logins"},
-	    {"day", "failures", "probes", "logins"},
-	    {"week of", "failures", "probes", "logins"},
-	};
-	static const enum render_tfmt fmts[] = {RT_HOUR, RT_DAY, RT_DAY};
-	struct render_bucket *b;
-	unsigned size;
-	size_t i, n = render_timeline(w->v, 0, &b, &size);
-
-	sec_open(w, 6, titles[size]);
-	if (n == 0) {
-		none(w);
-		sec_close(w);
-		free(b);
-		return;
-	}
-	render_svg_timeline(w, b, n, size);
-	render_svg_heatmap(w);
-	LIT(w, "<details><summary>Table: ");
-	render_html_count(w->o, n);
-	STR(w, n == 1 ? " bucket with activity</summary>\n" : " buckets with activity</summary>\n");
-	tab_open(w, heads[size], 4, "lrrr");
-	for (i = 0; i < n; i++) {
-		LIT(w, "<tr><td>");
-		render_html_time(w->o, b[i].t, fmts[size]);
-		LIT(w, "</td>");
-		td_count(w, b[i].failures, NULL);
-		td_count(w, b[i].probes, NULL);
-		td_count(w, b[i].logins, b[i].logins ? "good" : NULL);
-		row_end(w);
-	}
-	tab_close(w);
-	LIT(w, "</details>\n");
-	sec_close(w);
-	free(b);
-}
-
-static void
-alert_detail(struct render_html_out *w, const struct agg_alert *a)
-{
-	switch (a->kind) {
-	case AL_LOGIN_AFTER_FAILURES:
-		LIT(w, "after ");
-		render_html_count(w->o, a->count);
-		STR(w, a->count == 1 ? " failure" : " failures");
-		break;
-	case AL_SUDO_GRANTED:
-		LIT(w, "group ");
-		break;
-	case AL_REVERSE_MAPPING:
-		render_html_count(w->o, a->count);
-		STR(w, a->count == 1 ? " warning" : " warnings");
-		if (a->detail != 0)
-			LIT(w, ", ");
-		break;
-	default:
-		break;
-	}
-	if (a->detail != 0) {
-		if (a->kind == AL_LOGIN_AFTER_FAILURES)
-			LIT(w, ", key ");
-		render_html_id(w, a->detail, FP_COLS);
-	}
-}
-
-static void
-alerts(struct render_html_out *w)
-{
-	static const char *const head[] = {"when", "kind", "user", "from", "detail"};
-	static const char *const headh[] = {"when", "kind", "host", "user", "from", "detail"};
-	const struct agg_view *v = w->v;
-	size_t *idx = xcalloc(v->nalerts ? v->nalerts : 1, sizeof(*idx));
-	size_t i, n = render_alerts(v, render_rows(v, v->nalerts), idx);
-	char note[80], buf[40];
-
-	sec_open(w, 7, NULL);
-	if (n == 0) {
-		none(w);
-		sec_close(w);
-		free(idx);
-		return;
-	}
-	if (w->multihost)
-		tab_open(w, headh, 6, "llllll");
-	else
-		tab_open(w, head, 5, "lllll");
-	for (i = 0; i < n; i++) {
-		const struct agg_alert *a = &v->alerts[idx[i]];
-		const char *name = agg_alert_name(a->kind);
-		int rev = a->kind == AL_REVERSE_MAPPING;
-
-		STR(w, rev ? "<tr>" : "<tr class=\"bad\">");
-		td_time(w, a->ts);
-		STR(w, rev ? "<td><span class=\"chip warn\">" : "<td><span class=\"chip bad\">");
-		obuf_put(w->o, name, strlen(name));
-		LIT(w, "</span></td>");
-		if (w->multihost)
-			td_id(w, a->host, NULL);
-		td_id(w, a->user, NULL);
-		td_addr(w, &a->src);
-		LIT(w, "<td class=\"u\">");
-		alert_detail(w, a);
-		LIT(w, "</td>");
-		row_end(w);
-	}
-	tab_close(w);
-	note[0] = '\0';
-	if (v->alerts_dropped) {
-		render_count(buf, v->alerts_dropped);
-		snprintf(note, sizeof(note), "(%s not kept)", buf);
-	}
-	total_line(w, v->nalerts + v->alerts_dropped, n, "alert", "alerts", *note ? note : NULL);
-	sec_close(w);
-	free(idx);
+	render_html_sec_close(w);
 }
 
 static void
@@ -1051,82 +850,27 @@ sftp(struct render_html_out *w)
 	const struct agg_view *v = w->v;
 	size_t i, n = render_rows(v, v->nsftp_users);
 
-	sec_open(w, 8, NULL);
+	render_html_sec_open(w, RENDER_HTML_SEC_SFTP, NULL);
 	if (n == 0) {
-		none(w);
-		sec_close(w);
+		render_html_none(w);
+		render_html_sec_close(w);
 		return;
 	}
-	tab_open(w, head, 5, "lrrrr");
+	render_html_tab_open(w, head, 5, "lrrrr");
 	for (i = 0; i < n; i++) {
 		const struct agg_session_user *su = v->sftp_users[i];
 
 		LIT(w, "<tr>");
-		td_id(w, su->user, NULL);
-		td_count(w, su->sftp_files, NULL);
+		render_html_td_id(w, su->user, NULL);
+		render_html_td_count(w, su->sftp_files, NULL);
 		td_bytes(w, su->sftp_read);
 		td_bytes(w, su->sftp_written);
-		td_count(w, su->sftp_ops, NULL);
-		row_end(w);
+		render_html_td_count(w, su->sftp_ops, NULL);
+		render_html_row_end(w);
 	}
-	tab_close(w);
-	total_line(w, v->nsftp_users, n, "user", "users", NULL);
-	sec_close(w);
-}
-
-static void
-fail2ban(struct render_html_out *w)
-{
-	static const char *const jhead[] = {"jail",   "found",    "bans",
-	                                    "unbans", "restored", "already banned"};
-	static const char *const ohead[] = {"address", "bans", "jail", "first ban", "last ban"};
-	const struct agg_view *v = w->v;
-	size_t i, n = render_rows(v, v->noffenders);
-
-	sec_open(w, 9, NULL);
-	if (v->njails == 0 && v->noffenders == 0) {
-		none(w);
-		sec_close(w);
-		return;
-	}
-	tab_open(w, jhead, 6, "lrrrrr");
-	for (i = 0; i < v->njails; i++) {
-		const struct agg_jail *j = &v->jails[i];
-
-		LIT(w, "<tr>");
-		td_id(w, j->jail, NULL);
-		td_count(w, j->found, NULL);
-		td_count(w, j->bans, NULL);
-		td_count(w, j->unbans, NULL);
-		td_count(w, j->restores, NULL);
-		td_count(w, j->already, NULL);
-		row_end(w);
-	}
-	tab_close(w);
-	total_line(w, v->f2b_banned_addrs, v->f2b_banned_addrs, "address banned",
-	           "addresses banned", NULL);
-	LIT(w, "<h3>Repeat offenders</h3>\n");
-	if (n == 0) {
-		none(w);
-		sec_close(w);
-		return;
-	}
-	tab_open(w, ohead, 5, "lrlll");
-	for (i = 0; i < n; i++) {
-		const struct agg_offender *o = v->offenders[i];
-
-		LIT(w, "<tr>");
-		td_addr(w, &o->src);
-		td_count(w, o->bans, NULL);
-		td_id(w, o->jail, NULL);
-		td_time(w, o->dates[0]);
-		td_time(w, o->last);
-		row_end(w);
-	}
-	tab_close(w);
-	total_line(w, v->noffenders, n, "address banned more than once",
-	           "addresses banned more than once", NULL);
-	sec_close(w);
+	render_html_tab_close(w);
+	render_html_total_line(w, v->nsftp_users, n, "user", "users", NULL);
+	render_html_sec_close(w);
 }
 
 int
@@ -1144,12 +888,12 @@ render_html(const struct agg_view *v, int fd)
 	actions(&w);
 	logins(&w);
 	sessions(&w);
-	attackers(&w);
-	usernames(&w);
-	timeline(&w);
-	alerts(&w);
+	render_html_threats_attackers(&w);
+	render_html_threats_usernames(&w);
+	render_html_threats_timeline(&w);
+	render_html_threats_alerts(&w);
 	sftp(&w);
-	fail2ban(&w);
+	render_html_threats_fail2ban(&w);
 	LIT(&w, "</main>\n<footer><p class=\"note\">Written by authwatch. Times are UTC. This page "
 	        "is one file: it loads nothing from the network.</p></footer>\n<script>");
 	obuf_put(&o, script, sizeof(script) - 1);
