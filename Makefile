@@ -16,7 +16,7 @@ B       ?= build
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
 
-PKGS    := liblzma libzstd libisal libsystemd inih libnftables sqlite3
+PKGS    := liblzma libzstd libisal libsystemd inih libnftables sqlite3 libmaxminddb
 WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wpointer-arith -Wcast-qual \
            -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wundef \
            -Wwrite-strings -Wno-unused-parameter

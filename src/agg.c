@@ -924,6 +924,12 @@ revmap_each(const struct topk_entry *e, void *val, void *arg)
 	alert(a, AL_REVERSE_MAPPING, r->ts, r->host, 0, r->detail, &r->src, r->count);
 }
 
+void
+agg_set_geoip(struct agg *a, const struct geoip *g)
+{
+	a->v.geo = g;
+}
+
 const struct agg_view *
 agg_finish(struct agg *a)
 {

@@ -148,9 +148,12 @@ struct agg_offender {
 struct agg;
 
 /* Sorted views for the renderers, valid after agg_finish until agg_free. */
+struct geoip;
+
 struct agg_view {
 	const struct agg_opts *opts;
 	const struct strtab *strings;
+	const struct geoip *geo; /* where addresses are (agg_set_geoip), NULL: not shown */
 	/* overview */
 	const struct agg_file *files;
 	size_t nfiles;
@@ -226,6 +229,9 @@ void agg_conn(struct agg *a, const struct conn_rec *rec);
 
 /* Builds the sorted views; call once, after the last agg_conn. */
 const struct agg_view *agg_finish(struct agg *a);
+
+/* Lets the renderers look addresses up in g (borrowed; NULL: no GeoIP columns). */
+void agg_set_geoip(struct agg *a, const struct geoip *g);
 
 /* "good", "bad" or "neutral" for an event type, for the actions table. */
 const char *agg_action_class(unsigned type);

@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "conn.h"
 #include "feed.h"
+#include "geoip.h"
 #include "input.h"
 #include "linebuf.h"
 #include "log.h"
@@ -47,7 +48,9 @@ usage(FILE *f)
 		"  --ip ADDR|CIDR          only that address or network\n"
 		"  --color auto|always|never  colour in text output (auto: a terminal, no NO_COLOR)\n"
 		"  --threads N             reading threads (default: the CPUs); any N gives the\n"
-		"                          same report\n");
+		"                          same report\n"
+		"  --geoip DIR             attackers' country and AS from the GeoLite2/DB-IP\n"
+		"                          .mmdb files in DIR (offline)\n");
 }
 
 /* The system's own auth logs, when no FILE is given. */
@@ -168,10 +171,10 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 	    {"host", required_argument, NULL, 'H'},   {"user", required_argument, NULL, 'U'},
 	    {"ip", required_argument, NULL, 'i'},     {"color", required_argument, NULL, 'c'},
 	    {"threads", required_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"geoip", required_argument, NULL, 'G'},  {NULL, 0, NULL, 0},
 	};
 	enum rfmt fmt = R_TEXT;
-	const char *out = NULL, *section = NULL;
+	const char *out = NULL, *section = NULL, *geodir = NULL;
 	int c, color = -1, ret = 0, fd = STDOUT_FILENO, rc;
 	char err[256];
 	struct agg_opts ao;
@@ -183,6 +186,8 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 	struct feed_ops ops = {on_begin, on_batch, on_end};
 	struct run run;
 	struct feed_opts fo;
+	struct geoip *geo = NULL;
+	char gwarn[1024];
 	unsigned threads = feed_default_threads();
 	size_t i;
 
@@ -257,6 +262,9 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 			}
 			ao.have_ip = 1;
 			break;
+		case 'G':
+			geodir = optarg;
+			break;
 		case 'c':
 			if (parse_color(optarg, &color) != 0) {
 				log_warnx("report: --color takes auto, always or never");
@@ -294,6 +302,13 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 						   : in.paths[i]);
 		fprintf(stderr, "\n");
 	}
+	if (geodir != NULL) {
+		/* a missing or broken database: said, and the report goes on without it */
+		geo = geoip_open(geodir, gwarn, sizeof(gwarn));
+		if (gwarn[0] != '\0')
+			log_warnx("report: --geoip: %s%s", gwarn,
+			          geo == NULL ? " (the report has no GeoIP columns)" : "");
+	}
 
 	st = strtab_new(ao.seed);
 	a = agg_new(st, &ao);
@@ -330,6 +345,7 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 		color = fmt == R_TEXT && out == NULL && isatty(STDOUT_FILENO) &&
 			getenv("NO_COLOR") == NULL && (getenv("TERM") == NULL ||
 							strcmp(getenv("TERM"), "dumb") != 0);
+	agg_set_geoip(a, geo);
 	switch (fmt) {
 	case R_TEXT:
 		rc = render_text(v, fd, color);
@@ -363,5 +379,6 @@ out:
 	agg_free(a);
 	strtab_free(st);
 	input_list_free(&in);
+	geoip_close(geo);
 	return ret;
 }

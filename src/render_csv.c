@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "geoip.h"
 #include "log.h"
 #include "obuf.h"
 #include "render.h"
@@ -272,13 +273,30 @@ static void
 s_attackers(struct row *r)
 {
 	const struct agg_view *v = r->v;
+	const struct geoip *g = v->geo;
 	size_t i, n = render_rows(v, v->nattackers);
+	struct geoip_info gi;
 
-	head(r, "src_ip,attempts,connections,logins,users,users_more,first,last,f2b_bans");
+	if (g == NULL)
+		head(r, "src_ip,attempts,connections,logins,users,users_more,first,last,f2b_bans");
+	else
+		/* with --geoip: country, asn and as_org after src_ip (empty when unknown) */
+		head(r, "src_ip,country,asn,as_org,attempts,connections,logins,users,users_more,"
+		        "first,last,f2b_bans");
 	for (i = 0; i < n; i++) {
 		const struct agg_attacker *a = v->attackers[i];
 
 		c_addr(r, &a->src);
+		if (g != NULL) {
+			if (geoip_lookup(g, &a->src, &gi) < 0)
+				memset(&gi, 0, sizeof(gi));
+			c_cstr(r, gi.country[0] ? gi.country : NULL);
+			if (gi.asn)
+				c_u64(r, gi.asn);
+			else
+				c_empty(r);
+			c_cstr(r, gi.org[0] ? gi.org : NULL);
+		}
 		c_u64(r, a->attempts);
 		c_u64(r, a->connections);
 		c_u64(r, a->logins);

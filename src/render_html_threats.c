@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "geoip.h"
 #include "obuf.h"
 #include "render_html.h"
 #include "render_html_threats.h"
@@ -13,14 +14,78 @@
 #define LIT(w, s) OBUF_LIT((w)->o, "" s) /* literals only: sizeof is their length */
 #define STR(w, s) render_html_str((w)->o, (s))
 
+/* By attempts descending, then code (unknown last). */
+static int
+country_cmp(const void *x, const void *y)
+{
+	const struct render_svg_country *a = x, *b = y;
+
+	if (a->attempts != b->attempts)
+		return a->attempts > b->attempts ? -1 : 1;
+	if ((a->cc[0] == '\0') != (b->cc[0] == '\0'))
+		return a->cc[0] == '\0' ? 1 : -1;
+	return strcmp(a->cc, b->cc);
+}
+
+/* fig-countries from the rows' lookups gi[0..n). */
+static void
+countries_figure(struct render_html_out *w, const struct geoip_info *gi, size_t n)
+{
+	struct render_svg_country *c = xcalloc(n, sizeof(*c));
+	size_t i, j, m = 0;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < m; j++)
+			if (strcmp(c[j].cc, gi[i].country) == 0)
+				break;
+		if (j == m) {
+			memcpy(c[m].cc, gi[i].country, sizeof(c[m].cc));
+			m++;
+		}
+		c[j].attempts += w->v->attackers[i]->attempts;
+		c[j].addrs++;
+	}
+	qsort(c, m, sizeof(*c), country_cmp);
+	render_svg_countries(w, c, m);
+	free(c);
+}
+
+/* The --geoip cells of a row: country, then AS number and organisation (per database). */
+static void
+geo_cells(struct render_html_out *w, const struct geoip *g, const struct geoip_info *gi)
+{
+	char buf[16];
+
+	if (geoip_has_country(g))
+		render_html_td_lit(w, gi->country[0] ? gi->country : "-", NULL);
+	if (!geoip_has_asn(g))
+		return;
+	if (gi->asn) {
+		snprintf(buf, sizeof(buf), "AS%u", (unsigned)gi->asn);
+		render_html_td_lit(w, buf, NULL);
+	} else
+		render_html_td_lit(w, "-", NULL);
+	/* the organisation comes from a file: escaped like log text */
+	LIT(w, "<td class=\"u\">");
+	if (gi->org[0])
+		render_html_name(w->o, gi->org, strlen(gi->org), RENDER_HTML_NAME_COLS);
+	else
+		LIT(w, "-");
+	LIT(w, "</td>");
+}
+
 void
 render_html_threats_attackers(struct render_html_out *w)
 {
 	static const char *const head[] = {"address", "attempts",   "conns",     "logins",
 	                                   "bans",    "first seen", "last seen", "users tried"};
 	const struct agg_view *v = w->v;
+	const struct geoip *g = v->geo;
+	struct geoip_info *gi = NULL;
+	const char *ghead[11];
+	char galign[12];
 	size_t i, n = render_rows(v, v->nattackers);
-	unsigned k;
+	unsigned k, ncols = 1;
 
 	render_html_sec_open(w, RENDER_HTML_SEC_ATTACKERS, NULL);
 	if (n == 0) {
@@ -28,14 +93,40 @@ render_html_threats_attackers(struct render_html_out *w)
 		render_html_sec_close(w);
 		return;
 	}
+	if (g != NULL) {
+		gi = xcalloc(n, sizeof(*gi));
+		for (i = 0; i < n; i++)
+			if (geoip_lookup(g, &v->attackers[i]->src, &gi[i]) < 0)
+				memset(&gi[i], 0, sizeof(gi[i]));
+	}
 	render_svg_attackers(w);
-	render_html_tab_open(w, head, 8, "lrrrrlll");
+	if (g == NULL) {
+		render_html_tab_open(w, head, 8, "lrrrrlll");
+	} else {
+		if (geoip_has_country(g))
+			countries_figure(w, gi, n);
+		/* the address, then country, AS and organisation, then the rest */
+		ghead[0] = head[0];
+		if (geoip_has_country(g))
+			ghead[ncols++] = "country";
+		if (geoip_has_asn(g)) {
+			ghead[ncols++] = "asn";
+			ghead[ncols++] = "organisation";
+		}
+		memset(galign, 'l', ncols);
+		for (k = 1; k < 8; k++)
+			ghead[ncols++] = head[k];
+		memcpy(galign + ncols - 7, "rrrrlll", 8);
+		render_html_tab_open(w, ghead, ncols, galign);
+	}
 	for (i = 0; i < n; i++) {
 		const struct agg_attacker *a = v->attackers[i];
 		int sep = 0;
 
 		STR(w, a->logins ? "<tr class=\"bad\">" : "<tr>");
 		render_html_td_addr(w, &a->src);
+		if (g != NULL)
+			geo_cells(w, g, &gi[i]);
 		render_html_td_count(w, a->attempts, NULL);
 		render_html_td_count(w, a->connections, NULL);
 		render_html_td_count(w, a->logins, a->logins ? "bad" : NULL);
@@ -63,6 +154,7 @@ render_html_threats_attackers(struct render_html_out *w)
 	    w, v->attackers_total, n, "attacking address", "attacking addresses",
 	    v->attackers_exact ? NULL : "(approximate: more addresses than the table holds)");
 	render_html_sec_close(w);
+	free(gi);
 }
 
 void

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "geoip.h"
 #include "obuf.h"
 #include "render.h"
 #include "render_util.h"
@@ -302,6 +303,31 @@ logins_sessions(struct jw *w)
 	jw_close(w, '}');
 }
 
+/*
+ * The --geoip fields of an attacker: "country" with a country database,
+ * "asn" and "as_org" with an ASN database, null when unknown; none without
+ * --geoip.
+ */
+static void
+jw_geo(struct jw *w, const struct geoip *g, const struct addr *src)
+{
+	struct geoip_info gi;
+
+	if (g == NULL)
+		return;
+	if (geoip_lookup(g, src, &gi) < 0)
+		memset(&gi, 0, sizeof(gi));
+	if (geoip_has_country(g))
+		jw_cstr(w, "country", gi.country[0] ? gi.country : NULL);
+	if (!geoip_has_asn(g))
+		return;
+	if (gi.asn)
+		jw_u64(w, "asn", gi.asn);
+	else
+		jw_null(w, "asn");
+	jw_cstr(w, "as_org", gi.org[0] ? gi.org : NULL);
+}
+
 static void
 attackers(struct jw *w)
 {
@@ -318,6 +344,7 @@ attackers(struct jw *w)
 
 		jw_open(w, NULL, '{');
 		jw_addr(w, "src_ip", &a->src);
+		jw_geo(w, v->geo, &a->src);
 		jw_u64(w, "attempts", a->attempts);
 		jw_u64(w, "connections", a->connections);
 		jw_u64(w, "logins", a->logins);

@@ -574,6 +574,47 @@ render_svg_attackers(struct render_html_out *w)
 }
 
 void
+render_svg_countries(struct render_html_out *w, const struct render_svg_country *c, size_t n)
+{
+	size_t i, shown = n;
+	uint64_t max = 0;
+
+	if (n > RENDER_HTML_FIG_ROWS)
+		n = RENDER_HTML_FIG_ROWS;
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++)
+		if (c[i].attempts > max)
+			max = c[i].attempts;
+	figure_open(w, "fig-countries", (double)n * HB_ROW, "Failed attempts by country");
+	for (i = 0; i < n; i++) {
+		/* cc is two ASCII capitals (geoip_lookup) or empty */
+		const char *cc = c[i].cc[0] ? c[i].cc : "unknown";
+
+		bar_row_title(w);
+		put_str(w->o, cc);
+		LIT(w, ": ");
+		render_html_count(w->o, c[i].attempts);
+		STR(w, c[i].attempts == 1 ? " failed attempt from " : " failed attempts from ");
+		render_html_count(w->o, c[i].addrs);
+		STR(w, c[i].addrs == 1 ? " address" : " addresses");
+		bar_row_mid(w, i);
+		put_str(w->o, cc);
+		bar_row_end(w, i, max ? (double)c[i].attempts / (double)max : 0, "f",
+		            c[i].attempts);
+	}
+	LIT(w, "</svg><figcaption>Failed attempts of the addresses in the table, by country");
+	if (shown > n) {
+		LIT(w, " (the ");
+		render_html_count(w->o, n);
+		LIT(w, " first of ");
+		render_html_count(w->o, shown);
+		obuf_putc(w->o, ')');
+	}
+	LIT(w, "; from the GeoIP database given by --geoip.</figcaption></figure>\n");
+}
+
+void
 render_svg_usernames(struct render_html_out *w)
 {
 	static const char *const cls[] = {"p", "x", "f"}; /* unknown, no, yes */

@@ -3,6 +3,7 @@
 #define RENDER_SVG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "render_html.h"
 #include "render_util.h"
@@ -38,6 +39,20 @@ void render_svg_heatmap(struct render_html_out *w);
 
 /* fig-attackers: the top attacking addresses by attempts, as horizontal bars. */
 void render_svg_attackers(struct render_html_out *w);
+
+/* One country of fig-countries: its code ("" unknown), attempts and addresses. */
+struct render_svg_country {
+	char cc[3];
+	uint64_t attempts;
+	uint64_t addrs;
+};
+
+/*
+ * fig-countries (with --geoip and a country database): the failed attempts of
+ * the attackers table's rows summed per country, c[0..n) already in the
+ * order to draw (the first RENDER_HTML_FIG_ROWS are drawn); nothing for n 0.
+ */
+void render_svg_countries(struct render_html_out *w, const struct render_svg_country *c, size_t n);
 
 /* fig-usernames: the top user names by attempts, coloured by whether the account exists. */
 void render_svg_usernames(struct render_html_out *w);

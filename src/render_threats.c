@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "geoip.h"
 #include "obuf.h"
 #include "render_text.h"
 #include "render_threats.h"
@@ -12,7 +13,42 @@
 #define BAR_COLS 40 /* width of the widest timeline bar */
 #define DENSE_MAX 100
 
+#define ORG_COLS 24 /* columns of an AS organisation shown */
+
 static const char approx[] = "(approximate: more addresses than the table holds)";
+
+/*
+ * The --geoip cells of an attacker: its country (with a country database),
+ * then "AS64500 Example Hosting" (with an ASN database); "-" when unknown.
+ * The organisation comes from a file: it is escaped like log text.
+ */
+static void
+geo_cells(struct render_text_table *t, const struct geoip *g, const struct addr *src)
+{
+	struct geoip_info gi;
+	struct render_text_cell c;
+	char buf[16];
+
+	if (geoip_lookup(g, src, &gi) < 0)
+		memset(&gi, 0, sizeof(gi));
+	if (geoip_has_country(g))
+		render_text_tab_lit(t, gi.country[0] ? gi.country : "-", RENDER_TEXT_PLAIN);
+	if (!geoip_has_asn(g))
+		return;
+	render_text_cell_clear(&c);
+	if (gi.asn) {
+		snprintf(buf, sizeof(buf), "AS%u", (unsigned)gi.asn);
+		render_text_cell_lit(&c, buf);
+	}
+	if (gi.org[0]) {
+		if (c.len)
+			render_text_cell_lit(&c, " ");
+		render_text_cell_esc(&c, gi.org, strlen(gi.org), ORG_COLS);
+	}
+	if (c.len == 0)
+		render_text_cell_lit(&c, "-");
+	render_text_tab_add(t, &c, RENDER_TEXT_PLAIN);
+}
 
 void
 render_threats_attackers(struct render_text_out *w)
@@ -20,22 +56,40 @@ render_threats_attackers(struct render_text_out *w)
 	static const char *const head[] = {"address", "attempts",   "conns",     "logins",
 	                                   "bans",    "first seen", "last seen", "users tried"};
 	const struct agg_view *v = w->v;
+	const struct geoip *g = v->geo;
 	size_t i, n = render_rows(v, v->nattackers);
 	struct render_text_table t;
 	struct render_text_cell c;
-	char buf[40];
-	unsigned k;
+	const char *ghead[10];
+	char buf[40], galign[11];
+	unsigned k, ncols = 1;
 
 	render_text_heading(w, "Attackers");
 	if (n == 0) {
 		render_text_none(w);
 		return;
 	}
-	render_text_tab_init(&t, 8, head, "lrrrrlll");
+	if (g == NULL) {
+		render_text_tab_init(&t, 8, head, "lrrrrlll");
+	} else {
+		/* with --geoip: the address, then country and AS, then the rest */
+		ghead[0] = head[0];
+		if (geoip_has_country(g))
+			ghead[ncols++] = "country";
+		if (geoip_has_asn(g))
+			ghead[ncols++] = "asn";
+		memset(galign, 'l', ncols);
+		for (k = 1; k < 8; k++)
+			ghead[ncols++] = head[k];
+		memcpy(galign + ncols - 7, "rrrrlll", 8);
+		render_text_tab_init(&t, ncols, ghead, galign);
+	}
 	for (i = 0; i < n; i++) {
 		const struct agg_attacker *a = v->attackers[i];
 
 		render_text_tab_addr(&t, &a->src);
+		if (g != NULL)
+			geo_cells(&t, g, &a->src);
 		render_text_tab_count(&t, a->attempts, RENDER_TEXT_PLAIN);
 		render_text_tab_count(&t, a->connections, RENDER_TEXT_PLAIN);
 		render_text_tab_count(&t, a->logins,
