@@ -523,10 +523,13 @@ out:
 	return rc;
 }
 
-/* 1 when s is a systemd unit name as journal:UNIT takes it. */
+/* 1 when s is a systemd unit name as journal:UNIT takes it, or an absolute directory of
+ * journal files (journal:/var/log/journal/remote). */
 static int
 unit_ok(const char *s)
 {
+	if (*s == '/')
+		return strchr(s, ' ') == NULL && strchr(s, '\t') == NULL;
 	if (*s == '\0')
 		return 0;
 	for (; *s; s++)
@@ -752,7 +755,7 @@ set_value(struct ctx *x, const struct key *k, const char *v)
 				return fail(
 				    x, x->lineno,
 				    "bad source '%s': journal:UNIT takes a systemd unit such as "
-				    "journal:ssh.service",
+				    "journal:ssh.service (or journal:/DIR, a directory of journal files)",
 				    tok);
 			for (i = 0; i < j->nsources; i++)
 				if (strcmp(j->sources[i], tok) == 0)

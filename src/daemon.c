@@ -168,9 +168,13 @@ add_source(struct daemon *d, struct djail *dj, const char *name)
 		char cursor[1024];
 		int have =
 		    d->st != NULL && store_cursor_get(d->st, name, cursor, sizeof(cursor)) == 0;
+		const char *arg = name[7] == ':' ? name + 8 : NULL;
 
-		s->jn = journal_open_follow(name[7] == ':' ? name + 8 : NULL, have ? cursor : NULL,
-		                            err, sizeof(err));
+		/* journal:UNIT, or journal:/DIR for the journal files of a directory */
+		s->jn =
+		    arg != NULL && arg[0] == '/'
+		        ? journal_open_follow_dir(arg, NULL, have ? cursor : NULL, err, sizeof(err))
+		        : journal_open_follow(arg, have ? cursor : NULL, err, sizeof(err));
 		if (s->jn == NULL) {
 			log_warnx("%s: %s", dj->cj->name, err);
 			free(s->name);
