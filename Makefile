@@ -72,7 +72,7 @@ tsan:
 
 bench: $(B)/authwatch $(B)/bench/gen
 	scripts/deps.sh bench
-	B=$(B) bench/run.sh
+	B=$(B) bench/run.sh && B=$(B) bench/daemon.sh
 
 fuzz: | $(B)/fuzz
 	clang -std=c11 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
