@@ -11,6 +11,7 @@
 
 #include "agg.h"
 #include "cmd.h"
+#include "conf.h"
 #include "conn.h"
 #include "feed.h"
 #include "geoip.h"
@@ -25,32 +26,38 @@
 #include "timespec.h"
 #include "xmalloc.h"
 
+#define DEFAULT_CONF_PATH "/etc/authwatch/authwatch.conf"
+
 enum rfmt { R_TEXT, R_JSON, R_CSV, R_HTML };
 
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-		"usage: authwatch report [options] [FILE|-]...\n"
-		"  The analysis of sshd activity: overview, actions, logins, sessions,\n"
-		"  attackers, targeted usernames, timeline, alerts, sftp, Fail2Ban.\n"
-		"  No FILE: /var/log/auth.log* (else /var/log/secure*), oldest first; without\n"
-		"  them the systemd journal. FILE journal: (or journal:DIR) is the journal.\n"
-		"options:\n"
-		"  --format text|json|csv|html  output (default text)\n"
-		"  -o PATH                 write to PATH (csv: a directory, one file per section;\n"
-		"                          html: one self-contained file; default stdout)\n"
-		"  --section NAME          csv: only that section, to stdout or -o FILE\n"
-		"  --top N                 rows per table (default 10)\n"
-		"  --since T, --until T    \"May 31 07:00\", 2021-05-31T07, 2h, 7d, today, @EPOCH\n"
-		"  --host NAME             only lines of that host\n"
-		"  --user NAME             only connections that tried or used that user\n"
-		"  --ip ADDR|CIDR          only that address or network\n"
-		"  --color auto|always|never  colour in text output (auto: a terminal, no NO_COLOR)\n"
-		"  --threads N             reading threads (default: the CPUs); any N gives the\n"
-		"                          same report\n"
-		"  --geoip DIR             attackers' country and AS from the GeoLite2/DB-IP\n"
-		"                          .mmdb files in DIR (offline)\n");
+	fprintf(
+	    f,
+	    "usage: authwatch report [options] [FILE|-]...\n"
+	    "  The analysis of sshd activity: overview, actions, logins, sessions,\n"
+	    "  attackers, targeted usernames, timeline, alerts, sftp, Fail2Ban.\n"
+	    "  No FILE: /var/log/auth.log* (else /var/log/secure*), oldest first; without\n"
+	    "  them the systemd journal. FILE journal: (or journal:DIR) is the journal.\n"
+	    "options:\n"
+	    "  --format text|json|csv|html  output (default text)\n"
+	    "  -o PATH                 write to PATH (csv: a directory, one file per section;\n"
+	    "                          html: one self-contained file; default stdout)\n"
+	    "  --section NAME          csv: only that section, to stdout or -o FILE\n"
+	    "  --top N                 rows per table (default 10)\n"
+	    "  --since T, --until T    \"May 31 07:00\", 2021-05-31T07, 2h, 7d, today, @EPOCH\n"
+	    "  --host NAME             only lines of that host\n"
+	    "  --user NAME             only connections that tried or used that user\n"
+	    "  --ip ADDR|CIDR          only that address or network\n"
+	    "  --color auto|always|never  colour in text output (auto: a terminal, no NO_COLOR)\n"
+	    "  --threads N             reading threads (default: the CPUs); any N gives the\n"
+	    "                          same report\n"
+	    "  --geoip DIR             attackers' country and AS from the GeoLite2/DB-IP\n"
+	    "                          .mmdb files in DIR (offline); default: geoip = in\n"
+	    "                          the daemon's configuration (--config CONF, else\n"
+	    "                          " DEFAULT_CONF_PATH " when readable)\n"
+	    "  --config CONF           read geoip = from CONF\n");
 }
 
 /* The system's own auth logs, when no FILE is given. */
@@ -87,9 +94,9 @@ struct run {
 	char *const *paths;
 	struct agg *a;
 	struct conn_tracker *t;
-	int ret;       /* the first non-zero input status */
-	int progress;  /* a progress line on stderr */
-	size_t input;  /* the input being read */
+	int ret;      /* the first non-zero input status */
+	int progress; /* a progress line on stderr */
+	size_t input; /* the input being read */
 	uint64_t lines, next_tick;
 	uint64_t lines_before; /* lines when the current input began */
 };
@@ -116,7 +123,7 @@ on_batch(void *arg, const struct feed_batch *b)
 	r->lines += b->n;
 	if (r->progress && r->lines >= r->next_tick) {
 		fprintf(stderr, "\r\033[Kreading %s: %llu lines", r->paths[b->input],
-			(unsigned long long)r->lines);
+		        (unsigned long long)r->lines);
 		r->next_tick = r->lines + 250000;
 	}
 }
@@ -135,7 +142,8 @@ on_end(void *arg, size_t input, int status, const char *error)
 	if (status == 0 && r->lines == r->lines_before &&
 	    strncmp(r->paths[input], FEED_JOURNAL, strlen(FEED_JOURNAL)) == 0 && geteuid() != 0)
 		log_warnx("%s: no sshd entries; only root and the groups adm and systemd-journal "
-			  "see the whole journal", r->paths[input]);
+		          "see the whole journal",
+		          r->paths[input]);
 	agg_file_end(r->a, error);
 	if (status != 0 && r->ret == 0)
 		r->ret = status;
@@ -165,16 +173,25 @@ int
 cmd_report(int argc, char **argv, const struct cmd_env *env)
 {
 	static const struct option opts[] = {
-	    {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
-	    {"section", required_argument, NULL, 'S'}, {"top", required_argument, NULL, 'n'},
-	    {"since", required_argument, NULL, 's'},  {"until", required_argument, NULL, 'u'},
-	    {"host", required_argument, NULL, 'H'},   {"user", required_argument, NULL, 'U'},
-	    {"ip", required_argument, NULL, 'i'},     {"color", required_argument, NULL, 'c'},
-	    {"threads", required_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
-	    {"geoip", required_argument, NULL, 'G'},  {NULL, 0, NULL, 0},
+	    {"format", required_argument, NULL, 'f'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"section", required_argument, NULL, 'S'},
+	    {"top", required_argument, NULL, 'n'},
+	    {"since", required_argument, NULL, 's'},
+	    {"until", required_argument, NULL, 'u'},
+	    {"host", required_argument, NULL, 'H'},
+	    {"user", required_argument, NULL, 'U'},
+	    {"ip", required_argument, NULL, 'i'},
+	    {"color", required_argument, NULL, 'c'},
+	    {"threads", required_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"geoip", required_argument, NULL, 'G'},
+	    {"config", required_argument, NULL, 'C'},
+	    {NULL, 0, NULL, 0},
 	};
 	enum rfmt fmt = R_TEXT;
-	const char *out = NULL, *section = NULL, *geodir = NULL;
+	const char *out = NULL, *section = NULL, *geodir = NULL, *confpath = NULL;
+	char *confgeo = NULL;
 	int c, color = -1, ret = 0, fd = STDOUT_FILENO, rc;
 	char err[256];
 	struct agg_opts ao;
@@ -209,7 +226,8 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 			else if (strcmp(optarg, "html") == 0)
 				fmt = R_HTML;
 			else {
-				log_warnx("report: unknown format '%s' (text, json, csv, html)", optarg);
+				log_warnx("report: unknown format '%s' (text, json, csv, html)",
+				          optarg);
 				return EX_USAGE;
 			}
 			break;
@@ -233,7 +251,7 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 		case 's':
 		case 'u':
 			if (timespec_parse(optarg, env->now, c == 's' ? &ao.since : &ao.until, err,
-					   sizeof(err)) != 0) {
+			                   sizeof(err)) != 0) {
 				log_warnx("report: --%s: %s", c == 's' ? "since" : "until", err);
 				return EX_USAGE;
 			}
@@ -257,13 +275,17 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 			break;
 		case 'i':
 			if (cidr_parse(optarg, &ao.ip) != 0) {
-				log_warnx("report: --ip: '%s' is not an address or network", optarg);
+				log_warnx("report: --ip: '%s' is not an address or network",
+				          optarg);
 				return EX_USAGE;
 			}
 			ao.have_ip = 1;
 			break;
 		case 'G':
 			geodir = optarg;
+			break;
+		case 'C':
+			confpath = optarg;
 			break;
 		case 'c':
 			if (parse_color(optarg, &color) != 0) {
@@ -285,7 +307,7 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 	}
 	if (fmt == R_CSV && section == NULL && out == NULL) {
 		log_warnx("report: --format csv writes one file per section: name a directory "
-			  "with -o DIR, or pick one with --section NAME");
+		          "with -o DIR, or pick one with --section NAME");
 		return EX_USAGE;
 	}
 	if (optind < argc) {
@@ -296,11 +318,30 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 	if (optind >= argc) {
 		fprintf(stderr, "authwatch: reading");
 		for (i = 0; i < in.n; i++)
-			fprintf(stderr, " %s", strcmp(in.paths[i], FEED_JOURNAL) == 0
-						   ? "the systemd journal (no /var/log/auth.log* "
-						     "or /var/log/secure*)"
-						   : in.paths[i]);
+			fprintf(stderr, " %s",
+			        strcmp(in.paths[i], FEED_JOURNAL) == 0
+			            ? "the systemd journal (no /var/log/auth.log* "
+			              "or /var/log/secure*)"
+			            : in.paths[i]);
 		fprintf(stderr, "\n");
+	}
+	if (geodir == NULL) {
+		/* the daemon's configuration may say where the databases are (geoip = DIR) */
+		struct conf cf;
+		char cerr[512];
+		const char *cp = confpath != NULL                       ? confpath
+		                 : access(DEFAULT_CONF_PATH, R_OK) == 0 ? DEFAULT_CONF_PATH
+		                                                        : NULL;
+
+		if (cp != NULL && conf_load(cp, &cf, cerr, sizeof(cerr)) == 0) {
+			if (cf.geoip != NULL)
+				geodir = confgeo = xstrdup(cf.geoip);
+			conf_free(&cf);
+		} else if (confpath != NULL) {
+			log_warnx("report: %s", cerr);
+			input_list_free(&in);
+			return EX_CONFIG;
+		}
 	}
 	if (geodir != NULL) {
 		/* a missing or broken database: said, and the report goes on without it */
@@ -343,8 +384,8 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 	}
 	if (color < 0)
 		color = fmt == R_TEXT && out == NULL && isatty(STDOUT_FILENO) &&
-			getenv("NO_COLOR") == NULL && (getenv("TERM") == NULL ||
-							strcmp(getenv("TERM"), "dumb") != 0);
+		        getenv("NO_COLOR") == NULL &&
+		        (getenv("TERM") == NULL || strcmp(getenv("TERM"), "dumb") != 0);
 	agg_set_geoip(a, geo);
 	switch (fmt) {
 	case R_TEXT:
@@ -380,5 +421,6 @@ out:
 	strtab_free(st);
 	input_list_free(&in);
 	geoip_close(geo);
+	free(confgeo);
 	return ret;
 }

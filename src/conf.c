@@ -34,6 +34,7 @@
 enum kid {
 	K_SOCKET,
 	K_DATABASE,
+	K_GEOIP,
 	K_FIREWALL,
 	K_ALLOW,
 	K_BAN,
@@ -84,6 +85,7 @@ struct key {
 static const struct key keys[] = {
     {"socket", K_SOCKET, T_PATH, IN_DAEMON, 0, 0},
     {"database", K_DATABASE, T_PATH, IN_DAEMON, 0, 0},
+    {"geoip", K_GEOIP, T_PATH, IN_DAEMON, 0, 0},
     {"firewall", K_FIREWALL, T_FIREWALL, IN_DAEMON, 0, 0},
     {"allow", K_ALLOW, T_CIDRS, IN_DAEMON | IN_JAIL, 0, 0},
     {"ignoreip", K_ALLOW, T_CIDRS, IN_DAEMON | IN_JAIL, 0, 0},
@@ -677,6 +679,8 @@ set_value(struct ctx *x, const struct key *k, const char *v)
 		}
 		if (k->id == K_SOCKET)
 			c->socket = xstrdup(v);
+		else if (k->id == K_GEOIP)
+			c->geoip = xstrdup(v);
 		else
 			c->database = xstrdup(v);
 		return 1;
@@ -755,7 +759,8 @@ set_value(struct ctx *x, const struct key *k, const char *v)
 				return fail(
 				    x, x->lineno,
 				    "bad source '%s': journal:UNIT takes a systemd unit such as "
-				    "journal:ssh.service (or journal:/DIR, a directory of journal files)",
+				    "journal:ssh.service (or journal:/DIR, a directory of journal "
+				    "files)",
 				    tok);
 			for (i = 0; i < j->nsources; i++)
 				if (strcmp(j->sources[i], tok) == 0)
@@ -1316,6 +1321,7 @@ conf_free(struct conf *c)
 	free(c->path);
 	free(c->socket);
 	free(c->database);
+	free(c->geoip);
 	free(c->dryrun_path);
 	strv_free(c->ban_argv);
 	strv_free(c->unban_argv);
@@ -1432,6 +1438,8 @@ conf_write(const struct conf *c, FILE *f)
 	fprintf(f, "[daemon]\n");
 	fprintf(f, "socket = %s\n", c->socket);
 	fprintf(f, "database = %s\n", c->database);
+	if (c->geoip != NULL)
+		fprintf(f, "geoip = %s\n", c->geoip);
 	if (c->firewall == CONF_FW_DRYRUN)
 		fprintf(f, "firewall = dryrun:%s\n", c->dryrun_path);
 	else

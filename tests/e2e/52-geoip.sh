@@ -123,4 +123,11 @@ grep -q '^  address  *asn  *attempts' "$d/half.txt" || fail "half: not the asn c
 # a missing directory: a warning, exit 0
 "$A" report --geoip "$d/nowhere" "$L" >/dev/null 2>"$d/none.err" || fail "missing dir: exit $?"
 grep -q 'nowhere' "$d/none.err" || fail "missing dir: no warning"
+
+# geoip = DIR in the daemon's configuration: the same columns without --geoip
+printf '[daemon]\ngeoip = %s\n[sshd]\nsource = /var/log/auth.log\n' "$d/db" >"$d/aw.conf"
+"$A" report --color never --config "$d/aw.conf" "$L" >"$d/conf.txt" || fail "--config exit $?"
+cmp -s "$d/conf.txt" "$d/out.txt" || fail "geoip = in the config differs from --geoip"
+"$A" report --config "$d/missing.conf" "$L" >/dev/null 2>&1
+[ $? -eq 78 ] || fail "a missing --config is not a configuration error"
 done_ok

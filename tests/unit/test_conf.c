@@ -355,12 +355,12 @@ T(bad_values)
 	    "192.0.2.7, 192.0.2.0/24 or 2001:db8::/48 (host names are not resolved)");
 	ERR(JAIL "allow = ::/0\n",
 	    "t.conf:3: allow entry '::/0' covers every address: nothing would ever be banned");
-	ERR("[sshd]\nsource = journal:/var/log/journal\n",
-	    "t.conf:2: bad source 'journal:/var/log/journal': journal:UNIT takes a systemd unit "
-	    "such as journal:ssh.service");
+	ERR("[sshd]\nsource = journal:var/log/journal\n",
+	    "t.conf:2: bad source 'journal:var/log/journal': journal:UNIT takes a systemd unit "
+	    "such as journal:ssh.service (or journal:/DIR, a directory of journal files)");
 	ERR("[sshd]\nsource = journal:\n",
 	    "t.conf:2: bad source 'journal:': journal:UNIT takes a systemd unit such as "
-	    "journal:ssh.service");
+	    "journal:ssh.service (or journal:/DIR, a directory of journal files)");
 	ERR("[sshd]\nsource = /var/log/auth.log\n  /var/log/auth.log\n",
 	    "t.conf:3: source '/var/log/auth.log' is listed twice");
 }
