@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "civil.h"
 #include "syslog_hdr.h"
 
 /* A broken-down stamp as written in the line. */
@@ -68,42 +69,11 @@ month3(const char *p)
 	return 0;
 }
 
-static int
-is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* Days in month m of year y; y == 0 means "any year" (Feb has 29). */
-static int
-mdays(int y, int m)
-{
-	static const unsigned char d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-	if (m == 2 && (y == 0 || is_leap(y)))
-		return 29;
-	return d[m - 1];
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* Checks the fields of a stamp (year already known or 0 for year-less). */
 static int
 stamp_valid(const struct stamp *st)
 {
-	if (st->mon < 1 || st->mon > 12 || st->day < 1 || st->day > mdays(st->year, st->mon))
+	if (st->mon < 1 || st->mon > 12 || st->day < 1 || st->day > civil_mdays(st->year, st->mon))
 		return 0;
 	return st->hour >= 0 && st->hour <= 23 && st->min >= 0 && st->min <= 59 && st->sec >= 0 &&
 	       st->sec <= 60;
@@ -210,7 +180,7 @@ stamp_ts(struct hdr_ctx *ctx, int y, const struct stamp *st)
 	int64_t key, s;
 
 	if (st->has_off) {
-		s = days_from_civil(y, st->mon, st->day) * 86400 + st->hour * 3600 + st->min * 60 +
+		s = civil_days(y, st->mon, st->day) * 86400 + st->hour * 3600 + st->min * 60 +
 		    st->sec - st->off;
 		return s * 1000000 + st->usec;
 	}

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "civil.h"
 #include "timespec.h"
 
 #define USEC 1000000
@@ -146,54 +147,6 @@ duration_parse(const char *s, int64_t *out)
 	return 0;
 }
 
-static int
-is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* Days in month m (1..12) of year y; y 0 means any year (Feb 29 allowed). */
-static int
-mdays(int y, int m)
-{
-	static const unsigned char d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-	if (m == 2 && (y == 0 || is_leap(y)))
-		return 29;
-	return d[m - 1];
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* The date of a day number (H. Hinnant's civil_from_days). */
-static void
-civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 /* The UTC offset (seconds east) in force at t, or -1 when t has no local time. */
 static int
 offset_at(int64_t t, long *off)
@@ -219,7 +172,7 @@ local_epoch(int y, int m, int d, int h, int mi, int64_t *out)
 {
 	struct tm tm;
 	time_t t0;
-	int64_t wall = days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60, near, best = 0;
+	int64_t wall = civil_days(y, m, d) * 86400 + h * 3600 + mi * 60, near, best = 0;
 	long offs[3], least = 0, o;
 	int i, found = 0, any = 0;
 
@@ -299,7 +252,7 @@ keyword(const char *s, size_t n, int64_t now, int64_t *out)
 	if (local_date(now, &y, &m, &d) == -1)
 		return -1;
 	if (k == 2)
-		civil_from_days(days_from_civil(y, m, d) - 1, &y, &m, &d);
+		civil_date(civil_days(y, m, d) - 1, &y, &m, &d);
 	if (local_epoch(y, m, d, 0, 0, &t) == -1 || to_usec(t, 0, out) == -1)
 		return -1;
 	return 1;
@@ -368,7 +321,7 @@ iso(const char *s, size_t n, int64_t *out, char *err, size_t errlen)
 		return fail(err, errlen, s, n, "year out of range (1900-9999)");
 	if (m < 1 || m > 12)
 		return fail(err, errlen, s, n, "month out of range");
-	if (d < 1 || d > mdays(y, m))
+	if (d < 1 || d > civil_mdays(y, m))
 		return fail(err, errlen, s, n, "day out of range");
 	if (p < e && (*p == 'T' || *p == 't' || *p == ' ')) {
 		if (e - p < 3 || (h = digits(p + 1, 2)) < 0)
@@ -421,7 +374,7 @@ iso(const char *s, size_t n, int64_t *out, char *err, size_t errlen)
 	if (p != e)
 		return fail(err, errlen, s, n, ISO_HINT);
 	if (has_off)
-		t = days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+		t = civil_days(y, m, d) * 86400 + h * 3600 + mi * 60 + sec - off;
 	else if (local_epoch(y, m, d, h, mi, &t) == 0)
 		t += sec;
 	else
@@ -476,7 +429,7 @@ syslog_style(const char *s, size_t n, int64_t now, int64_t *out, char *err, size
 	for (d = 0, i = 0; p < e && isdig(*p); p++, i++)
 		if (i < 3)
 			d = d * 10 + (*p - '0');
-	if (i > 2 || d < 1 || d > mdays(0, m))
+	if (i > 2 || d < 1 || d > civil_mdays(0, m))
 		return fail(err, errlen, s, n, "day out of range");
 	if (p < e && isblank_(*p)) {
 		while (p < e && isblank_(*p))
@@ -507,7 +460,7 @@ syslog_style(const char *s, size_t n, int64_t now, int64_t *out, char *err, size
 		return fail(err, errlen, s, n, "the current time is out of range");
 	/* Feb 29 may be up to 8 years back (2096, then 2104) */
 	for (i = 0, y = ny; i <= 8; i++, y--) {
-		if (d > mdays(y, m))
+		if (d > civil_mdays(y, m))
 			continue;
 		if (local_epoch(y, m, d, h, mi, &t) == -1)
 			break;
