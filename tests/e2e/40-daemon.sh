@@ -70,16 +70,6 @@ while True:
 ' $SRV >/dev/null 2>&1 &
 listener_pid=$!
 
-# wait_for SECONDS CMD...: polls CMD every 0.1 s until it succeeds or time is up.
-wait_for() {
-	_end=$(($(date +%s) + $1))
-	shift
-	while ! "$@" >/dev/null 2>&1; do
-		[ "$(date +%s)" -ge "$_end" ] && return 1
-		sleep 0.1
-	done
-	return 0
-}
 wait_for 10 grep -q "Server listening" "$d/auth.log" || fail "sshd is not listening"
 
 # one failed password login from the attacker namespace (from address $1, as user $2)

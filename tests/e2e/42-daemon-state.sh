@@ -8,14 +8,6 @@ pid=
 
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; }
 trap cleanup EXIT INT TERM
-wait_for() {
-	_end=$(($(date +%s) + $1))
-	shift
-	while ! "$@" >/dev/null 2>&1; do
-		[ "$(date +%s)" -ge "$_end" ] && return 1
-		sleep 0.1
-	done
-}
 now_line() { printf '%s h sshd[%s]: Invalid user u from %s port %s\n' "$(date '+%b %e %H:%M:%S')" "$2" "$1" "$2"; }
 
 # a log that already holds 2 recent failures of 192.0.2.50 and 5 old ones of 192.0.2.60

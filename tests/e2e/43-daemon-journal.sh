@@ -12,14 +12,6 @@ done
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; }
 trap cleanup EXIT INT TERM
-wait_for() {
-	_end=$(($(date +%s) + $1))
-	shift
-	while ! "$@" >/dev/null 2>&1; do
-		[ "$(date +%s)" -ge "$_end" ] && return 1
-		sleep 0.1
-	done
-}
 # journal N ADDR K...: writes journal file N.journal with one failed password per K from ADDR
 n=0
 journal() {

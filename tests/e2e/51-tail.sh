@@ -14,16 +14,6 @@ cleanup() {
 }
 [ -n "${KEEP:-}" ] || trap cleanup EXIT INT TERM # KEEP=1: leave the tmux server for a look
 
-# wait_for CMD...: polls CMD every 0.1 s, for 5 s at most.
-wait_for() {
-	_i=0
-	while ! "$@" >/dev/null 2>&1; do
-		_i=$((_i + 1))
-		[ "$_i" -ge 50 ] && return 1
-		sleep 0.1
-	done
-	return 0
-}
 
 # log FILE PORT WHAT: appends one sshd line; the port marks it (each port is used once).
 log() {
@@ -68,12 +58,12 @@ log "$f" 1003 probe
 	echo $? >"$d/p.rc"
 ) | cat >"$d/p.out" &
 pids="$pids $!"
-wait_for grep -q ' 1003$' "$d/p.out" || fail "piped: -n 2 lines did not come ($(cat "$d/p.err"))"
+wait_for 5 grep -q ' 1003$' "$d/p.out" || fail "piped: -n 2 lines did not come ($(cat "$d/p.err"))"
 log "$f" 1004 fail
 log "$f" 1005 evil
-wait_for grep -q ' 1005$' "$d/p.out" || fail "piped: a new line did not come"
+wait_for 5 grep -q ' 1005$' "$d/p.out" || fail "piped: a new line did not come"
 kill "$(cat "$d/p.pid")"
-wait_for test -s "$d/p.rc" || fail "piped: no exit after SIGTERM"
+wait_for 5 test -s "$d/p.rc" || fail "piped: no exit after SIGTERM"
 [ "$(cat "$d/p.rc")" = 0 ] || fail "piped: exit $(cat "$d/p.rc") after SIGTERM"
 grep -q "$ESC" "$d/p.out" && fail "piped output holds escape sequences: $(cat -v "$d/p.out")"
 grep -q 'attempts/min' "$d/p.out" && fail "piped output holds the summary"
@@ -97,14 +87,14 @@ f2="$d/later.log"
 	wait $!
 ) | cat >"$d/q.out" &
 pids="$pids $!"
-wait_for grep -q 'does not exist yet' "$d/q.err" || fail "no word about the missing file"
+wait_for 5 grep -q 'does not exist yet' "$d/q.err" || fail "no word about the missing file"
 log "$f2.tmp" 2001 fail
 log "$f2.tmp" 2002 root
 log "$f2.tmp" 2003 ok
 log "$f2.tmp" 2004 probe
 log "$f2.tmp" 2005 root
 mv "$f2.tmp" "$f2"
-wait_for grep -q ' 2005 password$' "$d/q.out" || fail "filtered: lines did not come: $(cat "$d/q.err")"
+wait_for 5 grep -q ' 2005 password$' "$d/q.out" || fail "filtered: lines did not come: $(cat "$d/q.err")"
 kill "$(cat "$d/q.pid")"
 [ "$(grep -c . "$d/q.out")" -eq 2 ] && grep -q ' 2002 password$' "$d/q.out" ||
 	fail "filters: $(cat "$d/q.out")"
@@ -136,14 +126,14 @@ last_line() {
 summary_last() {
 	last_line | grep -Eq '^-- [0-9]+ attempts/min \| [0-9]+\+? sources/10min \| top .* --$'
 }
-wait_for summary_last || fail "tmux: no summary line: $(pane) $(cat "$d/t.err")"
+wait_for 5 summary_last || fail "tmux: no summary line: $(pane) $(cat "$d/t.err")"
 
 log "$t" 3001 fail
 log "$t" 3002 ok
 log "$t" 3003 probe
 log "$t" 3004 evil
 log "$t" 3005 fail
-wait_for sh -c "tmux -S '$sock' capture-pane -p -t aw | grep -q ' 3005 password'" ||
+wait_for 5 sh -c "tmux -S '$sock' capture-pane -p -t aw | grep -q ' 3005 password'" ||
 	fail "tmux: the lines did not come: $(pane)"
 pane >"$d/screen1"
 grep -q ' 3000 ' "$d/screen1" && fail "tmux: a line written before the start was shown"
@@ -159,7 +149,7 @@ grep -qF '\x1b]0;x\x07<' "$d/screen1" || fail "tmux: the hostile name is not sho
 summary_last || fail "tmux: the summary is not the last line: $(cat "$d/screen1")"
 [ "$(grep -c 'attempts/min' "$d/screen1")" -eq 1 ] || fail "tmux: more than one summary line"
 # the summary catches up within a refresh: 203.0.113.9 leads
-wait_for sh -c "tmux -S '$sock' capture-pane -p -t aw | grep -q 'top 203\.0\.113\.9 ([0-9]*) --\$'" ||
+wait_for 5 sh -c "tmux -S '$sock' capture-pane -p -t aw | grep -q 'top 203\.0\.113\.9 ([0-9]*) --\$'" ||
 	fail "tmux: the summary does not name the top attacker: $(last_line)"
 # colours on a terminal
 pane -e >"$d/screen1e"
@@ -173,9 +163,9 @@ while [ $i -lt 3145 ]; do
 	log "$t" $i root
 	i=$((i + 1))
 done
-wait_for sh -c "tmux -S '$sock' capture-pane -p -t aw | grep -q ' 3144 password'" ||
+wait_for 5 sh -c "tmux -S '$sock' capture-pane -p -t aw | grep -q ' 3144 password'" ||
 	fail "tmux: the scrolling lines did not come"
-wait_for summary_last || fail "tmux: after scrolling the summary is not last: $(pane)"
+wait_for 5 summary_last || fail "tmux: after scrolling the summary is not last: $(pane)"
 pane -S - >"$d/history1"
 [ "$(grep -c 'attempts/min' "$d/history1")" -eq 1 ] ||
 	fail "tmux: summary garbage left in the scrollback: $(grep -n 'attempts/min' "$d/history1")"
@@ -186,9 +176,9 @@ log "$t.1" 3200 fail
 : >"$t"
 log "$t" 3201 ok
 log "$t" 3202 fail
-wait_for sh -c "tmux -S '$sock' capture-pane -p -t aw | grep -q ' 3202 password'" ||
+wait_for 5 sh -c "tmux -S '$sock' capture-pane -p -t aw | grep -q ' 3202 password'" ||
 	fail "tmux: lines after rotation did not come: $(pane)"
-wait_for summary_last || fail "tmux: after rotation the summary is not last"
+wait_for 5 summary_last || fail "tmux: after rotation the summary is not last"
 pane -S - >"$d/history2"
 for p in 3001 3002 3003 3004 3005 3100 3144 3200 3201 3202; do
 	n=$(grep -c " $p\( \|$\)" "$d/history2")
@@ -197,13 +187,13 @@ done
 
 # keys: Enter adds a blank line under the last one; the summary stays last
 tmux -S "$sock" send-keys -t aw Enter
-wait_for sh -c "tmux -S '$sock' capture-pane -p -t aw | tail -n 30 | grep -A1 ' 3202 password' | tail -n 1 | grep -q '^\$'" ||
+wait_for 5 sh -c "tmux -S '$sock' capture-pane -p -t aw | tail -n 30 | grep -A1 ' 3202 password' | tail -n 1 | grep -q '^\$'" ||
 	fail "tmux: Enter did not add a blank line: $(pane | tail -n 5)"
 summary_last || fail "tmux: after Enter the summary is not last"
 
 # Ctrl-C: exit 0, the summary line cleared
 tmux -S "$sock" send-keys -t aw C-c
-wait_for test -s "$d/t.rc" || fail "tmux: no exit after Ctrl-C"
+wait_for 5 test -s "$d/t.rc" || fail "tmux: no exit after Ctrl-C"
 [ "$(cat "$d/t.rc")" = 0 ] || fail "tmux: exit $(cat "$d/t.rc") after Ctrl-C ($(cat "$d/t.err"))"
 pane >"$d/screen3"
 grep -q 'attempts/min' "$d/screen3" && fail "tmux: the summary line was left after Ctrl-C"
@@ -217,13 +207,13 @@ tmux -S "$sock" new-window -t aw -n nc \
 nc_summary() {
 	tmux -S "$sock" capture-pane -p -t aw:nc | grep -q 'attempts/min'
 }
-wait_for nc_summary || fail "NO_COLOR: no summary"
+wait_for 5 nc_summary || fail "NO_COLOR: no summary"
 log "$t" 3300 fail
-wait_for sh -c "tmux -S '$sock' capture-pane -p -t aw:nc | grep -q ' 3300 password'" ||
+wait_for 5 sh -c "tmux -S '$sock' capture-pane -p -t aw:nc | grep -q ' 3300 password'" ||
 	fail "NO_COLOR: the line did not come"
 tmux -S "$sock" capture-pane -p -e -t aw:nc >"$d/screen4e"
 grep -q "$ESC\[3[123]m" "$d/screen4e" && fail "NO_COLOR: colours anyway: $(cat -v "$d/screen4e")"
 tmux -S "$sock" send-keys -t aw:nc q
-wait_for test -s "$d/n.rc" || fail "q did not quit"
+wait_for 5 test -s "$d/n.rc" || fail "q did not quit"
 [ "$(cat "$d/n.rc")" = 0 ] || fail "q: exit $(cat "$d/n.rc")"
 done_ok

@@ -28,3 +28,13 @@ for i, l in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
     assert isinstance(o, dict), i
 ' "$1" || fail "invalid JSON in $1"
 }
+# wait_for SECONDS CMD...: runs CMD every 0.1 s until it succeeds (0) or SECONDS pass (1).
+wait_for() {
+	_end=$(($(date +%s) + $1))
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
