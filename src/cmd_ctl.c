@@ -13,16 +13,13 @@
 #include "log.h"
 #include "timespec.h"
 
-#define DEFAULT_SOCKET "/run/authwatch/control.sock"
-#define DEFAULT_CONF "/etc/authwatch/authwatch.conf"
-
 static void
 usage(FILE *f, const char *cmd)
 {
 	fprintf(f,
 	        "usage: authwatch %s [-s SOCKET | -c CONF]%s\n"
 	        "  -s SOCKET  the daemon's control socket (default: the config's socket, "
-	        "else " DEFAULT_SOCKET ")\n"
+	        "else " CONF_SOCKET ")\n"
 	        "  -c CONF    read the socket path from this configuration\n",
 	        cmd,
 	        strcmp(cmd, "ban") == 0     ? " [--for DURATION] [--jail NAME] ADDR[/PREFIX]"
@@ -42,10 +39,10 @@ socket_path(const char *sock, const char *conf)
 
 	if (sock != NULL)
 		return strdup(sock);
-	if (conf == NULL && access(DEFAULT_CONF, R_OK) == 0)
-		conf = DEFAULT_CONF;
+	if (conf == NULL && access(CONF_PATH, R_OK) == 0)
+		conf = CONF_PATH;
 	if (conf == NULL)
-		return strdup(DEFAULT_SOCKET);
+		return strdup(CONF_SOCKET);
 	if (conf_load(conf, &c, err, sizeof(err)) != 0) {
 		log_warnx("%s", err);
 		return NULL;

@@ -8,21 +8,19 @@
 #include "daemon.h"
 #include "log.h"
 
-#define DEFAULT_CONF "/etc/authwatch/authwatch.conf"
-
 static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: authwatch daemon [-c CONF] [-t] [-v]\n"
 	           "  Follows the jails' sources, bans attackers in the firewall, keeps state.\n"
-	           "  -c CONF  configuration (default " DEFAULT_CONF ")\n"
+	           "  -c CONF  configuration (default " CONF_PATH ")\n"
 	           "  -t       check the configuration, print it with defaults, and exit\n");
 }
 
 int
 cmd_daemon(int argc, char **argv, const struct cmd_env *env)
 {
-	const char *path = DEFAULT_CONF;
+	const char *path = CONF_PATH;
 	int c, test = 0;
 	char err[1024];
 	struct conf conf;

@@ -26,8 +26,6 @@
 #include "timespec.h"
 #include "xmalloc.h"
 
-#define DEFAULT_CONF_PATH "/etc/authwatch/authwatch.conf"
-
 enum rfmt { R_TEXT, R_JSON, R_CSV, R_HTML };
 
 static void
@@ -56,7 +54,7 @@ usage(FILE *f)
 	    "  --geoip DIR             attackers' country and AS from the GeoLite2/DB-IP\n"
 	    "                          .mmdb files in DIR (offline); default: geoip = in\n"
 	    "                          the daemon's configuration (--config CONF, else\n"
-	    "                          " DEFAULT_CONF_PATH " when readable)\n"
+	    "                          " CONF_PATH " when readable)\n"
 	    "  --config CONF           read geoip = from CONF\n");
 }
 
@@ -329,9 +327,9 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 		/* the daemon's configuration may say where the databases are (geoip = DIR) */
 		struct conf cf;
 		char cerr[512];
-		const char *cp = confpath != NULL                       ? confpath
-		                 : access(DEFAULT_CONF_PATH, R_OK) == 0 ? DEFAULT_CONF_PATH
-		                                                        : NULL;
+		const char *cp = confpath != NULL               ? confpath
+		                 : access(CONF_PATH, R_OK) == 0 ? CONF_PATH
+		                                                : NULL;
 
 		if (cp != NULL && conf_load(cp, &cf, cerr, sizeof(cerr)) == 0) {
 			if (cf.geoip != NULL)

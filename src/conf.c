@@ -27,9 +27,6 @@
 #define WRAP 100         /* conf_write continues a list on a new line past this column */
 #define WEEK ((int64_t)7 * 86400)
 
-#define DEF_SOCKET "/run/authwatch/control.sock"
-#define DEF_DATABASE "/var/lib/authwatch/state.db"
-
 /* Every key; ignoreip is the Fail2Ban name of allow (same id). */
 enum kid {
 	K_SOCKET,
@@ -1141,9 +1138,9 @@ finish(struct ctx *x)
 	char b1[32], b2[32];
 
 	if (c->socket == NULL)
-		c->socket = xstrdup(DEF_SOCKET);
+		c->socket = xstrdup(CONF_SOCKET);
 	if (c->database == NULL)
-		c->database = xstrdup(DEF_DATABASE);
+		c->database = xstrdup(CONF_DATABASE);
 	if (c->firewall == CONF_FW_COMMAND && c->ban_argv == NULL)
 		return fail(x, x->dm.at[K_FIREWALL],
 		            "firewall = command needs ban_command, such as ban_command = "

@@ -9,6 +9,10 @@
 
 #include "timespec.h"
 
+#define CONF_PATH "/etc/authwatch/authwatch.conf"   /* -c's default */
+#define CONF_SOCKET "/run/authwatch/control.sock"   /* [daemon] socket's default */
+#define CONF_DATABASE "/var/lib/authwatch/state.db" /* [daemon] database's default */
+
 /* The firewall backend ([daemon] firewall = nftables | ipset | command | dryrun:PATH). */
 enum conf_fw { CONF_FW_NFTABLES, CONF_FW_IPSET, CONF_FW_COMMAND, CONF_FW_DRYRUN };
 
