@@ -7,6 +7,7 @@
 
 #include "ban.h"
 #include "siphash.h"
+#include "timespec.h"
 #include "xmalloc.h"
 
 #define RECENT 65536 /* bans remembered for "how many in the last day" */
@@ -329,13 +330,13 @@ banmgr_ban(struct banmgr *m, const struct addr *net, uint8_t prefix, const char 
 static int
 covers(const struct store_ban *b, const struct addr *net, uint8_t prefix)
 {
-	unsigned bits = b->prefix, full = bits / 8, rem = bits % 8;
+	struct cidr c;
 
 	if (prefix != 0)
 		return b->prefix == prefix && addr_eq(&b->net, net);
-	if (net->af != b->net.af || memcmp(net->a, b->net.a, full) != 0)
-		return 0;
-	return rem == 0 || ((net->a[full] ^ b->net.a[full]) & (0xff00u >> rem) & 0xff) == 0;
+	c.net = b->net;
+	c.bits = b->prefix;
+	return cidr_contains(&c, net);
 }
 
 int

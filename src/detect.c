@@ -5,6 +5,7 @@
 
 #include "detect.h"
 #include "siphash.h"
+#include "timespec.h"
 #include "xmalloc.h"
 
 #define UNITS 4     /* weights are counted in quarters */
@@ -71,30 +72,13 @@ ring_w(const struct detect *d, struct dent *e)
 	                            d->ring * sizeof(uint32_t));
 }
 
-void
-detect_mask(const struct addr *a, unsigned bits, struct addr *out)
-{
-	unsigned i, max = a->af == 4 ? 32 : 128;
-
-	*out = *a;
-	if (bits > max)
-		bits = max;
-	for (i = 0; i < 16; i++) {
-		if (bits >= 8) {
-			bits -= 8;
-			continue;
-		}
-		out->a[i] &= (uint8_t)(0xff00u >> bits);
-		bits = 0;
-	}
-}
-
 uint8_t
 detect_group(const struct detect *d, const struct addr *a, struct addr *net)
 {
 	unsigned p = a->af == 4 ? d->o.v4_prefix : d->o.v6_prefix;
 
-	detect_mask(a, p, net);
+	*net = *a;
+	cidr_mask(net, p);
 	return (uint8_t)p;
 }
 

@@ -80,7 +80,4 @@ int detect_foreach(const struct detect *d,
                              double w),
                    void *arg);
 
-/* Clears the bits of a past the first bits (0..32 or 0..128) into *out. */
-void detect_mask(const struct addr *a, unsigned bits, struct addr *out);
-
 #endif

@@ -524,18 +524,17 @@ timespec_parse(const char *s, int64_t now, int64_t *out, char *err, size_t errle
 	return fail(err, errlen, s, n, HINT);
 }
 
-/* Clears the bits after the first bits of a[0..len). */
-static void
-clear_host(uint8_t *a, size_t len, unsigned bits)
+void
+cidr_mask(struct addr *a, unsigned bits)
 {
 	size_t i;
 
-	for (i = 0; i < len; i++) {
+	for (i = 0; i < sizeof(a->a); i++) {
 		if (bits >= 8) {
 			bits -= 8;
 			continue;
 		}
-		a[i] &= (uint8_t)(0xff00u >> bits);
+		a->a[i] &= (uint8_t)(0xff00u >> bits);
 		bits = 0;
 	}
 }
@@ -576,7 +575,7 @@ cidr_parse(const char *s, struct cidr *out)
 		if (bits > max)
 			return -1;
 	}
-	clear_host(a.a, sizeof(a.a), bits);
+	cidr_mask(&a, bits);
 	out->net = a;
 	out->bits = (uint8_t)bits;
 	return 0;

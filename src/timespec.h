@@ -43,6 +43,9 @@ struct cidr {
  */
 int cidr_parse(const char *s, struct cidr *out);
 
+/* Clears the bits of a past the first bits (bits >= 128: nothing is cleared). */
+void cidr_mask(struct addr *a, unsigned bits);
+
 /* 1 when a is inside c (same family: IPv4 and IPv6 never match), else 0. */
 int cidr_contains(const struct cidr *c, const struct addr *a);
 
