@@ -55,6 +55,16 @@ struct banmgr {
 	struct banmgr_stats stats;
 };
 
+void
+ban_policy_of(const struct conf_jail *cj, struct ban_policy *p)
+{
+	p->bantime = cj->bantime;
+	p->increment = cj->increment;
+	p->factor = cj->factor;
+	p->bantime_max = cj->bantime_max;
+	p->permanent_after = cj->permanent_after;
+}
+
 int64_t
 ban_duration(const struct ban_policy *p, uint32_t nth)
 {

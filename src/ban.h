@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "addr.h"
+#include "conf.h"
 #include "fw.h"
 #include "store.h"
 
@@ -21,6 +22,9 @@ struct ban_policy {
 
 /* Seconds the nth (1-based) ban lasts under p; 0 = permanent. */
 int64_t ban_duration(const struct ban_policy *p, uint32_t nth);
+
+/* The policy of the configured jail cj. */
+void ban_policy_of(const struct conf_jail *cj, struct ban_policy *p);
 
 struct banmgr;
 

@@ -132,18 +132,7 @@ replay(struct check *ck, char *const *files, size_t nfiles, int64_t now)
 	size_t i;
 	int ret = 0;
 
-	memset(&o, 0, sizeof(o));
-	o.name = ck->cj->name;
-	o.det.maxretry = ck->cj->maxretry;
-	o.det.findtime = ck->cj->findtime;
-	o.det.v4_prefix = ck->cj->ipv4_prefix;
-	o.det.v6_prefix = ck->cj->ipv6_prefix;
-	o.det.weight[DK_FAILURE] = ck->cj->w_failure;
-	o.det.weight[DK_PROBE] = ck->cj->w_probe;
-	o.det.weight[DK_NEGOTIATION] = ck->cj->w_negotiation;
-	o.det.seed = (uint64_t)now * 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
-	o.allow = ck->cj->allow;
-	o.nallow = ck->cj->nallow;
+	jail_opts_of(ck->cj, (uint64_t)now * 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid(), &o);
 	j = jail_new(&o, &cb, ck);
 	for (i = 0; i < nfiles; i++) {
 		char err[512];
@@ -241,11 +230,7 @@ cmd_check(int argc, char **argv, const struct cmd_env *env)
 		memset(&own, 0, sizeof(own));
 		ck.cj = cj;
 		ck.quiet = quiet;
-		ck.pol.bantime = cj->bantime;
-		ck.pol.increment = cj->increment;
-		ck.pol.factor = cj->factor;
-		ck.pol.bantime_max = cj->bantime_max;
-		ck.pol.permanent_after = cj->permanent_after;
+		ban_policy_of(cj, &ck.pol);
 		if (in.n == 0) {
 			/* the jail's own file sources (the journal is not replayed here) */
 			char **srcs = xreallocarray(NULL, cj->nsources + 1, sizeof(*srcs));

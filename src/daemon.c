@@ -292,16 +292,7 @@ start_jails(struct daemon *d)
 
 		if (!cj->enabled)
 			continue;
-		memset(&o, 0, sizeof(o));
-		o.name = cj->name;
-		o.det.maxretry = cj->maxretry;
-		o.det.findtime = cj->findtime;
-		o.det.v4_prefix = cj->ipv4_prefix;
-		o.det.v6_prefix = cj->ipv6_prefix;
-		o.det.weight[DK_FAILURE] = cj->w_failure;
-		o.det.weight[DK_PROBE] = cj->w_probe;
-		o.det.weight[DK_NEGOTIATION] = cj->w_negotiation;
-		o.det.seed = (uint64_t)now ^ ((uint64_t)getpid() << 32) ^ i;
+		jail_opts_of(cj, (uint64_t)now ^ ((uint64_t)getpid() << 32) ^ i, &o);
 		/* the jail's list plus this host's own addresses */
 		allow = xreallocarray(NULL, cj->nallow + d->nown + 1, sizeof(*allow));
 		memcpy(allow, cj->allow, cj->nallow * sizeof(*allow));
@@ -310,11 +301,7 @@ start_jails(struct daemon *d)
 		o.nallow = cj->nallow + d->nown;
 		dj->d = d;
 		dj->cj = cj;
-		dj->pol.bantime = cj->bantime;
-		dj->pol.increment = cj->increment;
-		dj->pol.factor = cj->factor;
-		dj->pol.bantime_max = cj->bantime_max;
-		dj->pol.permanent_after = cj->permanent_after;
+		ban_policy_of(cj, &dj->pol);
 		dj->j = jail_new(&o, &cb, dj);
 		free(allow);
 		d->njails++;

@@ -82,6 +82,23 @@ on_progress(const struct conn_rec *rec, unsigned what, uint32_t delta, int64_t t
 	}
 }
 
+void
+jail_opts_of(const struct conf_jail *cj, uint64_t seed, struct jail_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->name = cj->name;
+	o->det.maxretry = cj->maxretry;
+	o->det.findtime = cj->findtime;
+	o->det.v4_prefix = cj->ipv4_prefix;
+	o->det.v6_prefix = cj->ipv6_prefix;
+	o->det.weight[DK_FAILURE] = cj->w_failure;
+	o->det.weight[DK_PROBE] = cj->w_probe;
+	o->det.weight[DK_NEGOTIATION] = cj->w_negotiation;
+	o->det.seed = seed;
+	o->allow = cj->allow;
+	o->nallow = cj->nallow;
+}
+
 struct jail *
 jail_new(const struct jail_opts *o, const struct jail_cb *cb, void *arg)
 {

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conf.h"
 #include "detect.h"
 #include "syslog_hdr.h"
 #include "timespec.h"
@@ -33,6 +34,12 @@ struct jail_cb {
 	void (*ban)(void *arg, struct jail *j, const struct detect_hit *hit, int64_t now);
 	void (*count)(void *arg, struct jail *j, const struct jail_count *c);
 };
+
+/*
+ * The options of the configured jail cj (name, window, prefixes, weights,
+ * allowlist: pointers into cj, which must outlive o's use) with hash seed seed.
+ */
+void jail_opts_of(const struct conf_jail *cj, uint64_t seed, struct jail_opts *o);
 
 /* A jail (o and cb copied; arg borrowed). Aborts on OOM. */
 struct jail *jail_new(const struct jail_opts *o, const struct jail_cb *cb, void *arg);
