@@ -226,7 +226,7 @@ req_ban(struct daemon *d, int argc, char **argv, struct control_out *out)
 	struct ban_policy pol;
 	struct store_ban b;
 	int64_t secs = 0, now = daemon_now() / 1000000;
-	char a[ADDR_STRLEN];
+	char a[ADDR_STRLEN], until[32];
 
 	if (argc < 2 || parse_target(argv[1], &net, &prefix, &expl) != 0) {
 		control_fail(out, "ban: '%s' is not an address or network",
@@ -254,15 +254,11 @@ req_ban(struct daemon *d, int argc, char **argv, struct control_out *out)
 	}
 	banmgr_ban(d->bm, &net, prefix, dj->cj->name, &pol, now, "by hand", &b);
 	addr_format(&net, a);
-	control_printf(out, "banned %s/%u in %s until %s\n", a, prefix, dj->cj->name,
-	               b.expires ? "" : "forever");
-	if (b.expires) {
-		char until[32];
-
-		out->len--; /* drop the newline: append the time */
+	if (b.expires == 0)
+		snprintf(until, sizeof(until), "forever");
+	else
 		fmt_when(b.expires, until, sizeof(until));
-		control_printf(out, "%s\n", until);
-	}
+	control_printf(out, "banned %s/%u in %s until %s\n", a, prefix, dj->cj->name, until);
 }
 
 /* unban ADDR[/P] [JAIL] */
