@@ -233,7 +233,9 @@ req_ban(struct daemon *d, int argc, char **argv, struct control_out *out)
 		             argc > 1 ? argv[1] : "");
 		return;
 	}
-	if (argc > 2 && (duration_parse(argv[2], &secs) != 0 || secs <= 0)) {
+	/* "0": the jail's own ban time (the CLI sends it when only --jail is given) */
+	if (argc > 2 && strcmp(argv[2], "0") != 0 &&
+	    (duration_parse(argv[2], &secs) != 0 || secs <= 0)) {
 		control_fail(out, "ban: '%s' is not a duration (10m, 1h, 7d)", argv[2]);
 		return;
 	}

@@ -84,6 +84,9 @@ start
 now_line 192.0.2.80 303 >>"$d/auth.log"
 wait_for 5 grep -q "ban 192.0.2.80/32" "$d/decisions.log" ||
 	fail "the window was lost across a clean restart: $(cat "$d/daemon2.log")"
+# a ban by hand naming only the jail gets the jail's own ban time
+"$AUTHWATCH" ban -s "$d/ctl.sock" --jail sshd 192.0.2.91 >"$d/ban.out" 2>&1 || fail "ban --jail: $(cat "$d/ban.out")"
+wait_for 5 grep -q "ban 192.0.2.91/32 600 sshd" "$d/decisions.log" || fail "ban --jail: not 600 s"
 kill -TERM "$pid"
 wait_for 10 sh -c "! kill -0 $pid" || fail "no clean stop"
 pid=
