@@ -51,6 +51,9 @@ $(B)/tests/%: tests/unit/%.c $(LIBOBJS) tests/t.h | $(B)/tests
 $(B)/bench/gen: bench/gen.c | $(B)/bench
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $<
 
+$(B)/bench/consumer: bench/consumer.c $(LIBOBJS) | $(B)/bench
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
+
 $(B)/obj $(B)/tests $(B)/bench:
 	mkdir -p $@
 
