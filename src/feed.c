@@ -181,6 +181,20 @@ static struct batch *
 add_line(struct worker *w, struct part *p, struct batch *b, struct hdr_ctx *ctx, const char *line,
          size_t len, int truncated)
 {
+	if (!w->f->threaded) {
+		/* on this thread: one event at a time, parsed in place and handed on while the
+		 * line and the event are still in the first-level cache */
+		struct feed_batch fb;
+
+		sshd_parse_line(ctx, line, len, &b->ev[0]);
+		b->trunc[0] = (uint8_t)truncated;
+		fb.input = p->input;
+		fb.ev = b->ev;
+		fb.truncated = b->trunc;
+		fb.n = 1;
+		w->f->ops->batch(w->f->arg, &fb);
+		return b;
+	}
 	if (b->n == BATCH_EVENTS || b->tlen + len > BATCH_TEXT) {
 		put_batch(w, p, b);
 		b = get_batch(w);
