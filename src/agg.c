@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "agg.h"
+#include "memeq.h"
 #include "hll.h"
 #include "topk.h"
 #include "xmalloc.h"
@@ -68,6 +69,9 @@ struct agg {
 	const struct agg_login **logins_recent, **longest_p;
 	const void **attackers_v, **usernames_v, **session_users_v, **sftp_v, **offenders_v;
 	struct agg_hour *hours_v;
+	/* the hour being counted: added to the hours table when another hour comes (most
+	 * records of a run fall in the same hour as the one before) */
+	struct agg_hour hour_pend; /* hour INT64_MIN: none */
 };
 
 static const char *const alert_names[AL__COUNT] = {
@@ -163,6 +167,7 @@ agg_new(struct strtab *strings, const struct agg_opts *opts)
 	a->session_users =
 	    topk_new(SESSION_USERS_CAP, sizeof(struct agg_session_user), seed_of(opts, 8));
 	a->hours = topk_new(HOURS_CAP, sizeof(struct agg_hour), seed_of(opts, 9));
+	a->hour_pend.hour = INT64_MIN;
 	a->offenders = topk_new(OFFENDERS_CAP, sizeof(struct agg_offender), seed_of(opts, 10));
 	a->revmap = topk_new(REVMAP_CAP, sizeof(struct agg_alert), seed_of(opts, 11));
 	a->ring = xcalloc(AGG_LOGINS_KEPT, sizeof(*a->ring));
@@ -360,7 +365,7 @@ host_of(struct agg *a, struct span sp)
 
 	if (sp.p == NULL || sp.n == 0)
 		return 0;
-	if (sp.n == a->last_host_n && memcmp(sp.p, a->last_host, sp.n) == 0)
+	if (sp.n == a->last_host_n && mem_eq(sp.p, a->last_host, sp.n))
 		return a->last_host_id;
 	id = strtab_intern(a->st, sp.p, sp.n);
 	a->last_host = strtab_get(a->st, id, &a->last_host_n);
@@ -532,18 +537,38 @@ rec_passes(const struct agg *a, const struct conn_rec *r)
 	return 1;
 }
 
+/* Adds the pending hour's counts to the hours table and clears it. */
+static void
+hour_flush(struct agg *a)
+{
+	struct agg_hour *p = &a->hour_pend, *b;
+	int created;
+
+	if (p->hour == INT64_MIN)
+		return;
+	b = topk_add(a->hours, &p->hour, sizeof(p->hour), p->failures + p->probes + p->logins,
+	             &created);
+	b->hour = p->hour;
+	b->failures += p->failures;
+	b->probes += p->probes;
+	b->logins += p->logins;
+	memset(p, 0, sizeof(*p));
+	p->hour = INT64_MIN;
+}
+
 static void
 hour_add(struct agg *a, int64_t ts, uint64_t failures, uint64_t probes, uint64_t logins)
 {
 	int64_t h = ts >= 0 ? ts / 3600000000LL : -((-ts + 3599999999LL) / 3600000000LL);
-	int created;
-	struct agg_hour *b =
-	    topk_add(a->hours, &h, sizeof(h), failures + probes + logins, &created);
+	struct agg_hour *p = &a->hour_pend;
 
-	b->hour = h;
-	b->failures += failures;
-	b->probes += probes;
-	b->logins += logins;
+	if (p->hour != h) {
+		hour_flush(a);
+		p->hour = h;
+	}
+	p->failures += failures;
+	p->probes += probes;
+	p->logins += logins;
 }
 
 static void
@@ -937,6 +962,7 @@ agg_finish(struct agg *a)
 	size_t n, i, k;
 	struct hours_acc acc;
 
+	hour_flush(a);
 	v->files = a->files;
 	v->nfiles = a->nfiles;
 	v->sources = hll_count(a->sources);

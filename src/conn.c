@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "memeq.h"
 #include "xmalloc.h"
 
 #define LINGER_US (30 * 1000000LL) /* lines sshd writes after a close still join it */
@@ -33,6 +34,8 @@ struct slot {
 	int64_t closed_at;
 	uint32_t failed, refused, pam_unix, pam_err;
 	uint32_t next_free;
+	const char *user_p; /* the bytes of rec.user in the string table (they never move) */
+	size_t user_n;
 };
 
 /* Open addressing, linear probing, backward-shift deletion; key EMPTY marks a free cell. */
@@ -51,13 +54,18 @@ struct conn_tracker {
 	conn_emit_fn emit;
 	void *arg;
 	struct slot *slots;
+	/* per slot, when the sweep ends it: LINGER_US after its close, or IDLE_US after its
+	 * last line while it has no login; INT64_MAX for a free slot or a login session */
+	int64_t *deadline;
 	uint32_t nslots, free_head, active;
 	struct map by_pid; /* (host << 32 | pid) -> slot */
 	struct map by_ap;  /* hash(host, addr, port) -> slot */
 	uint64_t seed;
 	int64_t now, next_sweep;
 	uint32_t sftp_id, sshd_id;
-	uint32_t last_host; /* the id of the last host name seen: most lines repeat it */
+	uint32_t last_host;      /* the id of the last host name seen: most lines repeat it */
+	const char *last_host_p; /* ... and its bytes in strings (they never move) */
+	size_t last_host_n;
 	conn_progress_fn progress;
 	void *progress_arg;
 	int lean;       /* intern no user names or keys */
@@ -216,6 +224,7 @@ conn_free(struct conn_tracker *t)
 	map_free(&t->by_pid);
 	map_free(&t->by_ap);
 	free(t->slots);
+	free(t->deadline);
 	free(t);
 }
 
@@ -261,7 +270,9 @@ slot_new(struct conn_tracker *t, uint32_t host, int64_t ts)
 		uint32_t n = t->nslots ? t->nslots * 2 : 64, k;
 
 		t->slots = xreallocarray(t->slots, n, sizeof(*t->slots));
+		t->deadline = xreallocarray(t->deadline, n, sizeof(*t->deadline));
 		for (k = n; k-- > t->nslots;) {
+			t->deadline[k] = INT64_MAX;
 			t->slots[k].used = 0;
 			t->slots[k].next_free = t->free_head;
 			t->free_head = k;
@@ -275,6 +286,7 @@ slot_new(struct conn_tracker *t, uint32_t host, int64_t ts)
 	s->used = 1;
 	s->rec.host = host;
 	s->rec.start = s->rec.end = s->last = ts;
+	t->deadline[i] = ts + IDLE_US;
 	t->active++;
 	return i;
 }
@@ -397,25 +409,32 @@ slot_end(struct conn_tracker *t, uint32_t i, int open)
 	if (s->in_ap)
 		map_del(&t->by_ap, ap_key(t, r->host, &r->src, r->src_port), i);
 	s->used = 0;
+	t->deadline[i] = INT64_MAX;
 	s->next_free = t->free_head;
 	t->free_head = i;
 	t->active--;
 }
 
+/* When slot i ends unless another line comes: see deadline. */
+static void
+set_deadline(struct conn_tracker *t, uint32_t i)
+{
+	const struct slot *s = &t->slots[i];
+
+	t->deadline[i] = s->closed           ? s->closed_at + LINGER_US
+	                 : s->rec.login == 0 ? s->last + IDLE_US
+	                                     : INT64_MAX;
+}
+
+/* Ends the records whose deadline passed: a scan of one small array, not of the slots. */
 static void
 sweep(struct conn_tracker *t, int64_t now)
 {
 	uint32_t i;
 
-	for (i = 0; i < t->nslots; i++) {
-		struct slot *s = &t->slots[i];
-
-		if (!s->used)
-			continue;
-		if (s->closed ? now - s->closed_at > LINGER_US
-		              : (s->rec.login == 0 && now - s->last > IDLE_US))
+	for (i = 0; i < t->nslots; i++)
+		if (now > t->deadline[i])
 			slot_end(t, i, 0);
-	}
 }
 
 void
@@ -435,36 +454,42 @@ intern(struct conn_tracker *t, struct span sp)
 	return sp.p && !t->lean ? strtab_intern(t->strings, sp.p, sp.n) : 0;
 }
 
-/* id if it names the bytes of sp: a compare instead of a hash and a lookup. */
-static int
-same_str(const struct conn_tracker *t, uint32_t id, struct span sp)
-{
-	size_t n;
-	const char *p;
-
-	if (id == 0 || sp.p == NULL)
-		return 0;
-	p = strtab_get(t->strings, id, &n);
-	return n == sp.n && memcmp(p, sp.p, n) == 0;
-}
-
 static uint32_t
 intern_host(struct conn_tracker *t, struct span sp)
 {
-	if (!same_str(t, t->last_host, sp))
-		t->last_host = sp.p ? strtab_intern(t->strings, sp.p, sp.n) : 0;
+	if (t->last_host != 0 && sp.n == t->last_host_n && mem_eq(sp.p, t->last_host_p, sp.n))
+		return t->last_host;
+	t->last_host = sp.p ? strtab_intern(t->strings, sp.p, sp.n) : 0;
+	t->last_host_p = strtab_get(t->strings, t->last_host, &t->last_host_n);
 	return t->last_host;
+}
+
+/* Whether sp names the slot's current user (rec.user): a compare instead of a hash and a lookup. */
+static int
+same_user(const struct slot *s, struct span sp)
+{
+	return s->rec.user != 0 && sp.p != NULL && sp.n == s->user_n &&
+	       mem_eq(sp.p, s->user_p, sp.n);
+}
+
+static void
+set_user(struct conn_tracker *t, struct slot *s, uint32_t id)
+{
+	if (id == s->rec.user)
+		return;
+	s->rec.user = id;
+	s->user_p = strtab_get(t->strings, id, &s->user_n);
 }
 
 static void
 add_user(struct conn_tracker *t, struct slot *s, struct span u, int valid)
 {
-	uint32_t id = same_str(t, s->rec.user, u) ? s->rec.user : intern(t, u), k;
+	uint32_t id = same_user(s, u) ? s->rec.user : intern(t, u), k;
 	uint8_t bit = valid == UV_VALID ? 1 : valid == UV_INVALID ? 2 : 0;
 
 	if (id == 0)
 		return;
-	s->rec.user = id;
+	set_user(t, s, id);
 	for (k = 0; k < s->rec.nusers; k++)
 		if (s->rec.users[k] == id) {
 			s->rec.users_valid[k] |= bit;
@@ -684,8 +709,8 @@ conn_feed(struct conn_tracker *t, const struct event *ev)
 			s->rec.flags |= CF_CERT;
 		if (ev->user.n == 4 && memcmp(ev->user.p, "root", 4) == 0)
 			s->rec.flags |= CF_ROOT;
-		if (!same_str(t, s->rec.user, ev->user))
-			s->rec.user = intern(t, ev->user);
+		if (!same_user(s, ev->user))
+			set_user(t, s, intern(t, ev->user));
 		break;
 	case EV_AUTH_FAILED:
 		if (ev->method != M_NONE)
@@ -765,5 +790,6 @@ conn_feed(struct conn_tracker *t, const struct event *ev)
 	default:
 		break;
 	}
+	set_deadline(t, i);
 	tell(t, s, ts);
 }
