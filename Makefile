@@ -73,7 +73,7 @@ tsan:
 	  rc=$$?; grep -v '^ok ' build/tsan/test_feed.log; \
 	  sed -n 's/^tests: //p' build/tsan/test_feed.log; exit $$rc
 
-bench: $(B)/authwatch $(B)/bench/gen
+bench: $(B)/authwatch $(B)/bench/gen $(B)/bench/consumer
 	scripts/deps.sh bench
 	B=$(B) bench/run.sh && B=$(B) bench/daemon.sh
 
