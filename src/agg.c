@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "agg.h"
+#include "agg_count.h"
 #include "memeq.h"
 #include "hll.h"
 #include "topk.h"
@@ -72,6 +73,9 @@ struct agg {
 	/* the hour being counted: added to the hours table when another hour comes (most
 	 * records of a run fall in the same hour as the one before) */
 	struct agg_hour hour_pend; /* hour INT64_MIN: none */
+	/* per-line counts: those agg_event took since the last flush (of the current input),
+	 * and the totals of all inputs */
+	struct agg_count pend, total;
 };
 
 static const char *const alert_names[AL__COUNT] = {
@@ -177,6 +181,8 @@ agg_new(struct strtab *strings, const struct agg_opts *opts)
 	a->v.opts = &a->opts;
 	a->v.strings = strings;
 	a->v.first = a->v.last = INT64_MIN;
+	agg_count_init(&a->pend);
+	agg_count_init(&a->total);
 	return a;
 }
 
@@ -219,11 +225,14 @@ agg_free(struct agg *a)
 	free(a);
 }
 
+static void counts_flush(struct agg *a);
+
 void
 agg_file_begin(struct agg *a, const char *path)
 {
 	struct agg_file *f;
 
+	counts_flush(a); /* lines counted before: of the input before, if any */
 	if (a->nfiles == a->capfiles) {
 		a->capfiles = a->capfiles ? a->capfiles * 2 : 8;
 		a->files = xreallocarray(a->files, a->capfiles, sizeof(*a->files));
@@ -237,16 +246,9 @@ agg_file_begin(struct agg *a, const char *path)
 void
 agg_file_end(struct agg *a, const char *error)
 {
+	counts_flush(a);
 	if (a->nfiles > 0 && error != NULL)
 		a->files[a->nfiles - 1].error = xstrdup(error);
-}
-
-static int
-span_is(struct span sp, const char *s)
-{
-	size_t n = strlen(s);
-
-	return sp.p != NULL && sp.n == n && memcmp(sp.p, s, n) == 0;
 }
 
 static void
@@ -399,69 +401,55 @@ source_add(struct agg *a, const struct addr *src)
 	hll_add(a->sources, src, sizeof(*src));
 }
 
-/* The user/ip filters, for a line that has those fields. */
-static int
-passes_who(const struct agg *a, const struct event *ev)
+/* Adds counts of lines of the current input (in order) to the totals and to that input. */
+static void
+counts_add(struct agg *a, const struct agg_count *c)
 {
-	if (a->opts.user != NULL && ev->user.p != NULL && !span_is(ev->user, a->opts.user))
-		return 0;
-	if (a->opts.have_ip && ev->src.af != 0 && !cidr_contains(&a->opts.ip, &ev->src))
-		return 0;
-	return 1;
+	struct agg_file *f = a->nfiles ? &a->files[a->nfiles - 1] : NULL;
+
+	agg_count_add(&a->total, c);
+	if (f == NULL)
+		return;
+	f->lines += c->lines;
+	f->events += c->events;
+	f->unknown += c->unknown;
+	f->truncated += c->truncated;
+	f->filtered += c->filtered;
+	if (f->first == INT64_MIN)
+		f->first = c->first_line;
+	if (c->last_line != INT64_MIN)
+		f->last = c->last_line;
+}
+
+/* Moves the counts agg_event took so far to the totals and the current input. */
+static void
+counts_flush(struct agg *a)
+{
+	counts_add(a, &a->pend);
+	agg_count_init(&a->pend);
+}
+
+void
+agg_add_counts(struct agg *a, const struct agg_count *c)
+{
+	counts_add(a, c);
 }
 
 int
 agg_event(struct agg *a, const struct event *ev, int truncated)
 {
-	struct agg_file *f = a->nfiles ? &a->files[a->nfiles - 1] : NULL;
+	unsigned k = agg_count_event(&a->pend, &a->opts, ev, truncated);
+
+	if (k == AGG_ALL)
+		agg_event_counted(a, ev);
+	return k != AGG_SKIP;
+}
+
+void
+agg_event_counted(struct agg *a, const struct event *ev)
+{
 	uint32_t host;
 
-	a->v.lines++;
-	if (f)
-		f->lines++;
-	if (truncated) {
-		a->v.truncated++;
-		if (f)
-			f->truncated++;
-	}
-	if (ev->ts != TS_NONE && f != NULL) {
-		if (f->first == INT64_MIN)
-			f->first = ev->ts;
-		f->last = ev->ts;
-	}
-	if (ev->type == EV_UNKNOWN) {
-		a->v.unknown++;
-		if (f)
-			f->unknown++;
-		return 0;
-	}
-	if ((ev->ts == TS_NONE && (a->opts.since != INT64_MIN || a->opts.until != INT64_MAX)) ||
-	    (ev->ts != TS_NONE && (ev->ts < a->opts.since || ev->ts >= a->opts.until)) ||
-	    (a->opts.host != NULL && !span_is(ev->host, a->opts.host))) {
-		a->v.filtered++;
-		if (f)
-			f->filtered++;
-		return 0;
-	}
-	/* the tracker sees every line of a connection; user/ip filters apply to its records */
-	if (!passes_who(a, ev)) {
-		a->v.filtered++;
-		if (f)
-			f->filtered++;
-		return 1;
-	}
-	a->v.events++;
-	if (f)
-		f->events++;
-	a->v.actions[ev->type < EV__COUNT ? ev->type : 0]++;
-	if (ev->ts == TS_NONE)
-		a->v.undated++;
-	else {
-		if (a->v.first == INT64_MIN || ev->ts < a->v.first)
-			a->v.first = ev->ts;
-		if (a->v.last == INT64_MIN || ev->ts > a->v.last)
-			a->v.last = ev->ts;
-	}
 	host = host_of(a, ev->host);
 	if (ev->src.af != 0)
 		source_add(a, &ev->src);
@@ -516,7 +504,6 @@ agg_event(struct agg *a, const struct event *ev, int truncated)
 	default:
 		break;
 	}
-	return 1;
 }
 
 static int
@@ -963,6 +950,16 @@ agg_finish(struct agg *a)
 	struct hours_acc acc;
 
 	hour_flush(a);
+	counts_flush(a);
+	v->lines = a->total.lines;
+	v->events = a->total.events;
+	v->unknown = a->total.unknown;
+	v->truncated = a->total.truncated;
+	v->filtered = a->total.filtered;
+	v->undated = a->total.undated;
+	v->first = a->total.first;
+	v->last = a->total.last;
+	memcpy(v->actions, a->total.actions, sizeof(v->actions));
 	v->files = a->files;
 	v->nfiles = a->nfiles;
 	v->sources = hll_count(a->sources);

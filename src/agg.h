@@ -220,6 +220,17 @@ void agg_file_end(struct agg *a, const char *error);
  */
 int agg_event(struct agg *a, const struct event *ev, int truncated);
 
+struct agg_count;
+
+/*
+ * The same in two halves, for reading threads: agg_count_event (agg_count.h)
+ * counts a line on any thread; for the events it marked AGG_ALL, this thread
+ * calls agg_event_counted in input order, and agg_add_counts adds the
+ * counts of each run of lines (in input order, within the current input).
+ */
+void agg_event_counted(struct agg *a, const struct event *ev);
+void agg_add_counts(struct agg *a, const struct agg_count *c);
+
 /*
  * Takes one finished connection record (the tracker's emit callback). Its
  * address must have come from an event agg_event returned 1 for (the

@@ -3,6 +3,7 @@
 #define EVENT_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "addr.h"
 
@@ -11,6 +12,15 @@ struct span {
 	const char *p;
 	uint32_t n;
 };
+
+/* Whether sp holds exactly the bytes of the C string s. */
+static inline int
+span_is(struct span sp, const char *s)
+{
+	size_t n = strlen(s);
+
+	return sp.p != NULL && sp.n == n && memcmp(sp.p, s, n) == 0;
+}
 
 enum outcome { OUT_INFO, OUT_SUCCESS, OUT_FAILURE, OUT_PROBE };
 

@@ -1,0 +1,43 @@
+/* agg_count.h: the report's per-line counts that need no shared state, so reading threads take
+ * them. */
+#ifndef AGG_COUNT_H
+#define AGG_COUNT_H
+
+#include <stdint.h>
+
+#include "agg.h"
+#include "event.h"
+
+/* What the rest of the report does with an event (agg_count_event's answer). */
+#define AGG_SKIP 0 /* unknown or outside --since/--until/--host: nothing */
+#define AGG_CONN 1 /* failed --user/--ip on this line: the tracker only (its record may pass) */
+#define AGG_ALL 2  /* counted: the aggregate's own part (agg_event_counted) and the tracker */
+
+/*
+ * Counts of consecutive lines of one input. Every field is a sum, a minimum
+ * or a maximum, or the first/last of the lines in order, so counts of
+ * consecutive runs of lines add up (agg_add_counts) to the counts of all of
+ * them, whichever thread took each run. Invariant: first_line/last_line and
+ * first/last are INT64_MIN when no line of theirs had a stamp.
+ */
+struct agg_count {
+	uint64_t lines, truncated, unknown, filtered, events, undated;
+	int64_t first_line, last_line; /* stamps of the first and the last stamped line */
+	int64_t first, last;           /* the earliest and the latest counted event */
+	uint64_t actions[EV__COUNT];   /* counted events per type */
+};
+
+/* Empties c. */
+void agg_count_init(struct agg_count *c);
+
+/*
+ * Counts one line and its event under the filters of o (only read, so any
+ * number of threads may share o) into c. Returns AGG_SKIP, AGG_CONN or AGG_ALL.
+ */
+unsigned agg_count_event(struct agg_count *c, const struct agg_opts *o, const struct event *ev,
+                         int truncated);
+
+/* Adds the counts of the lines after those of to (in input order) into to. */
+void agg_count_add(struct agg_count *to, const struct agg_count *from);
+
+#endif
