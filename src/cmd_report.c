@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "agg.h"
+#include "agg_count.h"
 #include "cmd.h"
 #include "conf.h"
 #include "conn.h"
@@ -90,6 +91,7 @@ default_inputs(struct input_list *in)
 /* What the feed's callbacks work on. */
 struct run {
 	char *const *paths;
+	const struct agg_opts *opts; /* read by the reading threads too: unchanged while they run */
 	struct agg *a;
 	struct conn_tracker *t;
 	int ret;      /* the first non-zero input status */
@@ -109,15 +111,45 @@ on_begin(void *arg, size_t input)
 	agg_file_begin(r->a, r->paths[input]);
 }
 
+/* What a reading thread worked out for a batch (on_prep): its counts, and per event what is left.
+ */
+struct prep {
+	struct agg_count c;
+	uint8_t what[FEED_BATCH_EVENTS]; /* AGG_SKIP, AGG_CONN, AGG_ALL */
+};
+
+/* On a reading thread: the per-line counting, which needs nothing the consumer changes. */
+static void
+on_prep(void *arg, const struct feed_batch *b, void *aux)
+{
+	const struct run *r = arg;
+	struct prep *x = aux;
+	size_t i;
+
+	agg_count_init(&x->c);
+	for (i = 0; i < b->n; i++)
+		x->what[i] = (uint8_t)agg_count_event(&x->c, r->opts, &b->ev[i], b->truncated[i]);
+}
+
 static void
 on_batch(void *arg, const struct feed_batch *b)
 {
 	struct run *r = arg;
+	const struct prep *x = b->aux;
 	size_t i;
 
-	for (i = 0; i < b->n; i++)
-		if (agg_event(r->a, &b->ev[i], b->truncated[i]))
-			conn_feed(r->t, &b->ev[i]);
+	if (x != NULL) {
+		agg_add_counts(r->a, &x->c);
+		for (i = 0; i < b->n; i++) {
+			if (x->what[i] == AGG_ALL)
+				agg_event_counted(r->a, &b->ev[i]);
+			if (x->what[i] != AGG_SKIP)
+				conn_feed(r->t, &b->ev[i]);
+		}
+	} else
+		for (i = 0; i < b->n; i++)
+			if (agg_event(r->a, &b->ev[i], b->truncated[i]))
+				conn_feed(r->t, &b->ev[i]);
 	r->lines += b->n;
 	if (r->progress && r->lines >= r->next_tick) {
 		fprintf(stderr, "\r\033[Kreading %s: %llu lines", r->paths[b->input],
@@ -198,7 +230,7 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 	struct agg *a;
 	struct conn_tracker *t;
 	const struct agg_view *v;
-	struct feed_ops ops = {on_begin, on_batch, on_end};
+	struct feed_ops ops = {on_begin, on_batch, on_end, on_prep};
 	struct run run;
 	struct feed_opts fo;
 	struct geoip *geo = NULL;
@@ -355,6 +387,7 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 	memset(&run, 0, sizeof(run));
 	memset(&fo, 0, sizeof(fo));
 	run.paths = in.paths;
+	run.opts = &ao;
 	run.a = a;
 	run.t = t;
 	run.progress = isatty(STDERR_FILENO) && getenv("NO_COLOR") == NULL;
@@ -363,6 +396,7 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 	fo.now = env->now;
 	fo.since = ao.since;
 	fo.until = ao.until;
+	fo.aux_bytes = sizeof(struct prep);
 	if (feed_run(in.paths, in.n, &fo, &ops, &run) != 0) {
 		log_warn("report: cannot start reading threads");
 		ret = EX_OSERR;

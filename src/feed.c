@@ -16,7 +16,7 @@
 #include "syslog_hdr.h"
 #include "xmalloc.h"
 
-#define BATCH_EVENTS 4096
+#define BATCH_EVENTS FEED_BATCH_EVENTS
 #define BATCH_TEXT (512 * 1024) /* >= LINEBUF_MAX_LINE: one line always fits */
 #define BATCHES_PER_WORKER 3
 #define MAX_THREADS 16
@@ -33,6 +33,7 @@ struct batch {
 	struct event *ev;
 	uint8_t *trunc;
 	size_t n;
+	void *aux; /* feed_opts.aux_bytes for ops->prep, or NULL */
 };
 
 /*
@@ -69,6 +70,7 @@ struct feed {
 	size_t nparts, next;
 	char *const *paths;
 	int64_t now, since, until, part_bytes;
+	size_t aux_bytes;
 	int threaded;
 	const struct feed_ops *ops;
 	void *arg;
@@ -83,6 +85,7 @@ batch_new(struct worker *w)
 	b->text = xmalloc(BATCH_TEXT);
 	b->ev = xreallocarray(NULL, BATCH_EVENTS, sizeof(*b->ev));
 	b->trunc = xmalloc(BATCH_EVENTS);
+	b->aux = w->f->aux_bytes > 0 ? xmalloc(w->f->aux_bytes) : NULL;
 	return b;
 }
 
@@ -94,6 +97,7 @@ batch_free(struct batch *b)
 	free(b->text);
 	free(b->ev);
 	free(b->trunc);
+	free(b->aux);
 	free(b);
 }
 
@@ -120,6 +124,7 @@ deliver(struct feed *f, struct batch *b, size_t input)
 	fb.ev = b->ev;
 	fb.truncated = b->trunc;
 	fb.n = b->n;
+	fb.aux = f->threaded && f->ops->prep != NULL ? b->aux : NULL;
 	f->ops->batch(f->arg, &fb);
 }
 
@@ -155,6 +160,16 @@ put_batch(struct worker *w, struct part *p, struct batch *b)
 		b->next = w->free_list;
 		w->free_list = b;
 		return;
+	}
+	if (f->ops->prep != NULL) {
+		struct feed_batch fb;
+
+		fb.input = p->input;
+		fb.ev = b->ev;
+		fb.truncated = b->trunc;
+		fb.n = b->n;
+		fb.aux = NULL;
+		f->ops->prep(f->arg, &fb, b->aux);
 	}
 	lock(f);
 	if (p->tail != NULL)
@@ -192,6 +207,7 @@ add_line(struct worker *w, struct part *p, struct batch *b, struct hdr_ctx *ctx,
 		fb.ev = b->ev;
 		fb.truncated = b->trunc;
 		fb.n = 1;
+		fb.aux = NULL;
 		w->f->ops->batch(w->f->arg, &fb);
 		return b;
 	}
@@ -510,6 +526,7 @@ feed_run(char *const *paths, size_t n, const struct feed_opts *o, const struct f
 	f.since = o->since;
 	f.until = o->until;
 	f.part_bytes = o->part_bytes > 0 ? o->part_bytes : FEED_PART_BYTES;
+	f.aux_bytes = o->aux_bytes;
 	f.ops = ops;
 	f.arg = arg;
 	plan(&f, n);

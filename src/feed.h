@@ -15,6 +15,7 @@
  * (syslog_hdr) afresh from the file's mtime, whether one thread reads it or many.
  */
 #define FEED_PART_BYTES (32 * 1024 * 1024)
+#define FEED_BATCH_EVENTS 4096 /* events of one batch at most */
 
 /* Events of consecutive lines of one input. Pointers are valid during the callback only. */
 struct feed_batch {
@@ -22,6 +23,7 @@ struct feed_batch {
 	const struct event *ev;   /* ev[0..n), spans point into the batch's own copy of the lines */
 	const uint8_t *truncated; /* truncated[i]: line i was cut at LINEBUF_MAX_LINE */
 	size_t n;
+	void *aux; /* what ops->prep wrote for this batch; NULL when it did not run */
 };
 
 /*
@@ -35,6 +37,15 @@ struct feed_ops {
 	void (*begin)(void *arg, size_t input);
 	void (*batch)(void *arg, const struct feed_batch *b);
 	void (*end)(void *arg, size_t input, int status, const char *error);
+	/*
+	 * Optional (NULL: none). With worker threads only, called on the worker
+	 * that parsed the batch, before batch() sees it, with aux: the batch's
+	 * own feed_opts.aux_bytes (not cleared) to fill; batch() finds them in
+	 * b->aux. Runs concurrently with the other callbacks: it may only read
+	 * what stays unchanged during feed_run. Work that needs no shared state
+	 * moves there off the consuming thread.
+	 */
+	void (*prep)(void *arg, const struct feed_batch *b, void *aux);
 };
 
 /* The path that names the systemd journal instead of a file (see journal.h). */
@@ -47,6 +58,7 @@ struct feed_opts {
 	int64_t now;          /* UTC epoch seconds: year anchor for inputs without an mtime */
 	int64_t since, until; /* UTC µs (INT64_MIN/INT64_MAX: none): only narrow the journal */
 	int64_t part_bytes;   /* 0: FEED_PART_BYTES (tests use small parts) */
+	size_t aux_bytes;     /* bytes of each batch's aux for ops->prep (0: none) */
 };
 
 /*

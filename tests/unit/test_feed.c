@@ -85,7 +85,7 @@ on_end(void *arg, size_t input, int status, const char *error)
 	add(s, "end %zu %d %s\n", input, status, error ? error : "-");
 }
 
-static const struct feed_ops ops = {on_begin, on_batch, on_end};
+static const struct feed_ops ops = {on_begin, on_batch, on_end, NULL};
 
 static void
 run(char **paths, size_t n, unsigned threads, int64_t part, struct seen *s)
@@ -240,6 +240,99 @@ T(long_lines_stay_whole)
 	free(paths[0]);
 }
 
+/* prep: what a reading thread writes for its batch, checked by the consumer. */
+struct prep_seen {
+	size_t batches, with_aux, events, bad;
+};
+
+struct prep_aux {
+	size_t n;
+	uint64_t sum; /* of the events' types and pids */
+};
+
+static uint64_t
+batch_sum(const struct feed_batch *b)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		sum = sum * 31 + b->ev[i].type * 65537u + b->ev[i].pid;
+	return sum;
+}
+
+static void
+prep_begin(void *arg, size_t input)
+{
+	(void)arg;
+	(void)input;
+}
+
+static void
+prep_end(void *arg, size_t input, int status, const char *error)
+{
+	(void)arg;
+	(void)input;
+	(void)status;
+	(void)error;
+}
+
+static void
+prep_prep(void *arg, const struct feed_batch *b, void *aux)
+{
+	struct prep_aux *x = aux;
+
+	(void)arg; /* shared with the consumer: a prep callback must not write it */
+	x->n = b->n;
+	x->sum = batch_sum(b);
+}
+
+static void
+prep_batch(void *arg, const struct feed_batch *b)
+{
+	struct prep_seen *s = arg;
+	const struct prep_aux *x = b->aux;
+
+	s->batches++;
+	s->events += b->n;
+	if (x == NULL)
+		return;
+	s->with_aux++;
+	if (x->n != b->n || x->sum != batch_sum(b))
+		s->bad++;
+}
+
+T(prep_runs_for_every_batch_on_workers)
+{
+	static const struct feed_ops pops = {prep_begin, prep_batch, prep_end, prep_prep};
+	char *paths[1];
+	unsigned th;
+
+	write_log(tf_path("p.log"), 20000);
+	paths[0] = xstrdup(tf_path("p.log"));
+	for (th = 1; th <= 3; th++) {
+		struct prep_seen s;
+		struct feed_opts o;
+
+		memset(&s, 0, sizeof(s));
+		memset(&o, 0, sizeof(o));
+		o.threads = th;
+		o.now = 1767225600;
+		o.since = INT64_MIN;
+		o.until = INT64_MAX;
+		o.part_bytes = 65536;
+		o.aux_bytes = sizeof(struct prep_aux);
+		CHECK_INT(feed_run(paths, 1, &o, &pops, &s), 0);
+		CHECK_INT(s.events, 20000);
+		CHECK_INT(s.bad, 0);
+		if (th == 1)
+			CHECK_INT(s.with_aux, 0); /* no worker: the consumer does it all */
+		else
+			CHECK_INT(s.with_aux, s.batches);
+	}
+	free(paths[0]);
+}
+
 int
 main(void)
 {
@@ -249,6 +342,7 @@ main(void)
 	T_RUN(same_events_any_thread_count);
 	T_RUN(errors_in_order);
 	T_RUN(long_lines_stay_whole);
+	T_RUN(prep_runs_for_every_batch_on_workers);
 	tf_teardown();
 	return T_END();
 }
