@@ -141,6 +141,15 @@ on_batch(void *arg, const struct feed_batch *b)
 	if (x != NULL) {
 		agg_add_counts(r->a, &x->c);
 		for (i = 0; i < b->n; i++) {
+			if (i + 4 < b->n) {
+				const char *q = (const char *)&b->ev[i + 4];
+
+				__builtin_prefetch(q);
+				__builtin_prefetch(q + 64);
+				__builtin_prefetch(q + 128);
+				__builtin_prefetch(q + 192);
+				__builtin_prefetch(b->ev[i + 4].host.p);
+			}
 			if (x->what[i] == AGG_ALL)
 				agg_event_counted(r->a, &b->ev[i]);
 			if (x->what[i] != AGG_SKIP)
