@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "t.h"
+#include "tspan.h"
 #include "agg_count.h"
 #include "timespec.h"
 
@@ -10,16 +11,6 @@
 
 static struct event evs[N];
 static uint8_t trunc_[N];
-
-static struct span
-sp(const char *s)
-{
-	struct span x;
-
-	x.p = s;
-	x.n = (uint32_t)strlen(s);
-	return x;
-}
 
 /* N events of every kind: unknown, undated, two hosts, users, addresses, truncated lines. */
 static void

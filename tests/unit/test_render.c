@@ -9,6 +9,7 @@
 #include "render.h"
 #include "strtab.h"
 #include "t.h"
+#include "tspan.h"
 #include "tfile.h"
 
 #define T0 1622444400000000LL /* 2021-05-31 07:00:00 UTC */
@@ -884,16 +885,6 @@ struct run {
 	struct agg *a;
 	const struct agg_view *v;
 };
-
-static struct span
-sp(const char *s)
-{
-	struct span x;
-
-	x.p = s;
-	x.n = (uint32_t)strlen(s);
-	return x;
-}
 
 static void
 run_begin(struct run *r, uint64_t seed)

@@ -5,19 +5,12 @@
 
 #include "sshd_parse.h"
 #include "t.h"
+#include "tspan.h"
 #include "tail_view.h"
 
 #define SEC 1000000LL
 #define T0 (1780000000LL * SEC) /* 2026-05-28T20:26:40Z, a whole minute: 20:26:40 is not */
 #define M0 (1779999960LL * SEC) /* 20:26:00Z: the start of T0's minute */
-
-static struct span
-sp(const char *s)
-{
-	struct span r = {s, (uint32_t)strlen(s)};
-
-	return r;
-}
 
 static struct addr
 ip(const char *s)
