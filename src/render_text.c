@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "obuf.h"
 #include "render.h"
@@ -14,6 +15,15 @@
 #define PATH_COLS 60
 
 static const char *const color_on[] = {"", "\033[31m", "\033[32m", "\033[33m", "\033[1m"};
+
+int
+render_text_color_auto(int fd)
+{
+	const char *term = getenv("TERM");
+
+	return isatty(fd) && getenv("NO_COLOR") == NULL &&
+	       (term == NULL || strcmp(term, "dumb") != 0);
+}
 
 /* Cells. */
 

@@ -70,6 +70,12 @@ struct render_text_out {
 	int multihost; /* more than one host: tables get a host column */
 };
 
+/*
+ * Whether text written to fd gets colour when the user did not say: fd is a
+ * terminal, NO_COLOR is not set and TERM is not "dumb".
+ */
+int render_text_color_auto(int fd);
+
 /* Cells. A cell that is full (RENDER_TEXT_CELL_MAX) takes no more text. */
 
 /* Empties c. */
