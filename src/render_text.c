@@ -298,6 +298,18 @@ render_text_put(struct render_text_out *w, const char *s)
 }
 
 void
+render_text_line(struct render_text_out *w, const struct render_text_cell *c,
+                 enum render_text_color color)
+{
+	if (w->color && color != RENDER_TEXT_PLAIN)
+		render_text_put(w, color_on[color]);
+	obuf_put(w->o, c->b, c->len);
+	if (w->color && color != RENDER_TEXT_PLAIN)
+		OBUF_LIT(w->o, "\033[0m");
+	obuf_putc(w->o, '\n');
+}
+
+void
 render_text_heading(struct render_text_out *w, const char *title)
 {
 	size_t n = strlen(title);
