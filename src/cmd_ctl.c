@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "control.h"
 #include "log.h"
+#include "render_text.h"
 #include "timespec.h"
 
 static void
@@ -139,6 +140,10 @@ cmd_ctl(int argc, char **argv, const struct cmd_env *env)
 	}
 	if (json)
 		req[n++] = (char *)(uintptr_t) "json";
+	/* the daemon renders the text but cannot see our terminal: colour is ours to ask for */
+	else if ((strcmp(cmd, "status") == 0 || strcmp(cmd, "bans") == 0) &&
+	         render_text_color_auto(STDOUT_FILENO))
+		req[n++] = (char *)(uintptr_t) "color";
 	if ((path = socket_path(sock, conf)) == NULL)
 		return EX_CONFIG;
 	rc = control_call(path, n, req, STDOUT_FILENO, err, sizeof(err));

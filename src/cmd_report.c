@@ -21,6 +21,7 @@
 #include "log.h"
 #include "reader.h"
 #include "render.h"
+#include "render_text.h"
 #include "sshd_parse.h"
 #include "strtab.h"
 #include "syslog_hdr.h"
@@ -424,9 +425,7 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 		}
 	}
 	if (color < 0)
-		color = fmt == R_TEXT && out == NULL && isatty(STDOUT_FILENO) &&
-		        getenv("NO_COLOR") == NULL &&
-		        (getenv("TERM") == NULL || strcmp(getenv("TERM"), "dumb") != 0);
+		color = fmt == R_TEXT && out == NULL && render_text_color_auto(STDOUT_FILENO);
 	agg_set_geoip(a, geo);
 	switch (fmt) {
 	case R_TEXT:

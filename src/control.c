@@ -77,6 +77,18 @@ control_printf(struct control_out *out, const char *fmt, ...)
 }
 
 void
+control_write(struct control_out *out, const char *s, size_t n)
+{
+	if (n >= out->cap - out->len) {
+		out->cap = (out->cap + n + 1) * 2;
+		out->buf = xreallocarray(out->buf, out->cap, 1);
+	}
+	memcpy(out->buf + out->len, s, n);
+	out->len += n;
+	out->buf[out->len] = '\0';
+}
+
+void
 control_fail(struct control_out *out, const char *fmt, ...)
 {
 	va_list ap;
@@ -100,8 +112,8 @@ control_json_str(struct control_out *out, const char *s)
 			control_printf(out, "\\%c", *p);
 		else if (*p < 0x20 || *p == 0x7f)
 			control_printf(out, "\\u%04x", *p);
-		else if (*p >= 0x80)
-			control_printf(out, "\\u%04x", *p); /* bytes above ASCII: as Latin-1, valid JSON */
+		else if (*p >= 0x80) /* bytes above ASCII: as Latin-1, valid JSON */
+			control_printf(out, "\\u%04x", *p);
 		else
 			control_printf(out, "%c", *p);
 	}

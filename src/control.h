@@ -20,6 +20,8 @@ struct control_out {
 /* Appends to out. */
 void control_printf(struct control_out *out, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Appends the bytes s[0..n) as they are. */
+void control_write(struct control_out *out, const char *s, size_t n);
 /* Marks the request failed and appends "error: MESSAGE\n". */
 void control_fail(struct control_out *out, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

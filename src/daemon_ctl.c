@@ -6,6 +6,8 @@
 
 #include "daemon.h"
 #include "daemon_ctl.h"
+#include "obuf.h"
+#include "status_view.h"
 #include "timespec.h"
 #include "xmalloc.h"
 
@@ -21,105 +23,122 @@ fmt_when(int64_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+#define TOP_OFFENDERS 5 /* networks per jail in status */
+
+/* An obuf_sink_fn: appends to the control_out arg. */
+static int
+to_control(void *arg, const char *s, size_t n)
+{
+	control_write(arg, s, n);
+	return 0;
+}
+
+/* The status as JSON. Its field names are fixed (scripts rely on them); new ones may be added. */
 static void
-req_status(struct daemon *d, int json, struct control_out *out)
+status_json(const struct status_view *sv, struct control_out *out)
+{
+	size_t i, k;
+
+	control_printf(out,
+	               "{\"uptime_s\":%lld,\"database\":%s,\"active_bans\":%zu,\"bans\":%llu,"
+	               "\"unbans\":%llu,\"jails\":[",
+	               (long long)sv->uptime_s, sv->database != NULL ? "\"ok\"" : "\"memory only\"",
+	               sv->active_bans, (unsigned long long)sv->bans,
+	               (unsigned long long)sv->unbans);
+	for (i = 0; i < sv->njails; i++) {
+		const struct status_view_jail *j = &sv->jails[i];
+
+		control_printf(out,
+		               "%s{\"jail\":\"%s\",\"tracked\":%zu,\"active_bans\":%zu,"
+		               "\"bans_last_hour\":%zu,\"bans_last_day\":%zu,"
+		               "\"lines\":%llu,\"events\":%llu,\"counted\":%llu,\"bans\":%llu,"
+		               "\"top_offenders\":[",
+		               i ? "," : "", j->name, j->tracked, j->active_bans, j->bans_last_hour,
+		               j->bans_last_day, (unsigned long long)j->lines,
+		               (unsigned long long)j->events, (unsigned long long)j->counted,
+		               (unsigned long long)j->bans);
+		for (k = 0; k < j->ntop; k++) {
+			char a[ADDR_STRLEN];
+
+			addr_format(&j->top[k].net, a);
+			control_printf(out, "%s{\"address\":\"%s\",\"prefix\":%u,\"bans\":%u}",
+			               k ? "," : "", a, j->top[k].prefix, j->top[k].bans);
+		}
+		control_printf(out, "],\"sources\":[");
+		for (k = 0; k < j->nsources; k++) {
+			control_printf(out, "%s{\"source\":", k ? "," : "");
+			control_json_str(out, j->sources[k].name);
+			control_printf(out, ",\"lines\":%llu}",
+			               (unsigned long long)j->sources[k].lines);
+		}
+		control_printf(out, "]}");
+	}
+	control_printf(out, "]}\n");
+}
+
+/* status: the daemon's counters gathered into a status_view, answered as JSON or text. */
+static void
+req_status(struct daemon *d, int json, int color, struct control_out *out)
 {
 	int64_t now = daemon_now() / 1000000;
-	size_t i, k, nb;
+	size_t i, k, nb, nsrc = 0, nj = d->njails;
 	const struct store_ban *bans = banmgr_active(d->bm, &nb);
 	struct banmgr_stats bs;
+	struct status_view sv;
+	struct status_view_jail *jv = xreallocarray(NULL, nj ? nj : 1, sizeof(*jv));
+	struct status_view_source *src = xreallocarray(NULL, d->nsrcs ? d->nsrcs : 1, sizeof(*src));
+	struct banmgr_offender *top =
+	    xreallocarray(NULL, nj ? nj : 1, TOP_OFFENDERS * sizeof(*top));
+	struct obuf o;
 
-	banmgr_stats(d->bm, &bs);
-	if (json)
-		control_printf(
-		    out,
-		    "{\"uptime_s\":%lld,\"database\":%s,\"active_bans\":%zu,\"bans\":%llu,"
-		    "\"unbans\":%llu,\"jails\":[",
-		    (long long)(now - d->started / 1000000),
-		    d->st != NULL ? "\"ok\"" : "\"memory only\"", nb, (unsigned long long)bs.bans,
-		    (unsigned long long)bs.unbans);
-	else
-		control_printf(out,
-		               "authwatch daemon: up %llds, %zu active bans, %llu bans and %llu "
-		               "unbans since start, state %s\n",
-		               (long long)(now - d->started / 1000000), nb,
-		               (unsigned long long)bs.bans, (unsigned long long)bs.unbans,
-		               d->st != NULL ? d->conf.database : "in memory only");
-	for (i = 0; i < d->njails; i++) {
-		struct jail_stats js;
-		size_t active = 0;
-		int first;
-
-		const char *name = d->jails[i].cj->name;
-		struct banmgr_offender top[5];
-		size_t ntop = banmgr_top(d->bm, name, top, 5), h1, h24;
-
-		jail_stats(d->jails[i].j, &js);
+	memset(jv, 0, (nj ? nj : 1) * sizeof(*jv));
+	/* the active set first: it is valid only until the next call on the ban manager */
+	for (i = 0; i < nj; i++)
 		for (k = 0; k < nb; k++)
-			active += strcmp(bans[k].jail, name) == 0;
-		h1 = banmgr_recent(d->bm, name, now - 3600);
-		h24 = banmgr_recent(d->bm, name, now - 86400);
-		if (json) {
-			control_printf(
-			    out,
-			    "%s{\"jail\":\"%s\",\"tracked\":%zu,\"active_bans\":%zu,"
-			    "\"bans_last_hour\":%zu,\"bans_last_day\":%zu,"
-			    "\"lines\":%llu,\"events\":%llu,\"counted\":%llu,\"bans\":%llu,"
-			    "\"top_offenders\":[",
-			    i ? "," : "", name, detect_count(jail_detect(d->jails[i].j)), active,
-			    h1, h24, (unsigned long long)js.lines, (unsigned long long)js.events,
-			    (unsigned long long)js.counted, (unsigned long long)js.bans);
-			for (k = 0; k < ntop; k++) {
-				char a[ADDR_STRLEN];
+			jv[i].active_bans += strcmp(bans[k].jail, d->jails[i].cj->name) == 0;
+	banmgr_stats(d->bm, &bs);
+	memset(&sv, 0, sizeof(sv));
+	sv.uptime_s = now - d->started / 1000000;
+	sv.database = d->st != NULL ? d->conf.database : NULL;
+	sv.active_bans = nb;
+	sv.bans = bs.bans;
+	sv.unbans = bs.unbans;
+	sv.jails = jv;
+	sv.njails = nj;
+	for (i = 0; i < nj; i++) {
+		struct status_view_jail *j = &jv[i];
+		struct jail_stats js;
 
-				addr_format(&top[k].net, a);
-				control_printf(out,
-				               "%s{\"address\":\"%s\",\"prefix\":%u,\"bans\":%u}",
-				               k ? "," : "", a, top[k].prefix, top[k].bans);
+		j->name = d->jails[i].cj->name;
+		jail_stats(d->jails[i].j, &js);
+		j->tracked = detect_count(jail_detect(d->jails[i].j));
+		j->bans_last_hour = banmgr_recent(d->bm, j->name, now - 3600);
+		j->bans_last_day = banmgr_recent(d->bm, j->name, now - 86400);
+		j->lines = js.lines;
+		j->events = js.events;
+		j->counted = js.counted;
+		j->bans = js.bans;
+		j->top = top + i * TOP_OFFENDERS;
+		j->ntop = banmgr_top(d->bm, j->name, top + i * TOP_OFFENDERS, TOP_OFFENDERS);
+		j->sources = src + nsrc;
+		for (k = 0; k < d->nsrcs; k++)
+			if (d->srcs[k]->dj == &d->jails[i]) {
+				src[nsrc].name = d->srcs[k]->name;
+				src[nsrc++].lines = d->srcs[k]->lines;
 			}
-			control_printf(out, "],\"sources\":[");
-		} else {
-			control_printf(
-			    out,
-			    "jail %s: %zu addresses tracked, %zu active bans, %zu bans in the last "
-			    "hour, %zu in the last day; %llu lines, %llu counted, %llu bans since "
-			    "start\n",
-			    name, detect_count(jail_detect(d->jails[i].j)), active, h1, h24,
-			    (unsigned long long)js.lines, (unsigned long long)js.counted,
-			    (unsigned long long)js.bans);
-			if (ntop > 0) {
-				control_printf(out, "  top offenders:");
-				for (k = 0; k < ntop; k++) {
-					char a[ADDR_STRLEN];
-
-					addr_format(&top[k].net, a);
-					control_printf(out, " %s/%u (%u bans)", a, top[k].prefix,
-					               top[k].bans);
-				}
-				control_printf(out, "\n");
-			}
-		}
-		first = 1;
-		for (k = 0; k < d->nsrcs; k++) {
-			struct source *s = d->srcs[k];
-
-			if (s->dj != &d->jails[i])
-				continue;
-			if (json) {
-				control_printf(out, "%s{\"source\":", first ? "" : ",");
-				control_json_str(out, s->name);
-				control_printf(out, ",\"lines\":%llu}",
-				               (unsigned long long)s->lines);
-				first = 0;
-			} else
-				control_printf(out, "  %-40s %llu lines\n", s->name,
-				               (unsigned long long)s->lines);
-		}
-		if (json)
-			control_printf(out, "]}");
+		j->nsources = (size_t)(src + nsrc - j->sources);
 	}
-	if (json)
-		control_printf(out, "]}\n");
+	if (json) {
+		status_json(&sv, out);
+		goto out;
+	}
+	obuf_init_sink(&o, to_control, out);
+	status_view_status(&o, &sv, color);
+	obuf_close(&o);
+out:
+	free(top);
+	free(src);
+	free(jv);
 }
 
 static int
@@ -130,52 +149,45 @@ cmp_ban(const void *a, const void *b)
 	return x->start < y->start ? 1 : x->start > y->start ? -1 : 0;
 }
 
+/* bans: the active bans, the most recent first, as JSON or text. */
 static void
-req_bans(struct daemon *d, int json, struct control_out *out)
+req_bans(struct daemon *d, int json, int color, struct control_out *out)
 {
 	int64_t now = daemon_now() / 1000000;
 	size_t i, n;
 	const struct store_ban *v = banmgr_active(d->bm, &n);
 	struct store_ban *sorted = xreallocarray(NULL, n ? n : 1, sizeof(*sorted));
+	struct obuf o;
 
 	memcpy(sorted, v, n * sizeof(*sorted));
 	qsort(sorted, n, sizeof(*sorted), cmp_ban);
-	if (json)
-		control_printf(out, "[");
-	else if (n > 0)
-		control_printf(out, "%-43s %-8s %-20s %-20s %9s %4s  %s\n", "address", "jail",
-		               "since", "until", "left", "ban", "reason");
+	if (!json) {
+		obuf_init_sink(&o, to_control, out);
+		status_view_bans(&o, sorted, n, now, color);
+		obuf_close(&o);
+		goto out;
+	}
+	control_printf(out, "[");
 	for (i = 0; i < n; i++) {
 		const struct store_ban *b = &sorted[i];
-		char a[ADDR_STRLEN], net[ADDR_STRLEN + 8], since[32], until[32];
+		char a[ADDR_STRLEN], since[32], until[32];
 
 		addr_format(&b->net, a);
-		snprintf(net, sizeof(net), "%s/%u", a, b->prefix);
 		fmt_when(b->start, since, sizeof(since));
-		if (b->expires == 0)
-			snprintf(until, sizeof(until), "never");
-		else
+		if (b->expires != 0)
 			fmt_when(b->expires, until, sizeof(until));
-		if (json) {
-			control_printf(
-			    out,
-			    "%s{\"address\":\"%s\",\"prefix\":%u,\"jail\":\"%s\",\"since\":"
-			    "\"%s\",\"until\":%s%s%s,\"seconds_left\":%lld,\"nth\":%u,"
-			    "\"reason\":",
-			    i ? "," : "", a, b->prefix, b->jail, since, b->expires ? "\"" : "",
-			    b->expires ? until : "null", b->expires ? "\"" : "",
-			    (long long)(b->expires ? b->expires - now : -1), b->nth);
-			control_json_str(out, b->reason);
-			control_printf(out, "}");
-		} else
-			control_printf(out, "%-43s %-8s %-20s %-20s %8llds %4u  %s\n", net, b->jail,
-			               since, until, (long long)(b->expires ? b->expires - now : 0),
-			               b->nth, b->reason);
+		control_printf(out,
+		               "%s{\"address\":\"%s\",\"prefix\":%u,\"jail\":\"%s\",\"since\":"
+		               "\"%s\",\"until\":%s%s%s,\"seconds_left\":%lld,\"nth\":%u,"
+		               "\"reason\":",
+		               i ? "," : "", a, b->prefix, b->jail, since, b->expires ? "\"" : "",
+		               b->expires ? until : "null", b->expires ? "\"" : "",
+		               (long long)(b->expires ? b->expires - now : -1), b->nth);
+		control_json_str(out, b->reason);
+		control_printf(out, "}");
 	}
-	if (json)
-		control_printf(out, "]\n");
-	else
-		control_printf(out, "%zu active ban%s\n", n, n == 1 ? "" : "s");
+	control_printf(out, "]\n");
+out:
 	free(sorted);
 }
 
@@ -299,12 +311,17 @@ void
 daemon_ctl_request(void *arg, int argc, char **argv, struct control_out *out)
 {
 	struct daemon *d = arg;
-	int json = argc > 1 && strcmp(argv[argc - 1], "json") == 0;
+	int json = 0, color = 0, i;
 
+	/* status and bans take flags in any order; an unknown one is ignored (a newer client) */
+	for (i = 1; i < argc; i++) {
+		json |= strcmp(argv[i], "json") == 0;
+		color |= strcmp(argv[i], "color") == 0;
+	}
 	if (strcmp(argv[0], "status") == 0)
-		req_status(d, json, out);
+		req_status(d, json, color, out);
 	else if (strcmp(argv[0], "bans") == 0)
-		req_bans(d, json, out);
+		req_bans(d, json, color, out);
 	else if (strcmp(argv[0], "ban") == 0)
 		req_ban(d, argc, argv, out);
 	else if (strcmp(argv[0], "unban") == 0)

@@ -5,8 +5,10 @@
 #include "control.h"
 
 /*
- * The control_fn of the daemon (arg: struct daemon *): "status [json]", "bans [json]",
- * "ban ADDR[/P] [SECONDS|0] [JAIL]", "unban ADDR[/P] [JAIL]", "reload".
+ * The control_fn of the daemon (arg: struct daemon *): "status [json] [color]",
+ * "bans [json] [color]", "ban ADDR[/P] [SECONDS|0] [JAIL]", "unban ADDR[/P] [JAIL]",
+ * "reload". status and bans answer JSON with "json", else text tables (status_view.h),
+ * with ANSI colour only when the client asked for it with "color" (its terminal).
  */
 void daemon_ctl_request(void *arg, int argc, char **argv, struct control_out *out);
 

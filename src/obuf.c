@@ -1,4 +1,4 @@
-/* obuf.c: buffered output to a file descriptor with fast number, time and string formatting. */
+/* obuf.c: buffered output to a file descriptor or a sink, fast number, time, string formatting. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +16,14 @@ obuf_init(struct obuf *o, int fd)
 	o->t_min = INT64_MIN;
 }
 
+void
+obuf_init_sink(struct obuf *o, obuf_sink_fn sink, void *arg)
+{
+	obuf_init(o, -1);
+	o->sink = sink;
+	o->sink_arg = arg;
+}
+
 int
 obuf_flush(struct obuf *o)
 {
@@ -24,6 +32,16 @@ obuf_flush(struct obuf *o)
 	if (o->err) {
 		o->len = 0;
 		return -1;
+	}
+	if (o->sink != NULL && o->len > 0) {
+		int e = o->sink(o->sink_arg, o->buf, o->len);
+
+		o->len = 0;
+		if (e != 0) {
+			o->err = e;
+			return -1;
+		}
+		return 0;
 	}
 	while (off < o->len) {
 		ssize_t w = write(o->fd, o->buf + off, o->len - off);

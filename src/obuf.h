@@ -1,4 +1,4 @@
-/* obuf.h: buffered output to a file descriptor with fast number, time and string formatting. */
+/* obuf.h: buffered output to a file descriptor or a sink, fast number, time, string formatting. */
 #ifndef OBUF_H
 #define OBUF_H
 
@@ -10,21 +10,38 @@
 #define OBUF_SLACK (512u << 10) /* room for one record of any size: lines are <= 64 KiB */
 
 /*
+ * Where a flush goes instead of a file descriptor (obuf_init_sink): takes the
+ * bytes s[0..n) (n > 0); returns 0, or an errno that makes the obuf fail as a
+ * failed write would.
+ */
+typedef int (*obuf_sink_fn)(void *arg, const char *s, size_t n);
+
+/*
  * Invariant: buf[0..len) is written but not yet flushed; len <= OBUF_SIZE;
  * err is 0, or the errno of the first failed write (after which output is
- * dropped and obuf_flush keeps returning -1).
+ * dropped and obuf_flush keeps returning -1). A flush goes to sink when it is
+ * not NULL, else to fd.
  */
 struct obuf {
 	char *buf;
 	size_t len;
 	int fd;
 	int err;
+	obuf_sink_fn sink;
+	void *sink_arg;
 	int64_t t_min;  /* cache of obuf_time: the minute (UTC epoch seconds / 60) ... */
 	char t_txt[20]; /* ... and its text "YYYY-MM-DDTHH:MM:" */
 };
 
 /* Starts writing to fd (not closed by obuf). Allocates the buffer. */
 void obuf_init(struct obuf *o, int fd);
+/*
+ * Starts writing to sink (with arg, borrowed) instead of a file descriptor: each
+ * flush hands it what is buffered, so output that is not for a file (an answer
+ * on the control socket, a test's buffer) gets the same formatting.
+ * Allocates the buffer.
+ */
+void obuf_init_sink(struct obuf *o, obuf_sink_fn sink, void *arg);
 /* Writes out what is buffered. Returns 0, or -1 with o->err set (EPIPE, ENOSPC, ...). */
 int obuf_flush(struct obuf *o);
 /* Flushes when the buffer is nearly full: call once per record. Returns like obuf_flush. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "obuf.h"
 #include "render.h"
@@ -14,6 +15,15 @@
 #define PATH_COLS 60
 
 static const char *const color_on[] = {"", "\033[31m", "\033[32m", "\033[33m", "\033[1m"};
+
+int
+render_text_color_auto(int fd)
+{
+	const char *term = getenv("TERM");
+
+	return isatty(fd) && getenv("NO_COLOR") == NULL &&
+	       (term == NULL || strcmp(term, "dumb") != 0);
+}
 
 /* Cells. */
 
@@ -285,6 +295,18 @@ void
 render_text_put(struct render_text_out *w, const char *s)
 {
 	obuf_put(w->o, s, strlen(s));
+}
+
+void
+render_text_line(struct render_text_out *w, const struct render_text_cell *c,
+                 enum render_text_color color)
+{
+	if (w->color && color != RENDER_TEXT_PLAIN)
+		render_text_put(w, color_on[color]);
+	obuf_put(w->o, c->b, c->len);
+	if (w->color && color != RENDER_TEXT_PLAIN)
+		OBUF_LIT(w->o, "\033[0m");
+	obuf_putc(w->o, '\n');
 }
 
 void

@@ -15,6 +15,8 @@
  * usernames, timeline, alerts, Fail2Ban). Everything text from a log goes
  * through render_text_cell_esc (directly or by render_text_cell_id), so a
  * crafted string can neither break the layout nor reach the terminal raw.
+ * status_view.c uses the same kit for the daemon's status and bans, so they
+ * look like the report (its obuf writes to the control socket's answer).
  */
 
 #define RENDER_TEXT_CELL_MAX                                                                       \
@@ -65,10 +67,17 @@ struct render_text_table {
 /* Where a section writes: the buffered output, the view, the options of the layout. */
 struct render_text_out {
 	struct obuf *o;
-	const struct agg_view *v;
+	const struct agg_view *v; /* NULL outside the report (no string ids then) */
 	int color;
 	int multihost; /* more than one host: tables get a host column */
 };
+
+/*
+ * Whether text written to fd gets colour when the user did not say: fd is a
+ * terminal, NO_COLOR is not set and TERM is not "dumb". The rule of report and
+ * of the daemon's status and bans (whose client decides it for them).
+ */
+int render_text_color_auto(int fd);
 
 /* Cells. A cell that is full (RENDER_TEXT_CELL_MAX) takes no more text. */
 
@@ -115,6 +124,9 @@ void render_text_tab_print(struct render_text_out *w, struct render_text_table *
 
 /* Writes trusted text s as it is. */
 void render_text_put(struct render_text_out *w, const char *s);
+/* Writes cell c as one line, in the colour color (with colour on). */
+void render_text_line(struct render_text_out *w, const struct render_text_cell *c,
+                      enum render_text_color color);
 /* Writes a blank line, then title underlined (bold with colour on). */
 void render_text_heading(struct render_text_out *w, const char *title);
 /*

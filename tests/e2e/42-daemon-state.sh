@@ -61,6 +61,14 @@ now_line 192.0.2.72 203 >>"$d/auth.log"
 wait_for 5 grep -q "ban 192.0.2.72/32" "$d/decisions.log" || fail "junk stopped the daemon"
 "$AUTHWATCH" status -s "$d/ctl.sock" >"$d/status" || fail "status"
 grep -q "state in memory only" "$d/status" || fail "status does not say the state is in memory"
+# the text is the report's kind of tables: a heading per section, a header row per table
+for h in Jails "Top offenders" Sources; do
+	grep -qx "$h" "$d/status" || fail "status has no '$h' section: $(cat "$d/status")"
+done
+grep -q "^  jail  *tracked  *active bans  *bans 1h  *bans 24h  *lines  *events  *counted" "$d/status" ||
+	fail "status has no jail table: $(cat "$d/status")"
+"$AUTHWATCH" bans -s "$d/ctl.sock" >"$d/bans" || fail "bans"
+grep -q "^  192.0.2.72/32  *sshd  " "$d/bans" || fail "bans has no row for 192.0.2.72: $(cat "$d/bans")"
 kill -TERM "$pid"
 wait_for 10 sh -c "! kill -0 $pid" || fail "no clean stop"
 pid=
@@ -76,8 +84,8 @@ start() {
 start
 now_line 192.0.2.80 301 >>"$d/auth.log"
 now_line 192.0.2.80 302 >>"$d/auth.log"
-wait_for 5 sh -c "'$AUTHWATCH' status -s '$d/ctl.sock' | grep -q '1 addresses tracked'" ||
-	fail "the two failures were not counted"
+wait_for 5 jail_status "$d/ctl.sock" 'j["tracked"] == 1' ||
+	fail "the two failures were not counted: $("$AUTHWATCH" status -s "$d/ctl.sock" --format json)"
 kill -TERM "$pid"
 wait_for 10 sh -c "! kill -0 $pid" || fail "no clean stop"
 start

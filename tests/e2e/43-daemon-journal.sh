@@ -54,16 +54,16 @@ stop() {
 }
 start
 journal new1 192.0.2.41 11 12 # a new file in the directory: picked up
-wait_for 10 sh -c "'$AUTHWATCH' status -s '$d/ctl.sock' | grep -q '2 counted'" ||
-	fail "new1 not read: $("$AUTHWATCH" status -s "$d/ctl.sock")"
+wait_for 10 jail_status "$d/ctl.sock" 'j["counted"] == 2' ||
+	fail "new1 not read: $("$AUTHWATCH" status -s "$d/ctl.sock" --format json)"
 grep -q "192.0.2.4" "$d/decisions.log" 2>/dev/null && fail "banned too early: $(cat "$d/decisions.log")"
 journal new2 192.0.2.41 13
 wait_for 10 grep -q "ban 192.0.2.41/32" "$d/decisions.log" || fail "no ban from journal entries: $(cat "$d/daemon.log")"
 grep -q "192.0.2.40" "$d/decisions.log" && fail "entries from before the first start were counted"
 # a restart resumes at the stored cursor: 2 failures before the stop, 1 after, no double count
 journal new3 192.0.2.42 21 22
-wait_for 5 sh -c "'$AUTHWATCH' status -s '$d/ctl.sock' | grep -q '1 addresses tracked'" ||
-	fail "new3 not read: $("$AUTHWATCH" status -s "$d/ctl.sock")"
+wait_for 5 jail_status "$d/ctl.sock" 'j["tracked"] == 1' ||
+	fail "new3 not read: $("$AUTHWATCH" status -s "$d/ctl.sock" --format json)"
 stop
 start
 grep -q "ban 192.0.2.42" "$d/decisions.log" && fail "entries read again after a restart"

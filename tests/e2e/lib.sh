@@ -38,3 +38,13 @@ wait_for() {
 	done
 	return 0
 }
+# jail_status SOCKET EXPR: true when the Python expression EXPR holds for the first jail of
+# `authwatch status --format json` from the daemon at SOCKET (j: that jail's object, with
+# tracked, counted, active_bans, top_offenders, sources...). Tests read the JSON, not the text
+# tables, so that a change of layout breaks none of them.
+jail_status() {
+	"$AUTHWATCH" status -s "$1" --format json | python3 -c '
+import json, sys
+j = json.load(sys.stdin)["jails"][0]
+sys.exit(0 if eval(sys.argv[1]) else 1)' "$2"
+}
