@@ -7,6 +7,7 @@
 
 #include "obuf.h"
 #include "render.h"
+#include "geoip.h"
 #include "render_text.h"
 #include "render_threats.h"
 #include "render_util.h"
@@ -762,4 +763,46 @@ render_text(const struct agg_view *v, int fd, int color)
 		return -1;
 	}
 	return 0;
+}
+
+unsigned
+render_text_geo_heads(const struct geoip *g, const char **head)
+{
+	unsigned n = 0;
+
+	if (geoip_has_country(g))
+		head[n++] = "country";
+	if (geoip_has_asn(g))
+		head[n++] = "asn";
+	return n;
+}
+
+void
+render_text_tab_geo(struct render_text_table *t, const struct geoip *g, const struct addr *a)
+{
+	struct geoip_info gi;
+	struct render_text_cell c;
+	char buf[16];
+
+	if (g == NULL)
+		return;
+	if (geoip_lookup(g, a, &gi) < 0)
+		memset(&gi, 0, sizeof(gi));
+	if (geoip_has_country(g))
+		render_text_tab_lit(t, gi.country[0] ? gi.country : "-", RENDER_TEXT_PLAIN);
+	if (!geoip_has_asn(g))
+		return;
+	render_text_cell_clear(&c);
+	if (gi.asn) {
+		snprintf(buf, sizeof(buf), "AS%u", (unsigned)gi.asn);
+		render_text_cell_lit(&c, buf);
+	}
+	if (gi.org[0]) {
+		if (c.len)
+			render_text_cell_lit(&c, " ");
+		render_text_cell_esc(&c, gi.org, strlen(gi.org), RENDER_TEXT_ORG_COLS);
+	}
+	if (c.len == 0)
+		render_text_cell_lit(&c, "-");
+	render_text_tab_add(t, &c, RENDER_TEXT_PLAIN);
 }

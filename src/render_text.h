@@ -24,6 +24,7 @@
 #define RENDER_TEXT_NAME_COLS 32 /* display columns of a name, a host, a reason */
 #define RENDER_TEXT_FP_COLS 50   /* a key fingerprint: "SHA256:" and 43 characters */
 #define RENDER_TEXT_TAB_COLS 10  /* columns of a table at most */
+#define RENDER_TEXT_ORG_COLS 24  /* display columns of an AS organisation */
 
 /* The colour of a cell (shown only when the output has colour on). */
 enum render_text_color {
@@ -117,6 +118,16 @@ void render_text_tab_time(struct render_text_table *t, int64_t us);
 void render_text_tab_addr(struct render_text_table *t, const struct addr *a);
 void render_text_tab_id(struct render_text_table *t, const struct agg_view *v, uint32_t id,
                         enum render_text_color color);
+/*
+ * GeoIP columns (geoip.h): render_text_geo_heads writes the header names of
+ * the columns g has ("country", "asn"; at most 2) to head and returns their
+ * number; render_text_tab_geo adds the cells of address a for them: the
+ * country, then "AS64500 Example Hosting" (the organisation comes from a file:
+ * escaped like log text), "-" when unknown. Nothing for g NULL.
+ */
+struct geoip;
+unsigned render_text_geo_heads(const struct geoip *g, const char **head);
+void render_text_tab_geo(struct render_text_table *t, const struct geoip *g, const struct addr *a);
 /* Writes the table's rows, each indented by indent columns, then frees its memory. */
 void render_text_tab_print(struct render_text_out *w, struct render_text_table *t, unsigned indent);
 

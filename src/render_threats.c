@@ -13,42 +13,7 @@
 #define BAR_COLS 40 /* width of the widest timeline bar */
 #define DENSE_MAX 100
 
-#define ORG_COLS 24 /* columns of an AS organisation shown */
-
 static const char approx[] = "(approximate: more addresses than the table holds)";
-
-/*
- * The --geoip cells of an attacker: its country (with a country database),
- * then "AS64500 Example Hosting" (with an ASN database); "-" when unknown.
- * The organisation comes from a file: it is escaped like log text.
- */
-static void
-geo_cells(struct render_text_table *t, const struct geoip *g, const struct addr *src)
-{
-	struct geoip_info gi;
-	struct render_text_cell c;
-	char buf[16];
-
-	if (geoip_lookup(g, src, &gi) < 0)
-		memset(&gi, 0, sizeof(gi));
-	if (geoip_has_country(g))
-		render_text_tab_lit(t, gi.country[0] ? gi.country : "-", RENDER_TEXT_PLAIN);
-	if (!geoip_has_asn(g))
-		return;
-	render_text_cell_clear(&c);
-	if (gi.asn) {
-		snprintf(buf, sizeof(buf), "AS%u", (unsigned)gi.asn);
-		render_text_cell_lit(&c, buf);
-	}
-	if (gi.org[0]) {
-		if (c.len)
-			render_text_cell_lit(&c, " ");
-		render_text_cell_esc(&c, gi.org, strlen(gi.org), ORG_COLS);
-	}
-	if (c.len == 0)
-		render_text_cell_lit(&c, "-");
-	render_text_tab_add(t, &c, RENDER_TEXT_PLAIN);
-}
 
 void
 render_threats_attackers(struct render_text_out *w)
@@ -74,10 +39,7 @@ render_threats_attackers(struct render_text_out *w)
 	} else {
 		/* with --geoip: the address, then country and AS, then the rest */
 		ghead[0] = head[0];
-		if (geoip_has_country(g))
-			ghead[ncols++] = "country";
-		if (geoip_has_asn(g))
-			ghead[ncols++] = "asn";
+		ncols += render_text_geo_heads(g, ghead + 1);
 		memset(galign, 'l', ncols);
 		for (k = 1; k < 8; k++)
 			ghead[ncols++] = head[k];
@@ -89,7 +51,7 @@ render_threats_attackers(struct render_text_out *w)
 
 		render_text_tab_addr(&t, &a->src);
 		if (g != NULL)
-			geo_cells(&t, g, &a->src);
+			render_text_tab_geo(&t, g, &a->src);
 		render_text_tab_count(&t, a->attempts, RENDER_TEXT_PLAIN);
 		render_text_tab_count(&t, a->connections, RENDER_TEXT_PLAIN);
 		render_text_tab_count(&t, a->logins,

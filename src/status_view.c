@@ -99,10 +99,12 @@ jails(struct render_text_out *w, const struct status_view *s)
 static void
 offenders(struct render_text_out *w, const struct status_view *s)
 {
-	static const char *const head[] = {"jail", "address", "bans"};
+	const char *head[5] = {"jail", "address"};
+	char align[6] = "ll";
 	struct render_text_table t;
 	struct render_text_cell c;
 	size_t i, k, n = 0;
+	unsigned ncols = 2;
 
 	render_text_heading(w, "Top offenders");
 	for (i = 0; i < s->njails; i++)
@@ -111,7 +113,12 @@ offenders(struct render_text_out *w, const struct status_view *s)
 		render_text_none(w);
 		return;
 	}
-	render_text_tab_init(&t, 3, head, "llr");
+	ncols += render_text_geo_heads(s->geo, head + ncols);
+	memset(align + 2, 'l', ncols - 2);
+	head[ncols] = "bans";
+	align[ncols++] = 'r';
+	align[ncols] = '\0';
+	render_text_tab_init(&t, ncols, head, align);
 	for (i = 0; i < s->njails; i++)
 		for (k = 0; k < s->jails[i].ntop; k++) {
 			const struct banmgr_offender *o = &s->jails[i].top[k];
@@ -121,6 +128,7 @@ offenders(struct render_text_out *w, const struct status_view *s)
 			render_text_cell_clear(&c);
 			cell_net(&c, &o->net, o->prefix);
 			render_text_tab_add(&t, &c, RENDER_TEXT_PLAIN);
+			render_text_tab_geo(&t, s->geo, &o->net);
 			render_text_tab_count(&t, o->bans, RENDER_TEXT_PLAIN);
 		}
 	render_text_tab_print(w, &t, 2);
@@ -166,13 +174,17 @@ status_view_status(struct obuf *o, const struct status_view *s, int color)
 }
 
 void
-status_view_bans(struct obuf *o, const struct store_ban *b, size_t n, int64_t now, int color)
+status_view_bans(struct obuf *o, const struct store_ban *b, size_t n, int64_t now,
+                 const struct geoip *geo, int color)
 {
-	static const char *const head[] = {"address", "jail",    "since", "until",
-	                                   "left",    "offence", "reason"};
+	static const char *const rest[] = {"jail",    "since",  "until", "left",
+	                                   "offence", "reason", NULL};
+	const char *head[10] = {"address"};
+	char align[11] = "l";
 	struct render_text_out w = {o, NULL, color, 0};
 	struct render_text_table t;
 	struct render_text_cell c;
+	unsigned ncols = 1, k;
 	size_t i;
 
 	render_text_cell_clear(&c);
@@ -187,11 +199,18 @@ status_view_bans(struct obuf *o, const struct store_ban *b, size_t n, int64_t no
 	render_text_line(&w, &c, RENDER_TEXT_BOLD);
 	if (n == 0)
 		return;
-	render_text_tab_init(&t, 7, head, "llllrrl");
+	/* with geoip: the country and AS of each network after it */
+	ncols += render_text_geo_heads(geo, head + ncols);
+	memset(align + 1, 'l', ncols - 1);
+	for (k = 0; rest[k] != NULL; k++)
+		head[ncols++] = rest[k];
+	memcpy(align + ncols - 6, "lllrrl", 7);
+	render_text_tab_init(&t, ncols, head, align);
 	for (i = 0; i < n; i++) {
 		render_text_cell_clear(&c);
 		cell_net(&c, &b[i].net, b[i].prefix);
 		render_text_tab_add(&t, &c, RENDER_TEXT_PLAIN);
+		render_text_tab_geo(&t, geo, &b[i].net);
 		tab_esc(&t, b[i].jail, strnlen(b[i].jail, sizeof(b[i].jail)),
 		        RENDER_TEXT_NAME_COLS);
 		render_text_tab_time(&t, b[i].start * 1000000);

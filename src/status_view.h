@@ -32,6 +32,8 @@ struct status_view_jail {
 	size_t nsources;
 };
 
+struct geoip;
+
 struct status_view {
 	int64_t uptime_s;
 	const char *database; /* the state database; NULL: state in memory only */
@@ -39,21 +41,25 @@ struct status_view {
 	uint64_t bans, unbans; /* since start */
 	const struct status_view_jail *jails;
 	size_t njails;
+	const struct geoip *geo; /* the configuration's geoip databases; NULL: none */
 };
 
 /*
  * Writes the status s to o: a title line (uptime, where the state is kept), a
- * summary, then the sections Jails, Top offenders and Sources as aligned
- * tables. ANSI colour (active bans in red, bold headings) only when color is
- * set. Text from the configuration or the logs is escaped (render_text_cell_esc).
+ * summary, then the sections Jails, Top offenders (with country and AS
+ * columns when s->geo has them) and Sources as aligned tables. ANSI colour (active bans in red,
+ * bold headings) only when color is set. Text from the configuration or the logs is escaped
+ * (render_text_cell_esc).
  */
 void status_view_status(struct obuf *o, const struct status_view *s, int color);
 
 /*
  * Writes the active bans b[0..n), in the order given, to o: a title line with
- * their number, then one row per ban (network, jail, since, until, time left at
- * now (UTC seconds), offence number, reason). Colour as status_view_status.
+ * their number, then one row per ban (network, its country when geo has a
+ * country database, jail, since, until, time left at now (UTC seconds),
+ * offence number, reason). geo may be NULL. Colour as status_view_status.
  */
-void status_view_bans(struct obuf *o, const struct store_ban *b, size_t n, int64_t now, int color);
+void status_view_bans(struct obuf *o, const struct store_ban *b, size_t n, int64_t now,
+                      const struct geoip *geo, int color);
 
 #endif
