@@ -54,7 +54,7 @@ struct conf_jail {
 struct conf {
 	char *path; /* the file (or the name given to conf_load_string) */
 	char *socket, *database;
-	char *geoip; /* directory of .mmdb files for `report` (and status), NULL when not set */
+	char *geoip; /* directory of .mmdb files for `report`, `status`, `bans`; NULL: not set */
 	enum conf_fw firewall;
 	char *dryrun_path;
 	char **ban_argv, **unban_argv; /* NULL-terminated, NULL when not set */

@@ -461,6 +461,23 @@ on_tick(void *arg, int fd, uint32_t events)
 	}
 }
 
+/* (Re)opens the configuration's geoip databases; a problem is logged, and only costs the columns.
+ */
+static void
+open_geo(struct daemon *d)
+{
+	char warn[1024];
+
+	geoip_close(d->geo);
+	d->geo = NULL;
+	if (d->conf.geoip == NULL)
+		return;
+	d->geo = geoip_open(d->conf.geoip, warn, sizeof(warn));
+	if (warn[0] != '\0')
+		log_warnx("geoip: %s%s", warn,
+		          d->geo == NULL ? " (status and bans show no countries)" : "");
+}
+
 int
 daemon_reload(struct daemon *d)
 {
@@ -475,6 +492,7 @@ daemon_reload(struct daemon *d)
 	stop_jails(d);
 	conf_free(&d->conf);
 	d->conf = c;
+	open_geo(d);
 	if (start_jails(d) != 0)
 		log_warnx("reload: no source could be opened; waiting for them to appear");
 	log_warnx("reloaded %s: %zu jails, %zu sources", d->conf.path, d->njails, d->nsrcs);
@@ -568,6 +586,7 @@ daemon_run(const char *path)
 	}
 	d.started = daemon_now();
 	own_addresses(&d);
+	open_geo(&d);
 	if ((d.loop = loop_new()) == NULL || setup_fds(&d) != 0) {
 		log_warn("daemon: cannot set up the event loop");
 		ret = EX_OSERR;
@@ -636,6 +655,7 @@ out:
 		close(d.timerfd);
 	loop_free(d.loop);
 	free(d.own);
+	geoip_close(d.geo);
 	conf_free(&d.conf);
 	return ret;
 }

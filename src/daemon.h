@@ -7,6 +7,7 @@
 
 #include "ban.h"
 #include "conf.h"
+#include "geoip.h"
 #include "control.h"
 #include "follow.h"
 #include "fw.h"
@@ -61,6 +62,8 @@ struct daemon {
 	int stop, reload;
 	int64_t started;
 	uint64_t ticks;
+	struct geoip *geo; /* the conf's geoip databases (status and bans show countries); NULL:
+	                      none or unusable */
 };
 
 /* The clock, UTC µs. */

@@ -33,6 +33,39 @@ to_control(void *arg, const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * The geoip fields of a network, as the report writes them for an attacker:
+ * "country" with a country database, "asn" and "as_org" with an ASN one,
+ * null when unknown; nothing without databases.
+ */
+static void
+json_geo(struct control_out *out, const struct geoip *g, const struct addr *a)
+{
+	struct geoip_info gi;
+
+	if (g == NULL)
+		return;
+	if (geoip_lookup(g, a, &gi) < 0)
+		memset(&gi, 0, sizeof(gi));
+	if (geoip_has_country(g)) {
+		control_printf(out, ",\"country\":");
+		if (gi.country[0])
+			control_json_str(out, gi.country);
+		else
+			control_printf(out, "null");
+	}
+	if (!geoip_has_asn(g))
+		return;
+	if (gi.asn)
+		control_printf(out, ",\"asn\":%u,\"as_org\":", (unsigned)gi.asn);
+	else
+		control_printf(out, ",\"asn\":null,\"as_org\":");
+	if (gi.org[0])
+		control_json_str(out, gi.org);
+	else
+		control_printf(out, "null");
+}
+
 /* The status as JSON. Its field names are fixed (scripts rely on them); new ones may be added. */
 static void
 status_json(const struct status_view *sv, struct control_out *out)
@@ -61,8 +94,10 @@ status_json(const struct status_view *sv, struct control_out *out)
 			char a[ADDR_STRLEN];
 
 			addr_format(&j->top[k].net, a);
-			control_printf(out, "%s{\"address\":\"%s\",\"prefix\":%u,\"bans\":%u}",
+			control_printf(out, "%s{\"address\":\"%s\",\"prefix\":%u,\"bans\":%u",
 			               k ? "," : "", a, j->top[k].prefix, j->top[k].bans);
+			json_geo(out, sv->geo, &j->top[k].net);
+			control_printf(out, "}");
 		}
 		control_printf(out, "],\"sources\":[");
 		for (k = 0; k < j->nsources; k++) {
@@ -105,6 +140,7 @@ req_status(struct daemon *d, int json, int color, struct control_out *out)
 	sv.unbans = bs.unbans;
 	sv.jails = jv;
 	sv.njails = nj;
+	sv.geo = d->geo;
 	for (i = 0; i < nj; i++) {
 		struct status_view_jail *j = &jv[i];
 		struct jail_stats js;
@@ -163,7 +199,7 @@ req_bans(struct daemon *d, int json, int color, struct control_out *out)
 	qsort(sorted, n, sizeof(*sorted), cmp_ban);
 	if (!json) {
 		obuf_init_sink(&o, to_control, out);
-		status_view_bans(&o, sorted, n, now, color);
+		status_view_bans(&o, sorted, n, now, d->geo, color);
 		obuf_close(&o);
 		goto out;
 	}
@@ -184,6 +220,7 @@ req_bans(struct daemon *d, int json, int color, struct control_out *out)
 		               b->expires ? until : "null", b->expires ? "\"" : "",
 		               (long long)(b->expires ? b->expires - now : -1), b->nth);
 		control_json_str(out, b->reason);
+		json_geo(out, d->geo, &b->net);
 		control_printf(out, "}");
 	}
 	control_printf(out, "]\n");

@@ -1,8 +1,12 @@
 #!/bin/sh
-# 52-geoip: `authwatch report --geoip DIR`: country and AS columns in text, JSON, CSV and HTML.
+# 52-geoip: `authwatch report --geoip DIR`: country and AS columns in text, JSON, CSV and HTML;
+# the daemon's `geoip =`: the same for the top offenders of `status` and in `bans`.
 set -u
 . "$(dirname "$0")/lib.sh"
 d=$(mktmp geoip)
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; }
+trap cleanup EXIT INT TERM
 export TZ=UTC
 command -v perl >/dev/null 2>&1 || skip "no perl (the test writes its .mmdb files with it)"
 
@@ -130,4 +134,57 @@ printf '[daemon]\ngeoip = %s\n[sshd]\nsource = /var/log/auth.log\n' "$d/db" >"$d
 cmp -s "$d/conf.txt" "$d/out.txt" || fail "geoip = in the config differs from --geoip"
 "$A" report --config "$d/missing.conf" "$L" >/dev/null 2>&1
 [ $? -eq 78 ] || fail "a missing --config is not a configuration error"
+
+# --- the daemon (dry-run firewall): countries and AS of its top offenders and bans
+now_line() { printf '%s h sshd[%s]: Invalid user u from %s port %s\n' "$(date '+%b %e %H:%M:%S')" "$2" "$1" "$2"; }
+: >"$d/live.log"
+cat >"$d/daemon.conf" <<EOF2
+[daemon]
+socket   = $d/ctl.sock
+database = $d/state.db
+firewall = dryrun:$d/decisions.log
+geoip    = $d/db
+[sshd]
+source   = $d/live.log
+maxretry = 2
+EOF2
+"$A" daemon -c "$d/daemon.conf" >"$d/daemon.log" 2>&1 &
+pid=$!
+wait_for 10 test -S "$d/ctl.sock" || fail "daemon: no start: $(cat "$d/daemon.log")"
+grep -q "geoip: " "$d/daemon.log" && fail "daemon: a warning with good databases: $(cat "$d/daemon.log")"
+{
+	now_line 203.0.113.7 11
+	now_line 203.0.113.7 12
+	now_line 2001:db8::5 13
+	now_line 2001:db8::5 14
+	now_line 198.51.100.9 15
+	now_line 198.51.100.9 16
+} >>"$d/live.log"
+wait_for 5 sh -c "[ \$(grep -c ' ban ' '$d/decisions.log' 2>/dev/null) -ge 3 ]" ||
+	fail "daemon: not 3 bans: $(cat "$d/decisions.log" "$d/daemon.log" 2>/dev/null)"
+"$A" status -s "$d/ctl.sock" --format json >"$d/status.json" || fail "daemon: status json"
+"$A" bans -s "$d/ctl.sock" --format json >"$d/bans.json" || fail "daemon: bans json"
+python3 - "$d/status.json" "$d/bans.json" <<'PY' || fail "daemon: json checks: $(cat "$d/status.json" "$d/bans.json")"
+import json, sys
+top = {o["address"]: o for o in json.load(open(sys.argv[1]))["jails"][0]["top_offenders"]}
+assert (top["203.0.113.7"]["country"], top["203.0.113.7"]["asn"], top["203.0.113.7"]["as_org"]) == ("NL", 64500, "Example Hosting"), top
+v6 = [o for a, o in top.items() if a.startswith("2001:db8")][0]
+assert v6["country"] == "DE" and v6["asn"] == 64501, v6
+assert v6["as_org"].startswith('Bad, "<b>Org</b>"') and "\x1b" not in v6["as_org"], v6
+assert top["198.51.100.9"]["country"] is None and top["198.51.100.9"]["asn"] is None, top
+bans = {b["address"]: b for b in json.load(open(sys.argv[2]))}
+assert bans["203.0.113.7"]["country"] == "NL" and bans["203.0.113.7"]["asn"] == 64500, bans
+PY
+"$A" status -s "$d/ctl.sock" >"$d/status.txt" || fail "daemon: status text"
+grep -q '^  jail  *address  *country  *asn  *bans$' "$d/status.txt" || fail "daemon: status: no country/asn columns: $(cat "$d/status.txt")"
+grep -q '^  sshd  *203\.0\.113\.7/32  *NL  *AS64500 Example Hosting  *1$' "$d/status.txt" || fail "daemon: status: 203.0.113.7 row: $(cat "$d/status.txt")"
+"$A" bans -s "$d/ctl.sock" >"$d/bans.txt" || fail "daemon: bans text"
+grep -q '^  203\.0\.113\.7/32  *NL  *AS64500 Example Hosting  *sshd ' "$d/bans.txt" || fail "daemon: bans: $(cat "$d/bans.txt")"
+LC_ALL=C grep -q "$(printf '\033')" "$d/status.txt" "$d/bans.txt" && fail "daemon: an escape byte from the database reached the terminal"
+# a reload to a broken directory: a warning, no countries, still answering
+sed -i "s|^geoip .*|geoip    = $d/nowhere|" "$d/daemon.conf"
+kill -HUP "$pid"
+wait_for 5 grep -q "nowhere" "$d/daemon.log" || fail "daemon: no warning for a missing geoip directory: $(cat "$d/daemon.log")"
+wait_for 5 sh -c "! '$A' status -s '$d/ctl.sock' | grep -q country" || fail "daemon: countries after a broken reload"
+kill -0 "$pid" || fail "daemon: died on a broken geoip reload"
 done_ok

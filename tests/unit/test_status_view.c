@@ -105,7 +105,7 @@ bans_text(const struct store_ban *b, size_t n, int64_t now, int color)
 	struct obuf o;
 
 	obuf_init_sink(&o, to_sbuf, &sb);
-	status_view_bans(&o, b, n, now, color);
+	status_view_bans(&o, b, n, now, NULL, color);
 	if (obuf_close(&o) != 0)
 		abort();
 	return sb.b;
