@@ -121,14 +121,15 @@ struct prep {
 
 /* On a reading thread: the per-line counting, which needs nothing the consumer changes. */
 static void
-on_prep(void *arg, const struct feed_batch *b, void *aux)
+on_prep(void *arg, const struct feed_batch *b, size_t lo, void *aux)
 {
 	const struct run *r = arg;
 	struct prep *x = aux;
 	size_t i;
 
-	agg_count_init(&x->c);
-	for (i = 0; i < b->n; i++)
+	if (lo == 0)
+		agg_count_init(&x->c);
+	for (i = lo; i < b->n; i++)
 		x->what[i] = (uint8_t)agg_count_event(&x->c, r->opts, &b->ev[i], b->truncated[i]);
 }
 

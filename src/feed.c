@@ -19,6 +19,7 @@
 #define BATCH_EVENTS FEED_BATCH_EVENTS
 #define BATCH_TEXT (512 * 1024) /* >= LINEBUF_MAX_LINE: one line always fits */
 #define BATCHES_PER_WORKER 3
+#define PREP_EVENTS 64 /* ops->prep runs on events this many at a time, still in cache */
 #define MAX_THREADS 16
 #define ERRLEN 512
 
@@ -33,7 +34,8 @@ struct batch {
 	struct event *ev;
 	uint8_t *trunc;
 	size_t n;
-	void *aux; /* feed_opts.aux_bytes for ops->prep, or NULL */
+	void *aux;      /* feed_opts.aux_bytes for ops->prep, or NULL */
+	size_t prepped; /* ev[0..prepped) went through ops->prep */
 };
 
 /*
@@ -143,8 +145,26 @@ get_batch(struct worker *w)
 	unlock(f);
 	b->next = NULL;
 	b->n = 0;
+	b->prepped = 0;
 	b->tlen = 0;
 	return b;
+}
+
+/* Runs ops->prep over the events of b not yet prepped (on the worker, while they are in cache). */
+static void
+prep(struct feed *f, const struct part *p, struct batch *b)
+{
+	struct feed_batch fb;
+
+	if (f->ops->prep == NULL || b->prepped == b->n)
+		return;
+	fb.input = p->input;
+	fb.ev = b->ev;
+	fb.truncated = b->trunc;
+	fb.n = b->n;
+	fb.aux = NULL;
+	f->ops->prep(f->arg, &fb, b->prepped, b->aux);
+	b->prepped = b->n;
 }
 
 /* Hands a filled batch on: queued for the consumer, or (no threads) delivered at once. */
@@ -161,16 +181,7 @@ put_batch(struct worker *w, struct part *p, struct batch *b)
 		w->free_list = b;
 		return;
 	}
-	if (f->ops->prep != NULL) {
-		struct feed_batch fb;
-
-		fb.input = p->input;
-		fb.ev = b->ev;
-		fb.truncated = b->trunc;
-		fb.n = b->n;
-		fb.aux = NULL;
-		f->ops->prep(f->arg, &fb, b->aux);
-	}
+	prep(f, p, b);
 	lock(f);
 	if (p->tail != NULL)
 		p->tail->next = b;
@@ -220,6 +231,8 @@ add_line(struct worker *w, struct part *p, struct batch *b, struct hdr_ctx *ctx,
 	b->trunc[b->n] = (uint8_t)truncated;
 	b->tlen += len;
 	b->n++;
+	if (b->n - b->prepped == PREP_EVENTS)
+		prep(w->f, p, b);
 	return b;
 }
 

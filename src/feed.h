@@ -39,13 +39,15 @@ struct feed_ops {
 	void (*end)(void *arg, size_t input, int status, const char *error);
 	/*
 	 * Optional (NULL: none). With worker threads only, called on the worker
-	 * that parsed the batch, before batch() sees it, with aux: the batch's
-	 * own feed_opts.aux_bytes (not cleared) to fill; batch() finds them in
-	 * b->aux. Runs concurrently with the other callbacks: it may only read
-	 * what stays unchanged during feed_run. Work that needs no shared state
-	 * moves there off the consuming thread.
+	 * that parses a batch, on its events as they come, a few dozen at a time,
+	 * before batch() sees them: b->ev[lo..b->n) are the new ones (lo 0: the
+	 * first call for this batch). aux is the batch's own feed_opts.aux_bytes,
+	 * not cleared (set it up when lo is 0); batch() finds it in b->aux. Runs
+	 * concurrently with the other callbacks: it may only read what stays
+	 * unchanged during feed_run. Work that needs no shared state moves there
+	 * off the consuming thread.
 	 */
-	void (*prep)(void *arg, const struct feed_batch *b, void *aux);
+	void (*prep)(void *arg, const struct feed_batch *b, size_t lo, void *aux);
 };
 
 /* The path that names the systemd journal instead of a file (see journal.h). */

@@ -278,13 +278,22 @@ prep_end(void *arg, size_t input, int status, const char *error)
 }
 
 static void
-prep_prep(void *arg, const struct feed_batch *b, void *aux)
+prep_prep(void *arg, const struct feed_batch *b, size_t lo, void *aux)
 {
 	struct prep_aux *x = aux;
+	size_t i;
 
 	(void)arg; /* shared with the consumer: a prep callback must not write it */
-	x->n = b->n;
-	x->sum = batch_sum(b);
+	if (lo == 0) {
+		x->n = 0;
+		x->sum = 0;
+	}
+	if (lo != x->n)
+		x->n = SIZE_MAX; /* a gap or an overlap: caught by the consumer */
+	else
+		x->n = b->n;
+	for (i = lo; i < b->n; i++)
+		x->sum = x->sum * 31 + b->ev[i].type * 65537u + b->ev[i].pid;
 }
 
 static void
