@@ -2,6 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "linebuf.h"
 #include "xmalloc.h"
 
@@ -16,6 +20,78 @@ linebuf_init(struct linebuf *lb, struct reader *r)
 	lb->cap = LINEBUF_READ + LINEBUF_MAX_LINE + 1;
 	lb->buf = xmalloc(lb->cap);
 }
+
+#if defined(__SSE2__)
+/*
+ * Bit i set for each p[i] == '\n', i < 64; p has 64 readable bytes. One pass
+ * over the buffer instead of a memchr call per line (most lines are short).
+ */
+static inline uint64_t
+nl_mask64(const char *p)
+{
+	const __m128i nl = _mm_set1_epi8('\n');
+	uint64_t m0, m1, m2, m3;
+
+	m0 = (uint16_t)_mm_movemask_epi8(
+	    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), nl));
+	m1 = (uint16_t)_mm_movemask_epi8(
+	    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16)), nl));
+	m2 = (uint16_t)_mm_movemask_epi8(
+	    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 32)), nl));
+	m3 = (uint16_t)_mm_movemask_epi8(
+	    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 48)), nl));
+	return m0 | m1 << 16 | m2 << 32 | m3 << 48;
+}
+
+/* The same for the n < 64 bytes at p (the end of what was read). */
+static uint64_t
+nl_mask_short(const char *p, size_t n)
+{
+	uint64_t m = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] == '\n')
+			m |= (uint64_t)1 << i;
+	return m;
+}
+
+/* The first "\n" in buf[start..end), or NULL; moves scan / nl_bits on. */
+static inline const char *
+find_nl(struct linebuf *lb)
+{
+	size_t n;
+
+	while (lb->nl_bits == 0) {
+		if (lb->scan >= lb->end)
+			return NULL;
+		n = lb->end - lb->scan;
+		lb->nl_base = lb->scan;
+		if (n >= 64) {
+			lb->nl_bits = nl_mask64(lb->buf + lb->scan);
+			lb->scan += 64;
+		} else {
+			lb->nl_bits = nl_mask_short(lb->buf + lb->scan, n);
+			lb->scan += n;
+		}
+	}
+	n = lb->nl_base + (size_t)__builtin_ctzll(lb->nl_bits);
+	lb->nl_bits &= lb->nl_bits - 1;
+	return lb->buf + n;
+}
+#else
+/* Without SSE2: libc's memchr, tuned for each architecture (nl_bits stays 0). */
+static inline const char *
+find_nl(struct linebuf *lb)
+{
+	const char *nl = NULL;
+
+	if (lb->start < lb->end)
+		nl = memchr(lb->buf + lb->start, '\n', lb->end - lb->start);
+	lb->scan = nl != NULL ? (size_t)(nl - lb->buf) + 1 : lb->end;
+	return nl;
+}
+#endif
 
 /* Hands out p[0..n) as the next line; complete says it ended with "\n" or at the end. */
 static int
@@ -47,7 +123,7 @@ linebuf_next(struct linebuf *lb, const char **line, size_t *len, unsigned *flags
 	for (;;) {
 		p = lb->buf + lb->start;
 		n = lb->end - lb->start;
-		if (n > 0 && (nl = memchr(p, '\n', n)) != NULL) {
+		if ((nl = find_nl(lb)) != NULL) {
 			lb->start += (size_t)(nl - p) + 1;
 			if (lb->skipping) {
 				lb->skipping = 0;
@@ -56,18 +132,18 @@ linebuf_next(struct linebuf *lb, const char **line, size_t *len, unsigned *flags
 			return emit(lb, p, (size_t)(nl - p), 1, line, len, flags);
 		}
 
-		/* no "\n" in buf[start..end) */
+		/* no "\n" in buf[start..end): scan == end, nl_bits == 0 */
 		if (lb->skipping) {
-			lb->start = lb->end = 0;
+			lb->start = lb->end = lb->scan = 0;
 			n = 0;
 		} else if (n > LINEBUF_MAX_LINE + 1) {
 			/* too long even if a "\r\n" comes next: cut it, skip the rest */
-			lb->start = lb->end = 0;
+			lb->start = lb->end = lb->scan = 0;
 			lb->skipping = 1;
 			return emit(lb, p, n, 0, line, len, flags);
 		}
 		if (lb->eof || lb->err) {
-			lb->start = lb->end = 0;
+			lb->start = lb->end = lb->scan = 0;
 			if (n > 0) {
 				emit(lb, p, n, !lb->err, line, len, flags);
 				if (lb->err)
@@ -81,7 +157,7 @@ linebuf_next(struct linebuf *lb, const char **line, size_t *len, unsigned *flags
 		if (lb->start > 0) {
 			memmove(lb->buf, p, n);
 			lb->start = 0;
-			lb->end = n;
+			lb->end = lb->scan = n;
 		}
 		got = reader_read(lb->r, lb->buf + lb->end, lb->cap - lb->end);
 		if (got < 0)
@@ -98,5 +174,6 @@ linebuf_free(struct linebuf *lb)
 {
 	free(lb->buf);
 	lb->buf = NULL;
-	lb->cap = lb->start = lb->end = 0;
+	lb->cap = lb->start = lb->end = lb->scan = 0;
+	lb->nl_bits = 0;
 }
