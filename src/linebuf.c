@@ -10,6 +10,7 @@
 #include "xmalloc.h"
 
 #define LINEBUF_READ (1024 * 1024) /* the size of one read */
+#define NL_CHUNK 2048              /* bytes searched for newlines at a time */
 
 void
 linebuf_init(struct linebuf *lb, struct reader *r)
@@ -19,6 +20,7 @@ linebuf_init(struct linebuf *lb, struct reader *r)
 	/* room for one read after a kept partial line of up to LINEBUF_MAX_LINE + 1 bytes */
 	lb->cap = LINEBUF_READ + LINEBUF_MAX_LINE + 1;
 	lb->buf = xmalloc(lb->cap);
+	lb->nlpos = xreallocarray(NULL, NL_CHUNK + 2, sizeof(*lb->nlpos));
 }
 
 #if defined(__SSE2__)
@@ -43,44 +45,51 @@ nl_mask64(const char *p)
 	return m0 | m1 << 16 | m2 << 32 | m3 << 48;
 }
 
-/* The same for the n < 64 bytes at p (the end of what was read). */
-static uint64_t
-nl_mask_short(const char *p, size_t n)
+/*
+ * Records the offsets of the "\n" in buf[scan..scan + NL_CHUNK) (or up to end)
+ * in nlpos and moves scan past them. Two offsets per block are written
+ * unconditionally and kept by count, so the loop has no branch on where the
+ * lines end; a third and later "\n" in one block takes the slow loop.
+ */
+static void
+nl_refill(struct linebuf *lb)
 {
-	uint64_t m = 0;
-	size_t i;
+	const uint64_t hi = (uint64_t)1 << 63;
+	size_t scan = lb->scan, lim = lb->end - scan > NL_CHUNK ? scan + NL_CHUNK : lb->end;
+	uint32_t *pos = lb->nlpos;
+	size_t k = 0;
+	uint64_t bits, b2;
 
-	for (i = 0; i < n; i++)
-		if (p[i] == '\n')
-			m |= (uint64_t)1 << i;
-	return m;
+	for (; lim - scan >= 64; scan += 64) {
+		bits = nl_mask64(lb->buf + scan);
+		b2 = bits & (bits - 1);
+		pos[k] = (uint32_t)(scan + (size_t)__builtin_ctzll(bits | hi));
+		pos[k + 1] = (uint32_t)(scan + (size_t)__builtin_ctzll(b2 | hi));
+		k += (bits != 0) + (b2 != 0);
+		for (b2 &= b2 - 1; b2 != 0; b2 &= b2 - 1)
+			pos[k++] = (uint32_t)(scan + (size_t)__builtin_ctzll(b2));
+	}
+	for (; scan < lim; scan++)
+		if (lb->buf[scan] == '\n')
+			pos[k++] = (uint32_t)scan;
+	lb->scan = scan;
+	lb->nl_i = 0;
+	lb->nl_n = k;
 }
 
-/* The first "\n" in buf[start..end), or NULL; moves scan / nl_bits on. */
+/* The first "\n" in buf[start..end), or NULL; moves scan / nl_i on. */
 static inline const char *
 find_nl(struct linebuf *lb)
 {
-	size_t n;
-
-	while (lb->nl_bits == 0) {
+	while (lb->nl_i == lb->nl_n) {
 		if (lb->scan >= lb->end)
 			return NULL;
-		n = lb->end - lb->scan;
-		lb->nl_base = lb->scan;
-		if (n >= 64) {
-			lb->nl_bits = nl_mask64(lb->buf + lb->scan);
-			lb->scan += 64;
-		} else {
-			lb->nl_bits = nl_mask_short(lb->buf + lb->scan, n);
-			lb->scan += n;
-		}
+		nl_refill(lb);
 	}
-	n = lb->nl_base + (size_t)__builtin_ctzll(lb->nl_bits);
-	lb->nl_bits &= lb->nl_bits - 1;
-	return lb->buf + n;
+	return lb->buf + lb->nlpos[lb->nl_i++];
 }
 #else
-/* Without SSE2: libc's memchr, tuned for each architecture (nl_bits stays 0). */
+/* Without SSE2: libc's memchr, tuned for each architecture (nlpos stays unused). */
 static inline const char *
 find_nl(struct linebuf *lb)
 {
@@ -132,7 +141,7 @@ linebuf_next(struct linebuf *lb, const char **line, size_t *len, unsigned *flags
 			return emit(lb, p, (size_t)(nl - p), 1, line, len, flags);
 		}
 
-		/* no "\n" in buf[start..end): scan == end, nl_bits == 0 */
+		/* no "\n" in buf[start..end): scan == end, nl_i == nl_n */
 		if (lb->skipping) {
 			lb->start = lb->end = lb->scan = 0;
 			n = 0;
@@ -175,5 +184,7 @@ linebuf_free(struct linebuf *lb)
 	free(lb->buf);
 	lb->buf = NULL;
 	lb->cap = lb->start = lb->end = lb->scan = 0;
-	lb->nl_bits = 0;
+	free(lb->nlpos);
+	lb->nlpos = NULL;
+	lb->nl_i = lb->nl_n = 0;
 }
