@@ -279,7 +279,8 @@ split_tag(const char *p, const char *e, struct hdr *h)
 {
 	const char *q, *r, *c;
 
-	for (q = p; q < e && *q != ' ' && *q != '[' && *q != ':'; q++)
+	q = p;
+	for (; q < e && *q != ' ' && *q != '[' && *q != ':'; q++)
 		;
 	if (q < e && *q == '[' && q > p) {
 		/* the common "prog[digits]:" without the general path's memchr */
@@ -376,7 +377,16 @@ parse_bsd(struct hdr_ctx *ctx, const char *p, const char *e, struct hdr *h)
 	const char *q;
 	int y;
 
-	if (e - p < 15 || (st.mon = month3(p)) == 0 || p[3] != ' ')
+	if (e - p < 15)
+		return -1;
+	/* the same "Mmm DD HH:MM:SS " as the last BSD line (many per second): the same time */
+	if (ctx->b_ok && e - p >= 16 && memcmp(p, ctx->b_stamp, 16) == 0) {
+		h->ts = ctx->b_ts;
+		h->fmt = HDR_BSD;
+		host_tag(p + 16, e, h);
+		return 0;
+	}
+	if ((st.mon = month3(p)) == 0 || p[3] != ' ')
 		return -1;
 	if (isdig(p[5]) && (p[4] == ' ' || isdig(p[4]))) {
 		st.day = (p[4] == ' ' ? 0 : (p[4] - '0') * 10) + (p[5] - '0');
@@ -403,6 +413,15 @@ parse_bsd(struct hdr_ctx *ctx, const char *p, const char *e, struct hdr *h)
 		return -1;
 	y = bsd_year(ctx, &st);
 	h->ts = stamp_ts(ctx, y, &st);
+	/*
+	 * bsd_year gives the same year for the same stamp again as long as no
+	 * other BSD stamp comes between: cache the plain 15-byte shape
+	 */
+	ctx->b_ok = q == p + 15 && e - p >= 16;
+	if (ctx->b_ok) {
+		memcpy(ctx->b_stamp, p, 16);
+		ctx->b_ts = h->ts;
+	}
 	h->fmt = HDR_BSD;
 	host_tag(q + 1, e, h);
 	return 0;
