@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "civil.h"
+#include "scan.h"
 #include "syslog_hdr.h"
 
 /* A broken-down stamp as written in the line. */
@@ -24,61 +25,6 @@ isdig(char c)
 {
 	return (unsigned)((unsigned char)c - '0') < 10;
 }
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define HDR_SWAR 1
-#define ONES 0x0101010101010101ULL
-#define LO7 0x7f7f7f7f7f7f7f7fULL
-
-/* 8 bytes at p as a word (byte 0 lowest). */
-static inline uint64_t
-ld64(const char *p)
-{
-	uint64_t w;
-
-	memcpy(&w, p, 8);
-	return w;
-}
-
-/* 0x80 in each byte of w that is 0, exactly (no carry between bytes). */
-static inline uint64_t
-zero_bytes(uint64_t w)
-{
-	return ~(((w & LO7) + LO7) | w | LO7);
-}
-
-/* 0x80 in each byte of w that is not 0. */
-static inline uint64_t
-nonzero_bytes(uint64_t w)
-{
-	return (((w & LO7) + LO7) | w) & ~LO7;
-}
-
-/*
- * 0x80 in each byte of w that is not an ASCII digit; exact up to and including
- * the first such byte (a carry out of a byte >= 0xfa can only mark the bytes
- * after it).
- */
-static inline uint64_t
-nondigit_bytes(uint64_t w)
-{
-	return nonzero_bytes(
-	    ((w & 0xf0f0f0f0f0f0f0f0ULL) ^ 0x3030303030303030ULL) |
-	    (((w + 0x0606060606060606ULL) & 0xf0f0f0f0f0f0f0f0ULL) ^ 0x3030303030303030ULL));
-}
-
-/* The value of the k (1..8) ASCII digits in the low bytes of w. */
-static inline uint32_t
-digits_value(uint64_t w, unsigned k)
-{
-	uint64_t x = (w & 0x0f0f0f0f0f0f0f0fULL) << (8 * (8 - k));
-
-	x = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffULL;
-	x = (x * 100 + (x >> 16)) & 0x0000ffff0000ffffULL;
-	x = (x * 10000 + (x >> 32)) & 0xffffffffULL;
-	return (uint32_t)x;
-}
-#endif
 
 /* Two digits at p as a number, or -1. */
 static inline int
@@ -335,27 +281,27 @@ split_tag(const char *p, const char *e, struct hdr *h)
 	const char *q, *r, *c;
 
 	q = p;
-#ifdef HDR_SWAR
+#ifdef SC_SWAR
 	/* the tag's first ' ', '[' or ':' within 8 bytes, and the common "prog[pid]:" */
 	if (e - p >= 8) {
-		uint64_t w = ld64(p), m;
+		uint64_t w = sc_ld64(p), m;
 
-		m = zero_bytes(w ^ (ONES * ' ')) | zero_bytes(w ^ (ONES * '[')) |
-		    zero_bytes(w ^ (ONES * ':'));
+		m = sc_zero_bytes(w ^ (SC_ONES * ' ')) | sc_zero_bytes(w ^ (SC_ONES * '[')) |
+		    sc_zero_bytes(w ^ (SC_ONES * ':'));
 		if (m == 0)
 			q = p + 8;
 		else if ((q = p + __builtin_ctzll(m) / 8) > p && *q == '[' && e - q >= 9) {
 			uint64_t nd;
 			unsigned k;
 
-			w = ld64(q + 1);
-			nd = nondigit_bytes(w);
+			w = sc_ld64(q + 1);
+			nd = sc_nondigit_bytes(w);
 			k = nd != 0 ? (unsigned)__builtin_ctzll(nd) / 8 : 0;
 			if (k > 0 && e - q >= (ptrdiff_t)k + 3 && q[k + 1] == ']' &&
 			    q[k + 2] == ':') {
 				h->prog = p;
 				h->prog_len = (uint32_t)(q - p);
-				h->pid = digits_value(w, k);
+				h->pid = sc_digits_value(w, k);
 				set_msg(h, q + k + 3, e);
 				return 1;
 			}
