@@ -4,40 +4,55 @@
 
 #include "addr.h"
 
-/* Dotted quad, unrolled: each part 1-3 digits, no leading zero, <= 255. */
+/*
+ * Dotted quad: each part 1-3 digits, no leading zero, <= 255. The text is
+ * first copied into a zeroed buffer (two overlapping 8-byte loads), so the
+ * parts are read without checking for the end at every byte: the NULs after
+ * the text are neither digits nor dots.
+ */
 static int
 parse4(const char *str, size_t n, uint8_t out[4])
 {
-	const unsigned char *p = (const unsigned char *)str, *e = p + n;
+	unsigned char b[24];
+	const unsigned char *p = b;
+	uint64_t w0, w1, z = 0;
 	int part;
 
 	if (n < 7 || n > 15)
 		return -1;
+	memcpy(b + 8, &z, 8);
+	memcpy(b + 16, &z, 8);
+	if (n >= 8) {
+		memcpy(&w0, str, 8);
+		memcpy(&w1, str + n - 8, 8);
+		memcpy(b, &w0, 8);
+		memcpy(b + n - 8, &w1, 8);
+	} else {
+		memcpy(b, &z, 8);
+		memcpy(b, str, 7);
+	}
 	for (part = 0;; part++) {
-		unsigned v = (unsigned)*p - '0', d;
+		unsigned v = (unsigned)p[0] - '0', d;
 
 		if (v > 9)
 			return -1;
-		p++;
-		if (p < e && (d = (unsigned)*p - '0') <= 9) {
+		if ((d = (unsigned)p[1] - '0') <= 9) {
 			if (v == 0)
 				return -1; /* leading zero: ambiguous (octal in inet_aton) */
 			v = v * 10 + d;
-			p++;
-			if (p < e && (d = (unsigned)*p - '0') <= 9) {
+			if ((d = (unsigned)p[2] - '0') <= 9) {
 				v = v * 10 + d;
-				p++;
 				if (v > 255)
 					return -1;
+				p++;
 			}
+			p++;
 		}
+		p++;
 		out[part] = (uint8_t)v;
 		if (part == 3)
-			return p == e ? 0 : -1;
-		if (p >= e || *p != '.')
-			return -1;
-		p++;
-		if (p >= e)
+			return p == b + n ? 0 : -1;
+		if (*p++ != '.')
 			return -1;
 	}
 }

@@ -14,12 +14,17 @@
 /*
  * Invariant: buf[start..end) holds bytes read but not yet returned as lines;
  * buf has room for at least LINEBUF_MAX_LINE bytes plus one read. skipping is
- * set while the rest of an over-long line is being thrown away.
+ * set while the rest of an over-long line is being thrown away. The newline
+ * search runs ahead in chunks: buf[start..scan) has been searched
+ * (start <= scan <= end), and nlpos[nl_i..nl_n) are the offsets in buf of
+ * the "\n" found there, in order.
  */
 struct linebuf {
 	struct reader *r; /* borrowed */
 	char *buf;
 	size_t cap, start, end;
+	size_t scan, nl_i, nl_n;
+	uint32_t *nlpos;
 	uint64_t lineno; /* number of the line last returned, 1-based */
 	int eof, err, skipping;
 };

@@ -8,6 +8,70 @@
 
 #include "event.h"
 
+#if !defined(SC_NO_SWAR) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * Word-at-a-time helpers (SWAR) for little-endian machines; others (and
+ * builds with -DSC_NO_SWAR, to test that path) use byte loops.
+ */
+#define SC_SWAR 1
+#define SC_ONES 0x0101010101010101ULL
+#define SC_LO7 0x7f7f7f7f7f7f7f7fULL
+
+/* The 8 bytes at p as a word (p[0] lowest). */
+static inline uint64_t
+sc_ld64(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* 0x80 in each byte of w that is 0, exactly (no carry between bytes). */
+static inline uint64_t
+sc_zero_bytes(uint64_t w)
+{
+	return ~(((w & SC_LO7) + SC_LO7) | w | SC_LO7);
+}
+
+/* 0x80 in each byte of w that is not an ASCII digit, exactly (no carry between bytes). */
+static inline uint64_t
+sc_nondigit_bytes(uint64_t w)
+{
+	uint64_t x = w ^ (SC_ONES * '0'); /* digits are now 0..9 */
+
+	return (((x & SC_LO7) + SC_ONES * 0x76) | x) & ~SC_LO7;
+}
+
+/* The value of the k (1..8) ASCII digits in the low bytes of w (p[0] most significant). */
+static inline uint32_t
+sc_digits_value(uint64_t w, unsigned k)
+{
+	uint64_t x = (w & 0x0f0f0f0f0f0f0f0fULL) << (8 * (8 - k));
+
+	x = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffULL;
+	x = (x * 100 + (x >> 16)) & 0x0000ffff0000ffffULL;
+	x = (x * 10000 + (x >> 32)) & 0xffffffffULL;
+	return (uint32_t)x;
+}
+#endif
+
+/* Just after the last byte c in [s, e), or s: for the short fields of a line. */
+static inline const char *
+sc_back_to(const char *s, const char *e, char c)
+{
+#ifdef SC_SWAR
+	uint64_t m;
+
+	for (; e - s >= 8; e -= 8)
+		if ((m = sc_zero_bytes(sc_ld64(e - 8) ^ (SC_ONES * (unsigned char)c))) != 0)
+			return e - 8 + (63 - __builtin_clzll(m)) / 8 + 1;
+#endif
+	while (e > s && e[-1] != c)
+		e--;
+	return e;
+}
+
 /* Literal prefix test: s[0..e) starts with the string literal L. */
 #define SC_HAS(s, e, L)                                                                            \
 	((size_t)((e) - (s)) >= sizeof(L) - 1 && memcmp((s), (L), sizeof(L) - 1) == 0)

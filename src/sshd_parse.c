@@ -43,17 +43,29 @@ tail_addr_port_h(struct event *ev, const char *s, const char *e, int host_ok)
 	uint32_t port = 0, mul = 1;
 
 	ev->src_port = 0;
-	while (p > s && (unsigned)(p[-1] - '0') <= 9 && e - p < 6) {
-		port += mul * (uint32_t)(p[-1] - '0');
-		mul *= 10;
-		p--;
-	}
+#ifdef SC_SWAR
+	if (e - s >= 8) {
+		/* the digits at the end (at most 6) from the last 8 bytes at once */
+		uint64_t w = sc_ld64(e - 8), nd = sc_nondigit_bytes(w);
+		unsigned k = nd != 0 ? (unsigned)__builtin_clzll(nd) / 8 : 8;
+
+		if (k > 6)
+			k = 6;
+		if (k > 0)
+			port = sc_digits_value(w >> (8 * (8 - k)), k);
+		p = e - k;
+	} else
+#endif
+		while (p > s && (unsigned)(p[-1] - '0') <= 9 && e - p < 6) {
+			port += mul * (uint32_t)(p[-1] - '0');
+			mul *= 10;
+			p--;
+		}
 	if (p < e && p - s >= 6 && memcmp(p - 6, " port ", 6) == 0 && port <= 65535) {
 		ev->src_port = (uint16_t)port;
 		e = p - 6;
 	}
-	for (a = e; a > s && a[-1] != ' '; a--)
-		;
+	a = sc_back_to(s, e, ' ');
 	if (sc_set_src_h(ev, a, e, host_ok) != 0) {
 		ev->src_port = 0;
 		return NULL;
@@ -147,6 +159,11 @@ method_lookup(const char *s, const char *e)
 {
 	unsigned m;
 
+	/* "password" and "publickey" are most lines: no strlen and memcmp calls for them */
+	if (e - s == 8 && memcmp(s, "password", 8) == 0)
+		return M_PASSWORD;
+	if (e - s == 9 && memcmp(s, "publickey", 9) == 0)
+		return M_PUBLICKEY;
 	for (m = 1; m < M__COUNT; m++) {
 		const char *n = event_method_name(m);
 		size_t len = strlen(n);
@@ -957,13 +974,37 @@ static const struct rule rules_s[] = {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * s[0..n) == p[0..n) for a rule's prefix (most are 9-45 bytes): the
+ * differences of whole words are collected and tested once, instead of a
+ * libc memcmp call whose branches depend on the length and on where the
+ * texts differ (a line's type is random, so they mispredict).
+ */
+static inline int
+prefix_eq(const char *s, const char *p, size_t n)
+{
+	uint64_t a, b, d = 0;
+	size_t i;
+
+	if (n < 8)
+		return memcmp(s, p, n) == 0;
+	for (i = 0; i + 8 < n; i += 8) {
+		memcpy(&a, s + i, 8);
+		memcpy(&b, p + i, 8);
+		d |= a ^ b;
+	}
+	memcpy(&a, s + n - 8, 8); /* the last 8 bytes, overlapping */
+	memcpy(&b, p + n - 8, 8);
+	return (d | (a ^ b)) == 0;
+}
+
 static int
 run_rules(const struct rule *r, size_t n, struct event *ev, const char *s, const char *e)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++, r++) {
-		if ((size_t)(e - s) < r->len || memcmp(s, r->prefix, r->len) != 0)
+		if ((size_t)(e - s) < r->len || !prefix_eq(s, r->prefix, r->len))
 			continue;
 		ev->type = r->type;
 		if (r->fn == r_whole_reason)

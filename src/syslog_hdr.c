@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "civil.h"
+#include "scan.h"
 #include "syslog_hdr.h"
 
 /* A broken-down stamp as written in the line. */
@@ -279,7 +280,35 @@ split_tag(const char *p, const char *e, struct hdr *h)
 {
 	const char *q, *r, *c;
 
-	for (q = p; q < e && *q != ' ' && *q != '[' && *q != ':'; q++)
+	q = p;
+#ifdef SC_SWAR
+	/* the tag's first ' ', '[' or ':' within 8 bytes, and the common "prog[pid]:" */
+	if (e - p >= 8) {
+		uint64_t w = sc_ld64(p), m;
+
+		m = sc_zero_bytes(w ^ (SC_ONES * ' ')) | sc_zero_bytes(w ^ (SC_ONES * '[')) |
+		    sc_zero_bytes(w ^ (SC_ONES * ':'));
+		if (m == 0)
+			q = p + 8;
+		else if ((q = p + __builtin_ctzll(m) / 8) > p && *q == '[' && e - q >= 9) {
+			uint64_t nd;
+			unsigned k;
+
+			w = sc_ld64(q + 1);
+			nd = sc_nondigit_bytes(w);
+			k = nd != 0 ? (unsigned)__builtin_ctzll(nd) / 8 : 0;
+			if (k > 0 && e - q >= (ptrdiff_t)k + 3 && q[k + 1] == ']' &&
+			    q[k + 2] == ':') {
+				h->prog = p;
+				h->prog_len = (uint32_t)(q - p);
+				h->pid = sc_digits_value(w, k);
+				set_msg(h, q + k + 3, e);
+				return 1;
+			}
+		}
+	}
+#endif
+	for (; q < e && *q != ' ' && *q != '[' && *q != ':'; q++)
 		;
 	if (q < e && *q == '[' && q > p) {
 		/* the common "prog[digits]:" without the general path's memchr */
@@ -345,8 +374,10 @@ host_tag(const char *p, const char *e, struct hdr *h)
 {
 	const char *sp, *he;
 
-	sp = memchr(p, ' ', (size_t)(e - p));
-	he = sp != NULL ? sp : e;
+	/* host names are short: a loop beats a memchr call */
+	for (he = p; he < e && *he != ' '; he++)
+		;
+	sp = he < e ? he : NULL;
 	if (he - p >= 2 && he[-1] == ':' &&
 	    (he[-2] == ']' || memchr(p, ':', (size_t)(he - p - 1)) == NULL)) {
 		split_tag(p, e, h);
@@ -376,7 +407,16 @@ parse_bsd(struct hdr_ctx *ctx, const char *p, const char *e, struct hdr *h)
 	const char *q;
 	int y;
 
-	if (e - p < 15 || (st.mon = month3(p)) == 0 || p[3] != ' ')
+	if (e - p < 15)
+		return -1;
+	/* the same "Mmm DD HH:MM:SS " as the last BSD line (many per second): the same time */
+	if (ctx->b_ok && e - p >= 16 && memcmp(p, ctx->b_stamp, 16) == 0) {
+		h->ts = ctx->b_ts;
+		h->fmt = HDR_BSD;
+		host_tag(p + 16, e, h);
+		return 0;
+	}
+	if ((st.mon = month3(p)) == 0 || p[3] != ' ')
 		return -1;
 	if (isdig(p[5]) && (p[4] == ' ' || isdig(p[4]))) {
 		st.day = (p[4] == ' ' ? 0 : (p[4] - '0') * 10) + (p[5] - '0');
@@ -403,6 +443,15 @@ parse_bsd(struct hdr_ctx *ctx, const char *p, const char *e, struct hdr *h)
 		return -1;
 	y = bsd_year(ctx, &st);
 	h->ts = stamp_ts(ctx, y, &st);
+	/*
+	 * bsd_year gives the same year for the same stamp again as long as no
+	 * other BSD stamp comes between: cache the plain 15-byte shape
+	 */
+	ctx->b_ok = q == p + 15 && e - p >= 16;
+	if (ctx->b_ok) {
+		memcpy(ctx->b_stamp, p, 16);
+		ctx->b_ts = h->ts;
+	}
 	h->fmt = HDR_BSD;
 	host_tag(q + 1, e, h);
 	return 0;

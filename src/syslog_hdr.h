@@ -45,11 +45,14 @@ struct hdr {
  * as hdr_ctx_init(ctx, 0).
  */
 struct hdr_ctx {
-	int64_t anchor;  /* UTC epoch seconds the input is known not to go past (file mtime) */
-	int year;        /* inferred year for year-less stamps, 0 until the first one */
-	int last_mon;    /* 1-12, 0 before the first year-less stamp */
-	int64_t c_key;   /* cache: local (year, month, day, hour) key ... */
-	int64_t c_epoch; /* ... and the UTC epoch seconds of that local hour's start */
+	int64_t anchor;      /* UTC epoch seconds the input is known not to go past (file mtime) */
+	int year;            /* inferred year for year-less stamps, 0 until the first one */
+	int last_mon;        /* 1-12, 0 before the first year-less stamp */
+	int64_t c_key;       /* cache: local (year, month, day, hour) key ... */
+	int64_t c_epoch;     /* ... and the UTC epoch seconds of that local hour's start */
+	uint64_t b_stamp[2]; /* cache: the 16 bytes "Mmm DD HH:MM:SS " of the last BSD stamp ... */
+	int64_t b_ts;        /* ... its time ... */
+	int b_ok;            /* ... valid when set (cleared by a BSD stamp of another shape) */
 };
 
 /*

@@ -300,7 +300,7 @@ gen_lines(size_t size, uint32_t seed, size_t *outlen)
 	return p;
 }
 
-/* Checks ls against the lines of text[0..len). */
+/* Checks ls against the lines of text[0..len) (the last one may lack its "\n"). */
 static void
 check_against(const struct lines *ls, const char *text, size_t len)
 {
@@ -310,6 +310,8 @@ check_against(const struct lines *ls, const char *text, size_t len)
 
 	for (; p < end; p = nl + 1, i++) {
 		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end; /* a last line without "\n" */
 		n = (size_t)(nl - p);
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
@@ -328,6 +330,150 @@ check_against(const struct lines *ls, const char *text, size_t len)
 		}
 	}
 	CHECK_INT(ls->n, i);
+}
+
+/*
+ * The newline search works on 64-byte blocks from the start of the file: one
+ * file with a block for each pair of "\n" positions i <= j (i == j: one), a
+ * block without any after every third (lines longer than a block) and "\r\n"
+ * split over two blocks; then small files with one "\n" at each position of
+ * the first blocks, with and without bytes after it.
+ */
+T(newline_at_every_block_position)
+{
+	size_t cap = 64 * (64 * 65 / 2 + 64 * 65 / 6 + 4), len = 0, i, j, k = 0;
+	char *text = xmalloc(cap), small[200];
+	struct lines ls;
+
+	for (i = 0; i < 64; i++) {
+		for (j = i; j < 64; j++, k++) {
+			memset(text + len, 'a' + (int)(k % 26), 64);
+			text[len + i] = '\n';
+			text[len + j] = '\n';
+			if (j > 0 && j - 1 != i && k % 2 == 0)
+				text[len + j - 1] = '\r';
+			len += 64;
+			if (k % 3 == 0) {
+				memset(text + len, 'y', 64);
+				if (k % 2 == 0)
+					text[len + 63] = '\r';
+				len += 64;
+			}
+		}
+	}
+	CHECK(len <= cap);
+	lines_of(text, len, &ls);
+	CHECK_INT(ls.rc, 0);
+	check_against(&ls, text, len);
+	lines_free(&ls);
+	free(text);
+
+	for (i = 0; i < 140 && !t_failed_now; i++) {
+		memset(small, 'x', sizeof(small));
+		small[i] = '\n';
+		for (j = i + 1; j <= i + 66 && j <= sizeof(small) && !t_failed_now; j += 13) {
+			lines_of(small, j, &ls);
+			CHECK_INT(ls.rc, 0);
+			check_against(&ls, small, j);
+			lines_free(&ls);
+			if (t_failed_now)
+				T_FAIL("newline at %zu, length %zu", i, j);
+		}
+	}
+}
+
+/* Lines of every length 0..300 at every offset across the 1 MiB reads and at the end. */
+T(short_lines_all_offsets)
+{
+	size_t cap = 3 * 1024 * 1024 + 4096, len = 0, k = 0, n, i;
+	char *text = xmalloc(cap);
+	struct lines ls;
+
+	while (len + 302 < cap - 4096) {
+		n = (k * 37 + k / 301) % 301;
+		for (i = 0; i < n; i++)
+			text[len + i] = (char)('a' + (len + i) % 26);
+		if (n > 1 && k % 7 == 0)
+			text[len + n - 1] = '\r';
+		len += n;
+		text[len++] = '\n';
+		k++;
+	}
+	/* every length of last line without a newline, 0..130 */
+	for (n = 0; n <= 130; n++) {
+		memset(text + len, 'z', n);
+		lines_of(text, len + n, &ls);
+		CHECK_INT(ls.rc, 0);
+		check_against(&ls, text, len + n);
+		lines_free(&ls);
+		if (t_failed_now) {
+			T_FAIL("with a last line of %zu bytes", n);
+			break;
+		}
+		if (n == 3)
+			n = 60; /* the rest around a block's end */
+	}
+	free(text);
+}
+
+/* Writes data to a pipe in pieces of many sizes and collects the lines from stdin. */
+static void
+lines_of_pipe(const char *data, size_t len, struct lines *ls)
+{
+	static const size_t piece[] = {1, 63, 64, 65, 2, 127, 128, 129, 4096, 3, 70000};
+	int fds[2], saved, st;
+	pid_t pid;
+
+	memset(ls, 0, sizeof(*ls));
+	ls->rc = -4;
+	if (pipe(fds) == -1)
+		return;
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		size_t off = 0, k = 0, n;
+
+		close(fds[0]);
+		while (off < len) {
+			n = piece[k++ % (sizeof(piece) / sizeof(piece[0]))];
+			if (n > len - off)
+				n = len - off;
+			if (write(fds[1], data + off, n) != (ssize_t)n)
+				_exit(1);
+			off += n;
+			usleep(50); /* let the reader see each piece on its own */
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	saved = dup(0);
+	dup2(fds[0], 0);
+	close(fds[0]);
+	collect("-", ls);
+	dup2(saved, 0);
+	close(saved);
+	waitpid(pid, &st, 0);
+}
+
+T(pipe_pieces_of_odd_sizes)
+{
+	size_t len = 0, k, n, i;
+	char *text = xmalloc(400000);
+	struct lines ls;
+
+	for (k = 0; len + 300 < 400000 - 100; k++) {
+		n = (k * 53) % 290;
+		for (i = 0; i < n; i++)
+			text[len + i] = (char)('A' + (len + i) % 26);
+		len += n;
+		text[len++] = '\n';
+	}
+	memset(text + len, 'q', 77); /* no newline at the end */
+	len += 77;
+	lines_of_pipe(text, len, &ls);
+	CHECK_INT(ls.rc, 0);
+	check_against(&ls, text, len);
+	lines_free(&ls);
+	free(text);
 }
 
 T(lines_cross_buffer_boundaries)
@@ -464,6 +610,9 @@ main(void)
 	T_RUN(lines_cross_buffer_boundaries);
 	T_RUN(read_error_after_lines);
 	T_RUN(stdin_pipe_lines);
+	T_RUN(newline_at_every_block_position);
+	T_RUN(short_lines_all_offsets);
+	T_RUN(pipe_pieces_of_odd_sizes);
 	tf_teardown();
 	return T_END();
 }

@@ -237,6 +237,65 @@ T(empty_and_spaced_users)
 	CHECK_STR(str(ev.user), "john smith");
 }
 
+/*
+ * The address and port at the end of a message are read 8 bytes at a time
+ * where there are 8: ports of 0 to 7 digits, too large, with junk in the
+ * last 8 bytes, and messages shorter than 8 bytes after the prefix.
+ */
+T(address_port_tail)
+{
+	static const struct {
+		const char *msg;
+		int type, af;
+		unsigned port;
+	} cases[] = {
+	    {"Connection closed by 1.2.3.4 port 22", EV_CONN_CLOSED, 4, 22},
+	    {"Connection closed by 1.2.3.4 port 2", EV_CONN_CLOSED, 4, 2},
+	    {"Connection closed by 1.2.3.4 port 0", EV_CONN_CLOSED, 4, 0},
+	    {"Connection closed by 1.2.3.4 port 65535", EV_CONN_CLOSED, 4, 65535},
+	    {"Connection closed by 1.2.3.4 port 065535", EV_CONN_CLOSED, 4, 65535},
+	    {"Connection closed by 1.2.3.4 port 65536", EV_UNKNOWN, 0, 0},
+	    {"Connection closed by 1.2.3.4 port 999999", EV_UNKNOWN, 0, 0},
+	    {"Connection closed by 1.2.3.4 port 0000022", EV_UNKNOWN, 0, 0},
+	    {"Connection closed by 1.2.3.4 port ", EV_UNKNOWN, 0, 0},
+	    {"Connection closed by 1.2.3.4 port", EV_UNKNOWN, 0, 0},
+	    {"Connection closed by 1.2.3.4  port 22", EV_UNKNOWN, 0, 0},
+	    {"Connection closed by 1.2.3.4 Port 22", EV_UNKNOWN, 0, 0},
+	    {"Connection closed by 1.2.3.4 port 2\xff", EV_UNKNOWN, 0, 0},
+	    {"Connection closed by 1.2.3.4 port \xfa"
+	     "22",
+	     EV_UNKNOWN, 0, 0},
+	    {"Connection closed by 1.2.3.4", EV_CONN_CLOSED, 4, 0},
+	    {"Connection closed by 1.2.3.44", EV_CONN_CLOSED, 4, 0},
+	    {"Connection closed by 12345678", EV_UNKNOWN, 0, 0},
+	    {"Connection closed by ::1", EV_CONN_CLOSED, 6, 0},
+	    {"Connection closed by ::1 port 7", EV_CONN_CLOSED, 6, 7},
+	    {"Connection closed by 1::", EV_CONN_CLOSED, 6, 0},
+	    {"Connection closed by 1:2", EV_UNKNOWN, 0, 0},
+	    {"Connection closed by ", EV_UNKNOWN, 0, 0},
+	    {"Connection reset by 10.0.0.1 port 1", EV_CONN_RESET, 4, 1},
+	    {"Did not receive identification string from 10.0.0.1", EV_NO_IDENT, 4, 0},
+	    {"Invalid user port from 10.0.0.1 port 12345", EV_INVALID_USER, 4, 12345},
+	    {"Invalid user a from 1.2.3.4 port 22 port 33", EV_UNKNOWN, 0, 0},
+	    {"Invalid user a from port 22", EV_UNKNOWN, 0, 0},
+	};
+	size_t i;
+	char line[160];
+	struct event ev;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		/* bare (sshd -E) and with a header: the message is the same */
+		snprintf(line, sizeof(line), "%s%s", i % 2 ? "May 31 07:07:22 web sshd[1]: " : "",
+		         cases[i].msg);
+		ev = parse(line);
+		if (ev.type != cases[i].type || ev.src.af != cases[i].af ||
+		    ev.src_port != cases[i].port)
+			T_FAIL("\"%s\": type %d af %d port %u, want %d %d %u", cases[i].msg,
+			       ev.type, ev.src.af, ev.src_port, cases[i].type, cases[i].af,
+			       cases[i].port);
+	}
+}
+
 T(unknown_keeps_message)
 {
 	struct event ev = parse("May 31 07:07:22 web kernel: [1.0] usb 1-1: new device");
@@ -262,6 +321,7 @@ main(void)
 	T_RUN(addresses);
 	T_RUN(empty_and_spaced_users);
 	T_RUN(unknown_keeps_message);
+	T_RUN(address_port_tail);
 	free(cur);
 	return T_END();
 }

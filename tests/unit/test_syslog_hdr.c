@@ -237,6 +237,99 @@ T(year_late_line)
 	CHECK_INT(ctx.year, 2025);
 }
 
+/*
+ * A stamp equal to the last BSD line's is not parsed again: the results must
+ * be those of a full parse (here: of the same stamp with ".000000", a shape
+ * that is never cached, in a second context) through year changes, late
+ * lines, other formats in between, other hosts and a new context.
+ */
+T(repeated_stamps)
+{
+	static const char *const stamps[] = {
+	    "Dec 30 23:59:00",
+	    "Dec 30 23:59:00",
+	    "Dec 31 10:00:00",
+	    "Jan 01 00:00:01",
+	    "Jan 01 00:00:01",
+	    "Dec 31 10:00:00",
+	    "Dec 31 10:00:00",
+	    "-",
+	    "Jan 01 00:00:01",
+	    "Jan  2 08:00:00",
+	    "Jan  2 08:00:00",
+	    "Jul 10 00:00:00",
+	    "Jul 10 00:00:00",
+	    "Jan  2 08:00:00",
+	    "Jan  2 08:00:00",
+	    "Feb 29 12:00:00",
+	    "Feb 29 12:00:00",
+	    "Dec 31 23:59:60",
+	    "Dec 31 23:59:60",
+	    "Jan  2 08:00:00",
+	    /* other shapes in between move the year on: the cached stamp must not stay */
+	    "Dec 31 10:00:00",
+	    "Jan 01 00:00:01.5",
+	    "May 01 00:00:00.5",
+	    "Sep  1 00:00:00.5",
+	    "Dec 1 00:00:00",
+	    "Dec 31 10:00:00",
+	    "Dec 31 10:00:00",
+	};
+	static const char *const tails[] = {
+	    "h sshd[1]: a", "other-host sshd[22]: b", "h2 CRON[333]: c", "h: d", "", "h"};
+	struct hdr_ctx c1, c2;
+	struct hdr h1, h2;
+	char l1[128], l2[128];
+	size_t i, round;
+	int r1, r2;
+
+	set_tz("Europe/Berlin");
+	for (round = 0; round < 2; round++) {
+		hdr_ctx_init(&c1, round ? ANCHOR_JUN2024 : 1735819200);
+		hdr_ctx_init(&c2, round ? ANCHOR_JUN2024 : 1735819200);
+		for (i = 0; i < sizeof(stamps) / sizeof(stamps[0]); i++) {
+			const char *t = tails[i % 6];
+
+			if (strcmp(stamps[i], "-") == 0) {
+				snprintf(l1, sizeof(l1), "2024-05-31T07:07:22Z h sshd[1]: x");
+				snprintf(l2, sizeof(l2), "2024-05-31T07:07:22Z h sshd[1]: x");
+			} else {
+				snprintf(l1, sizeof(l1), "%s %s", stamps[i], t);
+				snprintf(l2, sizeof(l2), "%s%s %s", stamps[i],
+				         strlen(stamps[i]) == 15 ? ".000000" : "", t);
+			}
+			r1 = parse(&c1, l1, &h1);
+			r2 = parse(&c2, l2, &h2);
+			CHECK_INT(r1, r2);
+			CHECK_INT(h1.ts, h2.ts);
+			CHECK_INT(h1.fmt, h2.fmt);
+			CHECK_INT(h1.host_len, h2.host_len);
+			CHECK_INT(h1.prog_len, h2.prog_len);
+			CHECK_INT(h1.pid, h2.pid);
+			CHECK_INT(h1.msg_len, h2.msg_len);
+			CHECK_INT(c1.year, c2.year);
+			CHECK_INT(c1.last_mon, c2.last_mon);
+			if (t_failed_now) {
+				T_FAIL("round %zu line %zu: %s", round, i, l1);
+				return;
+			}
+		}
+		/* "Feb 29" and "23:59:60" are accepted; the one-digit day and junk are not cached
+		 */
+		CHECK_INT(parse(&c1, "Jan 2 08:00:00 h sshd[1]: a", &h1), 0);
+		CHECK_INT(parse(&c1, "Jan 2 08:00:00 h sshd[1]: a", &h2), 0);
+		CHECK_INT(h1.ts, h2.ts);
+		CHECK_INT(parse(&c1, "Jan 32 08:00:00 h sshd[1]: a", &h1), -1);
+	}
+	/* the same stamp in a new context (another anchor) gets that context's year */
+	hdr_ctx_init(&c1, 1735819200);
+	CHECK_INT(parse(&c1, "Jul 10 00:00:00 h sshd[1]: a", &h1), 0);
+	hdr_ctx_init(&c1, ANCHOR_JUN2024);
+	CHECK_INT(parse(&c1, "Jul 10 00:00:00 h sshd[1]: a", &h2), 0);
+	CHECK_INT(h1.ts - h2.ts, 366LL * 86400 * US);
+	set_tz("UTC");
+}
+
 T(year_leap_day)
 {
 	struct hdr_ctx ctx;
@@ -767,6 +860,7 @@ main(void)
 	T_RUN(year_same_year);
 	T_RUN(year_late_line);
 	T_RUN(year_leap_day);
+	T_RUN(repeated_stamps);
 	T_RUN(dst_berlin);
 	T_RUN(rfc3339);
 	T_RUN(rfc5424);
