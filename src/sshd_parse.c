@@ -1077,10 +1077,11 @@ enum prog_kind { P_OTHER, P_SSHD, P_SFTP, P_AUX };
 static enum prog_kind
 prog_kind(const struct hdr *h)
 {
-	const char *p = h->prog, *e = h->prog + h->prog_len;
+	const char *p = h->prog, *e;
 
-	if (h->fmt == HDR_NONE)
-		return P_SSHD;
+	if (h->fmt == HDR_NONE || p == NULL)
+		return P_SSHD; /* no header, or no program name (NULL + 0 is undefined) */
+	e = p + h->prog_len;
 	if (SC_EAT(p, e, "sshd")) {
 		if (p == e || SC_HAS(p, e, "-session") || SC_HAS(p, e, "-auth") || *p == '@' ||
 		    *p == '/')
