@@ -17,7 +17,7 @@
 #include "xmalloc.h"
 
 #define BATCH_EVENTS FEED_BATCH_EVENTS
-#define BATCH_TEXT (512 * 1024) /* >= LINEBUF_MAX_LINE: one line always fits */
+#define BATCH_TEXT (1024 * 1024) /* >= LINEBUF_MAX_LINE: one line always fits */
 #define BATCHES_PER_WORKER 3
 #define PREP_EVENTS 64 /* ops->prep runs on events this many at a time, still in cache */
 #define MAX_THREADS 16
@@ -74,6 +74,7 @@ struct feed {
 	int64_t now, since, until, part_bytes;
 	size_t aux_bytes;
 	int threaded;
+	int prep; /* ops->prep runs on the workers (there are two or more) */
 	const struct feed_ops *ops;
 	void *arg;
 };
@@ -126,7 +127,7 @@ deliver(struct feed *f, struct batch *b, size_t input)
 	fb.ev = b->ev;
 	fb.truncated = b->trunc;
 	fb.n = b->n;
-	fb.aux = f->threaded && f->ops->prep != NULL ? b->aux : NULL;
+	fb.aux = f->prep ? b->aux : NULL;
 	f->ops->batch(f->arg, &fb);
 }
 
@@ -156,7 +157,7 @@ prep(struct feed *f, const struct part *p, struct batch *b)
 {
 	struct feed_batch fb;
 
-	if (f->ops->prep == NULL || b->prepped == b->n)
+	if (!f->prep || b->prepped == b->n)
 		return;
 	fb.input = p->input;
 	fb.ev = b->ev;
@@ -551,6 +552,12 @@ feed_run(char *const *paths, size_t n, const struct feed_opts *o, const struct f
 		threads--; /* the calling thread is one of them: it tracks and aggregates */
 	if (threads > f.nparts)
 		threads = (unsigned)f.nparts;
+	/*
+	 * One worker parses more slowly than the consumer consumes: work moved onto it
+	 * would slow the whole pipeline down. From two workers on, the consumer is the
+	 * bottleneck, and what prep takes off it is gained.
+	 */
+	f.prep = f.threaded && threads >= 2 && ops->prep != NULL;
 	ws = xreallocarray(NULL, threads > 0 ? threads : 1, sizeof(*ws));
 	if (!f.threaded) {
 		/* one worker on this thread, delivering as it reads: parts in order */

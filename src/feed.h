@@ -15,7 +15,7 @@
  * (syslog_hdr) afresh from the file's mtime, whether one thread reads it or many.
  */
 #define FEED_PART_BYTES (32 * 1024 * 1024)
-#define FEED_BATCH_EVENTS 4096 /* events of one batch at most */
+#define FEED_BATCH_EVENTS 8192 /* events of one batch at most */
 
 /* Events of consecutive lines of one input. Pointers are valid during the callback only. */
 struct feed_batch {
@@ -38,8 +38,9 @@ struct feed_ops {
 	void (*batch)(void *arg, const struct feed_batch *b);
 	void (*end)(void *arg, size_t input, int status, const char *error);
 	/*
-	 * Optional (NULL: none). With worker threads only, called on the worker
-	 * that parses a batch, on its events as they come, a few dozen at a time,
+	 * Optional (NULL: none). With two worker threads or more only (with
+	 * one, the consumer is the faster of the two and keeps the work), called
+	 * on the worker that parses a batch, on its events as they come, a few dozen at a time,
 	 * before batch() sees them: b->ev[lo..b->n) are the new ones (lo 0: the
 	 * first call for this batch). aux is the batch's own feed_opts.aux_bytes,
 	 * not cleared (set it up when lo is 0); batch() finds it in b->aux. Runs

@@ -319,7 +319,7 @@ T(prep_runs_for_every_batch_on_workers)
 
 	write_log(tf_path("p.log"), 20000);
 	paths[0] = xstrdup(tf_path("p.log"));
-	for (th = 1; th <= 3; th++) {
+	for (th = 1; th <= 4; th++) {
 		struct prep_seen s;
 		struct feed_opts o;
 
@@ -334,8 +334,8 @@ T(prep_runs_for_every_batch_on_workers)
 		CHECK_INT(feed_run(paths, 1, &o, &pops, &s), 0);
 		CHECK_INT(s.events, 20000);
 		CHECK_INT(s.bad, 0);
-		if (th == 1)
-			CHECK_INT(s.with_aux, 0); /* no worker: the consumer does it all */
+		if (th <= 2)
+			CHECK_INT(s.with_aux, 0); /* no worker or one: the consumer does it all */
 		else
 			CHECK_INT(s.with_aux, s.batches);
 	}
