@@ -134,33 +134,40 @@ on_prep(void *arg, const struct feed_batch *b, size_t lo, void *aux)
 }
 
 static void
+prefetch_event(const struct event *ev)
+{
+	const char *q = (const char *)ev;
+
+	__builtin_prefetch(q);
+	__builtin_prefetch(q + 64);
+	__builtin_prefetch(q + 128);
+	__builtin_prefetch(q + 192);
+	__builtin_prefetch(ev->host.p);
+}
+
+static void
 on_batch(void *arg, const struct feed_batch *b)
 {
 	struct run *r = arg;
 	const struct prep *x = b->aux;
 	size_t i;
 
-	if (x != NULL) {
+	if (x != NULL)
 		agg_add_counts(r->a, &x->c);
-		for (i = 0; i < b->n; i++) {
-			if (i + 4 < b->n) {
-				const char *q = (const char *)&b->ev[i + 4];
+	for (i = 0; i < b->n; i++) {
+		unsigned what;
 
-				__builtin_prefetch(q);
-				__builtin_prefetch(q + 64);
-				__builtin_prefetch(q + 128);
-				__builtin_prefetch(q + 192);
-				__builtin_prefetch(b->ev[i + 4].host.p);
-			}
-			if (x->what[i] == AGG_ALL)
-				agg_event_counted(r->a, &b->ev[i]);
-			if (x->what[i] != AGG_SKIP)
-				conn_feed(r->t, &b->ev[i]);
-		}
-	} else
-		for (i = 0; i < b->n; i++)
-			if (agg_event(r->a, &b->ev[i], b->truncated[i]))
-				conn_feed(r->t, &b->ev[i]);
+		/* a worker wrote these events on another core: ask for them ahead of use */
+		if (i + 4 < b->n)
+			prefetch_event(&b->ev[i + 4]);
+		what = x != NULL                                     ? x->what[i]
+		       : agg_event(r->a, &b->ev[i], b->truncated[i]) ? AGG_CONN
+		                                                     : AGG_SKIP;
+		if (x != NULL && what == AGG_ALL)
+			agg_event_counted(r->a, &b->ev[i]);
+		if (what != AGG_SKIP)
+			conn_feed(r->t, &b->ev[i]);
+	}
 	r->lines += b->n;
 	if (r->progress && r->lines >= r->next_tick) {
 		fprintf(stderr, "\r\033[Kreading %s: %llu lines", r->paths[b->input],
