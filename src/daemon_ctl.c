@@ -81,15 +81,16 @@ status_json(const struct status_view *sv, struct control_out *out)
 	for (i = 0; i < sv->njails; i++) {
 		const struct status_view_jail *j = &sv->jails[i];
 
+		control_printf(out, "%s{\"jail\":", i ? "," : "");
+		control_json_str(out, j->name);
 		control_printf(out,
-		               "%s{\"jail\":\"%s\",\"tracked\":%zu,\"active_bans\":%zu,"
+		               ",\"tracked\":%zu,\"active_bans\":%zu,"
 		               "\"bans_last_hour\":%zu,\"bans_last_day\":%zu,"
 		               "\"lines\":%llu,\"events\":%llu,\"counted\":%llu,\"bans\":%llu,"
 		               "\"top_offenders\":[",
-		               i ? "," : "", j->name, j->tracked, j->active_bans, j->bans_last_hour,
-		               j->bans_last_day, (unsigned long long)j->lines,
-		               (unsigned long long)j->events, (unsigned long long)j->counted,
-		               (unsigned long long)j->bans);
+		               j->tracked, j->active_bans, j->bans_last_hour, j->bans_last_day,
+		               (unsigned long long)j->lines, (unsigned long long)j->events,
+		               (unsigned long long)j->counted, (unsigned long long)j->bans);
 		for (k = 0; k < j->ntop; k++) {
 			char a[ADDR_STRLEN];
 
@@ -212,12 +213,15 @@ req_bans(struct daemon *d, int json, int color, struct control_out *out)
 		fmt_when(b->start, since, sizeof(since));
 		if (b->expires != 0)
 			fmt_when(b->expires, until, sizeof(until));
+		control_printf(out, "%s{\"address\":\"%s\",\"prefix\":%u,\"jail\":", i ? "," : "",
+		               a, b->prefix);
+		control_json_str(out, b->jail);
 		control_printf(out,
-		               "%s{\"address\":\"%s\",\"prefix\":%u,\"jail\":\"%s\",\"since\":"
+		               ",\"since\":"
 		               "\"%s\",\"until\":%s%s%s,\"seconds_left\":%lld,\"nth\":%u,"
 		               "\"reason\":",
-		               i ? "," : "", a, b->prefix, b->jail, since, b->expires ? "\"" : "",
-		               b->expires ? until : "null", b->expires ? "\"" : "",
+		               since, b->expires ? "\"" : "", b->expires ? until : "null",
+		               b->expires ? "\"" : "",
 		               (long long)(b->expires ? b->expires - now : -1), b->nth);
 		control_json_str(out, b->reason);
 		json_geo(out, d->geo, &b->net);
