@@ -79,6 +79,7 @@ bench: $(B)/authwatch $(B)/bench/gen $(B)/bench/consumer
 
 fuzz: | $(B)/fuzz
 	clang -std=c11 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=undefined \
 	  -o $(B)/fuzz/fuzz_parse tests/fuzz/fuzz_parse.c src/syslog_hdr.c src/sshd_parse.c \
 	  src/aux_parse.c src/obuf.c \
 	  src/addr.c src/event.c src/log.c src/xmalloc.c
