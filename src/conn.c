@@ -27,13 +27,14 @@ struct slot {
 	uint8_t closed;         /* a closing line was seen: lingering */
 	uint8_t hostile;        /* a probe-like line was seen */
 	uint8_t kex;            /* a negotiation failure was seen */
-	uint8_t in_ap;          /* registered in the address index */
+	uint8_t in_ap;          /* registered in the address index, under ap_h */
 	uint8_t told;           /* progress reported: bit 0 a probe or negotiation */
 	uint32_t told_attempts; /* attempts already reported as progress */
 	int64_t last;           /* UTC µs of its last line */
 	int64_t closed_at;
 	uint32_t failed, refused, pam_unix, pam_err;
 	uint32_t next_free;
+	uint64_t ap_h;      /* ap_key of rec.src, rec.src_port when in_ap */
 	const char *user_p; /* the bytes of rec.user in the string table (they never move) */
 	size_t user_n;
 };
@@ -46,7 +47,9 @@ struct cell {
 };
 struct map {
 	struct cell *cells; /* key and value side by side: one cache miss per probe */
-	uint32_t cap, n;    /* cap is a power of two */
+	uint32_t cap, n;    /* cap is a power of two, 2^(64 - shift) */
+	unsigned shift;
+	uint64_t mul; /* a key's home: the top bits of key * mul (1: keys are hashes already) */
 };
 
 struct conn_tracker {
@@ -90,16 +93,26 @@ map_alloc(struct map *m, uint32_t cap)
 	uint32_t i;
 
 	m->cap = cap;
+	m->shift = 64 - (unsigned)__builtin_ctz(cap);
 	m->n = 0;
 	m->cells = xreallocarray(NULL, cap, sizeof(*m->cells));
 	for (i = 0; i < cap; i++)
 		m->cells[i].key = EMPTY;
 }
 
+/* mul: an odd multiplier for keys that need mixing (multiply-shift), or 1 for keys that are
+ * hashes already (their high bits are used as they are). */
 static void
-map_init(struct map *m)
+map_init(struct map *m, uint64_t mul)
 {
+	m->mul = mul;
 	map_alloc(m, 64);
+}
+
+static inline uint32_t
+map_home(const struct map *m, uint64_t key)
+{
+	return (uint32_t)((key * m->mul) >> m->shift);
 }
 
 static void
@@ -111,7 +124,7 @@ map_free(struct map *m)
 static uint32_t
 map_get(const struct map *m, uint64_t key)
 {
-	uint32_t i = (uint32_t)mix64(key) & (m->cap - 1);
+	uint32_t i = map_home(m, key);
 
 	for (; m->cells[i].key != EMPTY; i = (i + 1) & (m->cap - 1))
 		if (m->cells[i].key == key)
@@ -127,7 +140,7 @@ map_grow(struct map *m)
 	struct map old = *m;
 	uint32_t i;
 
-	map_alloc(m, old.cap * 2);
+	map_alloc(m, old.cap * 2); /* keeps m->mul */
 	for (i = 0; i < old.cap; i++)
 		if (old.cells[i].key != EMPTY)
 			map_put(m, old.cells[i].key, old.cells[i].val);
@@ -142,7 +155,7 @@ map_put(struct map *m, uint64_t key, uint32_t val)
 
 	if ((m->n + 1) * 2 > m->cap)
 		map_grow(m);
-	i = (uint32_t)mix64(key) & (m->cap - 1);
+	i = map_home(m, key);
 	for (; m->cells[i].key != EMPTY; i = (i + 1) & (m->cap - 1))
 		if (m->cells[i].key == key) {
 			m->cells[i].val = val;
@@ -157,7 +170,7 @@ map_put(struct map *m, uint64_t key, uint32_t val)
 static void
 map_del(struct map *m, uint64_t key, uint32_t val)
 {
-	uint32_t i = (uint32_t)mix64(key) & (m->cap - 1), j, k;
+	uint32_t i = map_home(m, key), j, k;
 
 	for (; m->cells[i].key != key; i = (i + 1) & (m->cap - 1))
 		if (m->cells[i].key == EMPTY)
@@ -169,7 +182,7 @@ map_del(struct map *m, uint64_t key, uint32_t val)
 		j = (j + 1) & (m->cap - 1);
 		if (m->cells[j].key == EMPTY)
 			break;
-		k = (uint32_t)mix64(m->cells[j].key) & (m->cap - 1);
+		k = map_home(m, m->cells[j].key);
 		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
 			m->cells[i] = m->cells[j];
 			i = j;
@@ -208,8 +221,10 @@ conn_new(struct strtab *strings, conn_emit_fn emit, void *arg)
 	t->arg = arg;
 	t->free_head = NONE;
 	t->seed = mix64((uint64_t)(uintptr_t)t ^ 0x6a09e667f3bcc908ULL);
-	map_init(&t->by_pid);
-	map_init(&t->by_ap);
+	/* pids are the kernel's, but a local user can log lines with any pid: a seeded multiplier
+	 */
+	map_init(&t->by_pid, mix64(t->seed ^ 0x70696473ULL) | 1);
+	map_init(&t->by_ap, 1); /* ap_key is a seeded hash already */
 	t->next_sweep = INT64_MIN;
 	t->sftp_id = strtab_intern(strings, "sftp", 4);
 	t->sshd_id = strtab_intern(strings, "sshd", 4);
@@ -326,7 +341,8 @@ slot_set_addr(struct conn_tracker *t, uint32_t i, const struct addr *a, uint16_t
 	s->rec.src = *a;
 	s->rec.src_port = port;
 	if (port != 0) {
-		map_put(&t->by_ap, ap_key(t, s->rec.host, a, port), i);
+		s->ap_h = ap_key(t, s->rec.host, a, port);
+		map_put(&t->by_ap, s->ap_h, i);
 		s->in_ap = 1;
 	}
 }
@@ -407,7 +423,7 @@ slot_end(struct conn_tracker *t, uint32_t i, int open)
 	for (k = 0; k < s->npids; k++)
 		map_del(&t->by_pid, pid_key(r->host, s->pids[k]), i);
 	if (s->in_ap)
-		map_del(&t->by_ap, ap_key(t, r->host, &r->src, r->src_port), i);
+		map_del(&t->by_ap, s->ap_h, i);
 	s->used = 0;
 	t->deadline[i] = INT64_MAX;
 	s->next_free = t->free_head;
