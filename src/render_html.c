@@ -626,20 +626,12 @@ actions(struct render_html_out *w)
 {
 	static const char *const head[] = {"event", "count", "share", "class"};
 	const struct agg_view *v = w->v;
-	unsigned order[EV__COUNT], n = 0, i, j;
-	uint64_t sum = 0;
+	unsigned order[EV__COUNT], n, i;
+	uint64_t sum;
 	char buf[64];
 
 	render_html_sec_open(w, RENDER_HTML_SEC_ACTIONS, NULL);
-	for (i = 0; i < EV__COUNT; i++)
-		if (v->actions[i] != 0) {
-			/* by count, descending; catalogue order among equals (as the text) */
-			for (j = n; j > 0 && v->actions[order[j - 1]] < v->actions[i]; j--)
-				order[j] = order[j - 1];
-			order[j] = i;
-			n++;
-			sum += v->actions[i];
-		}
+	n = render_actions(v, order, &sum); /* the text report's order */
 	if (n == 0) {
 		render_html_none(w);
 		render_html_sec_close(w);

@@ -512,21 +512,13 @@ actions(struct render_text_out *w)
 {
 	static const char *const head[] = {"event", "count", "class"};
 	const struct agg_view *v = w->v;
-	unsigned order[EV__COUNT], n = 0, i, j;
-	uint64_t sum = 0;
+	unsigned order[EV__COUNT], n, i;
+	uint64_t sum;
 	struct render_text_table t;
 	char buf[40], line[120];
 
 	render_text_heading(w, "Actions");
-	for (i = 0; i < EV__COUNT; i++)
-		if (v->actions[i] != 0) {
-			/* by count, descending; catalogue order among equals */
-			for (j = n; j > 0 && v->actions[order[j - 1]] < v->actions[i]; j--)
-				order[j] = order[j - 1];
-			order[j] = i;
-			n++;
-			sum += v->actions[i];
-		}
+	n = render_actions(v, order, &sum);
 	if (n == 0) {
 		render_text_none(w);
 		return;

@@ -157,6 +157,24 @@ render_timeline(const struct agg_view *v, size_t dense_max, struct render_bucket
 	return n;
 }
 
+unsigned
+render_actions(const struct agg_view *v, unsigned *order, uint64_t *sum)
+{
+	unsigned n = 0, i, j;
+
+	*sum = 0;
+	for (i = 0; i < EV__COUNT; i++)
+		if (v->actions[i] != 0) {
+			/* insertion: stable, so equal counts keep the catalogue's order */
+			for (j = n; j > 0 && v->actions[order[j - 1]] < v->actions[i]; j--)
+				order[j] = order[j - 1];
+			order[j] = i;
+			n++;
+			*sum += v->actions[i];
+		}
+	return n;
+}
+
 size_t
 render_alerts(const struct agg_view *v, size_t limit, size_t *idx)
 {

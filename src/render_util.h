@@ -49,6 +49,13 @@ size_t render_timeline(const struct agg_view *v, size_t dense_max, struct render
  */
 size_t render_alerts(const struct agg_view *v, size_t limit, size_t *idx);
 
+/*
+ * The event types seen, for the actions table: writes them to order (room for
+ * EV__COUNT) by count, descending, in catalogue order among equal counts, and
+ * their total count to *sum. Returns how many.
+ */
+unsigned render_actions(const struct agg_view *v, unsigned *order, uint64_t *sum);
+
 /* Seconds (rounded down) of a duration in µs; 0 for negative ones. */
 uint64_t render_secs(int64_t us);
 
