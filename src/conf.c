@@ -263,18 +263,6 @@ strv_push(char ***v, size_t *n, char *s)
 	(*v)[*n] = NULL;
 }
 
-static void
-strv_free(char **v)
-{
-	size_t i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
 static size_t
 strv_len(char *const *v)
 {
@@ -1311,7 +1299,7 @@ conf_free(struct conf *c)
 		return;
 	for (i = 0; i < c->njails; i++) {
 		free(c->jails[i].name);
-		strv_free(c->jails[i].sources);
+		xfree_strv(c->jails[i].sources);
 		free(c->jails[i].allow);
 	}
 	free(c->jails);
@@ -1320,8 +1308,8 @@ conf_free(struct conf *c)
 	free(c->database);
 	free(c->geoip);
 	free(c->dryrun_path);
-	strv_free(c->ban_argv);
-	strv_free(c->unban_argv);
+	xfree_strv(c->ban_argv);
+	xfree_strv(c->unban_argv);
 	free(c->allow);
 	memset(c, 0, sizeof(*c));
 }
@@ -1531,5 +1519,5 @@ conf_argv_expand(char *const *tmpl, const char *ip, unsigned prefix, int64_t sec
 void
 conf_argv_free(char **argv)
 {
-	strv_free(argv);
+	xfree_strv(argv);
 }

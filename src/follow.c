@@ -8,13 +8,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "follow.h"
+#include "log.h"
 #include "xmalloc.h"
 
 #define BUF_SIZE (256 * 1024)
@@ -69,19 +69,6 @@ struct follow {
 	char errmsg[512];
 	char evbuf[EVBUF_SIZE] __attribute__((aligned(__alignof__(struct inotify_event))));
 };
-
-/* Formats a message into err[0..errlen) (nothing when errlen is 0). */
-static void __attribute__((format(printf, 3, 4)))
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* Records "follow: PATH: what: strerror(e)"; returns -1 with errno = e. */
 static int
@@ -692,11 +679,11 @@ follow_open(const char *path, const struct follow_pos *start, char *err, size_t 
 	const char *slash;
 	int e;
 
-	set_err(err, errlen, "%s", "");
+	log_errbuf(err, errlen, "%s", "");
 	if (path == NULL || path[0] == '\0' || path[strlen(path) - 1] == '/' ||
 	    (start != NULL && start->pos < 0)) {
-		set_err(err, errlen, "follow: %s: invalid arguments",
-		        path != NULL ? path : "(null)");
+		log_errbuf(err, errlen, "follow: %s: invalid arguments",
+		           path != NULL ? path : "(null)");
 		errno = EINVAL;
 		return NULL;
 	}
@@ -719,14 +706,14 @@ follow_open(const char *path, const struct follow_pos *start, char *err, size_t 
 	}
 	if ((f->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
 		e = errno;
-		set_err(err, errlen, "follow: %s: inotify_init1: %s", path, strerror(e));
+		log_errbuf(err, errlen, "follow: %s: inotify_init1: %s", path, strerror(e));
 		goto out;
 	}
 	f->buf = xmalloc(BUF_SIZE);
 	/* the directory first, so nothing that happens after the start goes unseen */
 	if (watch_dir(f) == -1 && errno != ENOENT && errno != EACCES) {
 		e = errno;
-		set_err(err, errlen, "%s", f->errmsg);
+		log_errbuf(err, errlen, "%s", f->errmsg);
 		goto out;
 	}
 	f->errmsg[0] = '\0';

@@ -33,18 +33,6 @@ copy_argv(char *const *v)
 	return c;
 }
 
-static void
-free_argv(char **v)
-{
-	size_t i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
 struct fw_cmd *
 fw_cmd_open(char *const *ban_argv, char *const *unban_argv, unsigned timeout_ms, char *err,
             size_t errlen)
@@ -71,8 +59,8 @@ fw_cmd_close(struct fw_cmd *c)
 {
 	if (c == NULL)
 		return;
-	free_argv(c->ban);
-	free_argv(c->unban);
+	xfree_strv(c->ban);
+	xfree_strv(c->unban);
 	free(c);
 }
 
@@ -131,7 +119,7 @@ run_one(struct fw_cmd *c, char **tmpl, const struct fw_elem *e, char *err, size_
 		argv[i] = expand(tmpl[i], e);
 	argv[n] = NULL;
 	rc = fw_run(argv, NULL, 0, NULL, c->timeout_ms, err, errlen);
-	free_argv(argv);
+	xfree_strv(argv);
 	return rc;
 }
 

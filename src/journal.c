@@ -1,6 +1,5 @@
 /* journal.c: sshd-related entries of the systemd journal as syslog-style lines (sd-journal). */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include <systemd/sd-journal.h>
 
 #include "journal.h"
+#include "log.h"
 #include "xmalloc.h"
 
 /* "YYYY-MM-DDTHH:MM:SS.uuuuuuZ" */
@@ -47,19 +47,6 @@ struct journal {
 	char *cursor0;
 	char errmsg[256];
 };
-
-/* Formats a message into err[0..errlen) (nothing when errlen is 0). */
-static void __attribute__((format(printf, 3, 4)))
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* Records an sd-journal error r (< 0) while doing what; returns -1 with errno set. */
 static int
@@ -266,9 +253,9 @@ jopen(const char *dir, int64_t since, int64_t until, int follow, const char *uni
 	size_t i;
 	int r;
 
-	set_err(err, errlen, "%s", "");
+	log_errbuf(err, errlen, "%s", "");
 	if (unit != NULL && (unit[0] == '\0' || strlen(unit) > UNIT_MAX || strchr(unit, '\n'))) {
-		set_err(err, errlen, "journal: bad unit name");
+		log_errbuf(err, errlen, "journal: bad unit name");
 		errno = EINVAL;
 		return NULL;
 	}
@@ -283,33 +270,33 @@ jopen(const char *dir, int64_t since, int64_t until, int follow, const char *uni
 		r = sd_journal_open(&j->sj, SD_JOURNAL_LOCAL_ONLY);
 	if (r < 0) {
 		j->sj = NULL;
-		set_err(err, errlen, "journal: %s: %s", dir != NULL ? dir : "cannot open",
-		        strerror(-r));
+		log_errbuf(err, errlen, "journal: %s: %s", dir != NULL ? dir : "cannot open",
+		           strerror(-r));
 		goto out;
 	}
 	/* before any reading, so that nothing written from now on goes unnoticed */
 	if (follow && (r = j->fd = sd_journal_get_fd(j->sj)) < 0) {
-		set_err(err, errlen, "journal: get fd: %s", strerror(-r));
+		log_errbuf(err, errlen, "journal: get fd: %s", strerror(-r));
 		goto out;
 	}
 	/* a compressed field is decompressed up to this size: enough to see it is too long */
 	r = sd_journal_set_data_threshold(j->sj, sizeof("MESSAGE=") - 1 + JOURNAL_MSG_MAX + 1);
 	if (r < 0) {
-		set_err(err, errlen, "journal: set data threshold: %s", strerror(-r));
+		log_errbuf(err, errlen, "journal: set data threshold: %s", strerror(-r));
 		goto out;
 	}
 	/* matches on one field are OR'ed, on different fields AND'ed */
 	for (i = 0; i < sizeof(idents) / sizeof(idents[0]); i++) {
 		snprintf(m, sizeof(m), "SYSLOG_IDENTIFIER=%s", idents[i]);
 		if ((r = sd_journal_add_match(j->sj, m, 0)) < 0) {
-			set_err(err, errlen, "journal: add match %s: %s", m, strerror(-r));
+			log_errbuf(err, errlen, "journal: add match %s: %s", m, strerror(-r));
 			goto out;
 		}
 	}
 	if (unit != NULL) {
 		snprintf(m, sizeof(m), "_SYSTEMD_UNIT=%s", unit);
 		if ((r = sd_journal_add_match(j->sj, m, 0)) < 0) {
-			set_err(err, errlen, "journal: add match %s: %s", m, strerror(-r));
+			log_errbuf(err, errlen, "journal: add match %s: %s", m, strerror(-r));
 			goto out;
 		}
 	}
@@ -320,8 +307,8 @@ jopen(const char *dir, int64_t since, int64_t until, int follow, const char *uni
 	else
 		r = sd_journal_seek_head(j->sj);
 	if (r < 0) {
-		set_err(err, errlen, "journal: seek%s: %s", cursor != NULL ? " to cursor" : "",
-		        strerror(-r));
+		log_errbuf(err, errlen, "journal: seek%s: %s", cursor != NULL ? " to cursor" : "",
+		           strerror(-r));
 		goto out;
 	}
 	if (cursor != NULL) {
@@ -355,7 +342,7 @@ journal_open_follow_dir(const char *dir, const char *unit, const char *cursor, c
                         size_t errlen)
 {
 	if (dir == NULL) {
-		set_err(err, errlen, "journal: no directory");
+		log_errbuf(err, errlen, "journal: no directory");
 		errno = EINVAL;
 		return NULL;
 	}

@@ -72,3 +72,15 @@ log_fatalx(int ex, const char *fmt, ...)
 	va_end(ap);
 	exit(ex);
 }
+
+void
+log_errbuf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}

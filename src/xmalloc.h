@@ -10,5 +10,7 @@ void *xcalloc(size_t nmemb, size_t size);
 void *xreallocarray(void *p, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* Frees a NULL-terminated array of strings and the array itself; NULL is fine. */
+void xfree_strv(char **v);
 
 #endif
