@@ -1,4 +1,5 @@
-/* render.h: the report's output formats: text (terminal), JSON (one document), CSV (per section). */
+/* render.h: the report's output formats: text (terminal), JSON (one document), CSV (per section).
+ */
 #ifndef RENDER_H
 #define RENDER_H
 

@@ -17,7 +17,7 @@
  * So any key whose true weight is above the minimum weight is in the table
  * (Space-Saving, Metwally et al. 2005). Invariant: a min-heap on weight over
  * the entries (built at the first eviction, kept from then on) plus a hash
- * index keyed by the seed (SipHash-1-3: keys are chosen by attackers); the
+ * index keyed by the seed (strongly universal, see topk.c: keys are chosen by attackers); the
  * order of operations alone decides the result, never the seed: which key is
  * evicted, the weights, topk_top's order (ties by key bytes) and topk_each's
  * order are the same under any seed.
@@ -48,7 +48,7 @@ void *topk_add(struct topk *t, const void *key, size_t keylen, uint64_t w, int *
 
 /*
  * A hint: key (as for topk_add) is about to be added or looked up, so its
- * index slot starts loading now (and its hash is kept for that call). Other
+ * index slot starts loading now. Other
  * work between the two hides the cache miss. Changes nothing else.
  */
 void topk_prefetch(struct topk *t, const void *key, size_t keylen);
