@@ -13,6 +13,16 @@
 #define MAX_PIDS 4                /* monitor, post-auth child, sshd-auth, sftp-server */
 #define NONE UINT32_MAX
 
+/* The ways a connection's lines count its authentication attempts (slot.att[]). */
+enum {
+	A_FAILED,   /* "Failed <method>" (not "none") */
+	A_REFUSED,  /* invalid user, not allowed, root refused */
+	A_PAM_UNIX, /* pam_unix(sshd:auth) failures, "N more authentication failures" */
+	A_PAM_ERR,  /* sshd's "error: PAM: ..." */
+	A_NONE,     /* a line that counts none: adding to it changes nothing */
+	A__N
+};
+
 /*
  * A record being built. Invariant: a used slot is in the pid index under each
  * of pids[0..npids) (with its host) and, when rec.src is set with a port, in
@@ -32,7 +42,7 @@ struct slot {
 	uint32_t told_attempts; /* attempts already reported as progress */
 	int64_t last;           /* UTC µs of its last line */
 	int64_t closed_at;
-	uint32_t failed, refused, pam_unix, pam_err;
+	uint32_t att[A__N]; /* attempts as each kind of line counts them (A_*) */
 	uint32_t next_free;
 	uint64_t ap_h;      /* ap_key of rec.src, rec.src_port when in_ap */
 	const char *user_p; /* the bytes of rec.user in the string table (they never move) */
@@ -384,7 +394,7 @@ tell(struct conn_tracker *t, struct slot *s, int64_t ts)
 
 	if (t->progress == NULL || s->rec.src.af == 0)
 		return; /* nothing to count against yet: told when a line gives the address */
-	att = max4(s->failed, s->refused, s->pam_unix, s->pam_err);
+	att = max4(s->att[A_FAILED], s->att[A_REFUSED], s->att[A_PAM_UNIX], s->att[A_PAM_ERR]);
 	if (att > s->told_attempts) {
 		t->progress(&s->rec, CP_FAILURE, att - s->told_attempts, ts, t->progress_arg);
 		s->told_attempts = att;
@@ -403,7 +413,8 @@ slot_end(struct conn_tracker *t, uint32_t i, int open)
 	struct conn_rec *r = &s->rec;
 	uint32_t k;
 
-	r->attempts = max4(s->failed, s->refused, s->pam_unix, s->pam_err);
+	r->attempts =
+	    max4(s->att[A_FAILED], s->att[A_REFUSED], s->att[A_PAM_UNIX], s->att[A_PAM_ERR]);
 	if (r->login != 0)
 		r->outcome = CO_LOGIN;
 	else if (r->attempts > 0)
@@ -518,46 +529,90 @@ add_user(struct conn_tracker *t, struct slot *s, struct span u, int valid)
 		s->rec.users_more++;
 }
 
-/* Events that belong to sshd's connections (the others are the report's business alone). */
-static int
-is_conn_event(const struct event *ev)
-{
-	switch (ev->type) {
-	case EV_UNKNOWN:
-	case EV_SERVER_LISTENING:
-	case EV_SERVER_TERMINATING:
-	case EV_MAXSTARTUPS_THROTTLE:
-	case EV_SUDO_FAILURE:
-	case EV_SU:
-	case EV_SU_FAILURE:
-	case EV_LOGIND_NEW_SESSION:
-	case EV_LOGIND_REMOVED_SESSION:
-	case EV_LOGIND_LOGGED_OUT:
-	case EV_USER_ADDED:
-	case EV_GROUP_ADDED:
-	case EV_USER_DELETED:
-	case EV_USER_MODIFIED:
-	case EV_PASSWORD_CHANGED:
-	case EV_CRON_SESSION:
-	case EV_F2B_FOUND:
-	case EV_F2B_BAN:
-	case EV_F2B_UNBAN:
-	case EV_F2B_RESTORE_BAN:
-	case EV_F2B_ALREADY_BANNED:
-		return 0;
-	case EV_SESSION_OPENED:
-	case EV_SESSION_CLOSED:
-	case EV_PAM_AUTH_FAILURE:
-	case EV_PAM_MORE_FAILURES:
-	case EV_PAM_USER_UNKNOWN:
-	case EV_PAM_IGNORING_RETRIES:
-		/* PAM lines of other services (sudo, su, login) are not sshd's */
-		return ev->detail.p == NULL ||
-		       (ev->detail.n == 4 && !memcmp(ev->detail.p, "sshd", 4));
-	default:
-		return 1;
+/*
+ * What conn_feed does with each event type: a table, not switches, since
+ * the type changes from line to line and a jump on it is mispredicted
+ * often. A type left at 0 belongs to no connection (the report's business
+ * alone). K_CONN types are sshd's; K_PAM ones only when the PAM service is
+ * sshd (sudo's, su's and login's are not); K_PRE ones are placed by
+ * conn_feed itself, K_MORE ones take the switch after the common work.
+ */
+enum {
+	K_CONN = 1 << 0,
+	K_PAM = 1 << 1,
+	K_PRE = 1 << 2,
+	K_MORE = 1 << 3,
+	K_CLOSE = 1 << 4,   /* the connection ends with this line */
+	K_HOSTILE = 1 << 5, /* a probe-like line */
+	K_KEX = 1 << 6,     /* a negotiation failure */
+	K_PREAUTH = 1 << 7, /* probe-like when sshd marks it [preauth] */
+};
+struct kind {
+	uint8_t what; /* K_* */
+	uint8_t att;  /* A_*: the attempts it counts (A_NONE: none) */
+};
+
+#define KC(what_, att_)                                                                            \
+	{                                                                                          \
+		(what_), (att_)                                                                    \
 	}
-}
+#define KN KC(K_CONN, A_NONE)
+static const struct kind kinds[EV__COUNT] = {
+    [EV_AUTH_ACCEPTED] = KC(K_CONN | K_MORE, A_NONE),
+    [EV_AUTH_FAILED] = KC(K_CONN, A_FAILED), /* "none" does not count: see conn_feed */
+    [EV_AUTH_POSTPONED] = KN,
+    [EV_AUTH_PARTIAL] = KN,
+    [EV_INVALID_USER] = KC(K_CONN, A_REFUSED),
+    [EV_USER_NOT_ALLOWED] = KC(K_CONN, A_REFUSED),
+    [EV_ROOT_LOGIN_REFUSED] = KC(K_CONN, A_REFUSED),
+    [EV_MAX_AUTH_EXCEEDED] = KN,
+    [EV_TOO_MANY_AUTH_FAILURES] = KC(K_CONN | K_CLOSE | K_PREAUTH, A_NONE),
+    [EV_KEY_REVOKED] = KC(K_CONN | K_MORE, A_NONE),
+    [EV_CERT_ACCEPTED] = KN,
+    [EV_CERT_REJECTED] = KN,
+    [EV_USERAUTH_INVALID] = KN,
+    [EV_PAM_AUTH_FAILURE] = KC(K_PAM, A_PAM_UNIX), /* A_PAM_ERR without detail */
+    [EV_PAM_MORE_FAILURES] = KC(K_PAM, A_PAM_UNIX),
+    [EV_PAM_USER_UNKNOWN] = KC(K_PAM, A_NONE),
+    [EV_PAM_IGNORING_RETRIES] = KC(K_PAM, A_NONE),
+    [EV_SESSION_OPENED] = KC(K_PAM, A_NONE),
+    [EV_SESSION_CLOSED] = KC(K_PAM | K_MORE, A_NONE),
+    [EV_CONNECTION] = KN,
+    [EV_CONN_CLOSED] = KC(K_CONN | K_CLOSE | K_PREAUTH, A_NONE),
+    [EV_CONN_RESET] = KC(K_CONN | K_CLOSE | K_PREAUTH, A_NONE),
+    [EV_RECEIVED_DISCONNECT] = KC(K_CONN | K_CLOSE | K_PREAUTH, A_NONE),
+    [EV_DISCONNECTED] = KC(K_CONN | K_CLOSE | K_PREAUTH, A_NONE),
+    [EV_PREAUTH_TIMEOUT] = KC(K_CONN | K_CLOSE | K_HOSTILE, A_NONE),
+    [EV_LOGIN_GRACE_TIMEOUT] = KC(K_CONN | K_PRE, A_NONE),
+    [EV_NO_IDENT] = KC(K_CONN | K_CLOSE | K_HOSTILE, A_NONE),
+    [EV_KEX_IDENT] = KC(K_CONN | K_CLOSE | K_HOSTILE, A_NONE),
+    [EV_BANNER_INVALID] = KC(K_CONN | K_CLOSE | K_HOSTILE, A_NONE),
+    [EV_BAD_PROTOCOL] = KC(K_CONN | K_CLOSE | K_HOSTILE, A_NONE),
+    [EV_NEGOTIATION_FAILED] = KC(K_CONN | K_CLOSE | K_KEX, A_NONE),
+    [EV_DISPATCH_FATAL] = KC(K_CONN | K_CLOSE | K_HOSTILE, A_NONE),
+    [EV_KEX_ERROR] = KC(K_CONN | K_CLOSE | K_KEX, A_NONE),
+    [EV_WRITE_FAILED] = KC(K_CONN | K_CLOSE | K_HOSTILE, A_NONE),
+    [EV_PENALTY_DROP] = KC(K_CONN | K_PRE, A_NONE),
+    [EV_MAXSTARTUPS_DROP] = KC(K_CONN | K_PRE, A_NONE),
+    [EV_REVERSE_MAPPING_FAILED] = KC(K_CONN | K_MORE, A_NONE),
+    [EV_ADDRESS_MISMATCH] = KC(K_CONN | K_MORE, A_NONE),
+    [EV_NASTY_PTR] = KC(K_CONN | K_MORE, A_NONE),
+    [EV_SESSION_START] = KN,
+    [EV_SUBSYSTEM_REQUEST] = KC(K_CONN | K_MORE, A_NONE),
+    [EV_SESSION_CLOSE] = KN,
+    [EV_TRANSFERRED] = KC(K_CONN | K_MORE, A_NONE),
+    [EV_SFTP_SESSION_OPEN] = KC(K_CONN | K_PRE, A_NONE),
+    [EV_SFTP_SESSION_CLOSE] = KN,
+    [EV_SFTP_OPEN] = KC(K_CONN | K_MORE, A_NONE),
+    [EV_SFTP_CLOSE] = KC(K_CONN | K_MORE, A_NONE),
+    [EV_SFTP_REMOVE] = KC(K_CONN | K_MORE, A_NONE),
+    [EV_SFTP_RENAME] = KC(K_CONN | K_MORE, A_NONE),
+    [EV_SFTP_MKDIR] = KC(K_CONN | K_MORE, A_NONE),
+    [EV_SFTP_RMDIR] = KC(K_CONN | K_MORE, A_NONE),
+    [EV_SUDO_COMMAND] = KC(K_PRE, A_NONE),
+};
+#undef KN
+#undef KC
 
 /* The slot of a sudo user's open login session on host: the most recent login. */
 static uint32_t
@@ -666,6 +721,8 @@ conn_feed(struct conn_tracker *t, const struct event *ev)
 	int64_t ts = ev->ts != TS_NONE ? ev->ts : t->now;
 	uint32_t host, i;
 	struct slot *s;
+	struct kind k;
+	unsigned a;
 
 	if (ts > t->now)
 		t->now = ts;
@@ -674,32 +731,37 @@ conn_feed(struct conn_tracker *t, const struct event *ev)
 			sweep(t, t->now);
 		t->next_sweep = t->now + SWEEP_US;
 	}
-	if (!is_conn_event(ev) && ev->type != EV_SUDO_COMMAND)
+	k = kinds[ev->type < EV__COUNT ? ev->type : EV_UNKNOWN];
+	if (k.what == 0 || ((k.what & K_PAM) && ev->detail.p != NULL &&
+	                    (ev->detail.n != 4 || memcmp(ev->detail.p, "sshd", 4) != 0)))
 		return;
 	host = intern_host(t, ev->host);
-	switch (ev->type) {
-	case EV_SUDO_COMMAND:
-		i = login_of_user(t, host, intern(t, ev->user));
-		if (i != NONE)
-			t->slots[i].rec.sudo_cmds++;
-		return;
-	case EV_PENALTY_DROP:
-	case EV_MAXSTARTUPS_DROP:
-	case EV_LOGIN_GRACE_TIMEOUT:
-		standalone(t, host, ev, ts);
-		return;
-	case EV_SFTP_SESSION_OPEN:
-		if (ev->pid != 0 && map_get(&t->by_pid, pid_key(host, ev->pid)) == NONE) {
-			i = login_of_sftp(t, host, intern(t, ev->user), &ev->src);
-			if (i != NONE) {
-				/* sftp-server's pid joins the login; its line counts below */
-				slot_add_pid(t, i, ev->pid);
-				t->slots[i].rec.flags |= CF_SFTP;
+	if (k.what & K_PRE) {
+		switch (ev->type) {
+		case EV_SUDO_COMMAND:
+			i = login_of_user(t, host, intern(t, ev->user));
+			if (i != NONE)
+				t->slots[i].rec.sudo_cmds++;
+			return;
+		case EV_PENALTY_DROP:
+		case EV_MAXSTARTUPS_DROP:
+		case EV_LOGIN_GRACE_TIMEOUT:
+			standalone(t, host, ev, ts);
+			return;
+		case EV_SFTP_SESSION_OPEN:
+			if (ev->pid != 0 && map_get(&t->by_pid, pid_key(host, ev->pid)) == NONE) {
+				i = login_of_sftp(t, host, intern(t, ev->user), &ev->src);
+				if (i != NONE) {
+					/* sftp-server's pid joins the login; its line counts below
+					 */
+					slot_add_pid(t, i, ev->pid);
+					t->slots[i].rec.flags |= CF_SFTP;
+				}
 			}
+			break;
+		default:
+			break;
 		}
-		break;
-	default:
-		break;
 	}
 	if ((i = locate(t, host, ev, ts)) == NONE)
 		return;
@@ -710,101 +772,74 @@ conn_feed(struct conn_tracker *t, const struct event *ev)
 	s->rec.lines++;
 	if (ev->src.af != 0)
 		slot_set_addr(t, i, &ev->src, ev->src_port);
-	if (ev->user.p != NULL && ev->type != EV_SUDO_COMMAND)
+	if (ev->user.p != NULL)
 		add_user(t, s, ev->user, ev->user_valid);
 	if (ev->user_valid == UV_INVALID)
 		s->rec.flags |= CF_INVALID_USER;
 
-	switch (ev->type) {
-	case EV_AUTH_ACCEPTED:
-		s->rec.login = ts;
-		s->rec.method = ev->method;
-		s->rec.key_type = intern(t, ev->key_type);
-		s->rec.key_fp = intern(t, ev->key_fp);
-		if (ev->flags & EVF_CERT)
-			s->rec.flags |= CF_CERT;
-		if (ev->user.n == 4 && memcmp(ev->user.p, "root", 4) == 0)
-			s->rec.flags |= CF_ROOT;
-		if (!same_user(s, ev->user))
-			set_user(t, s, intern(t, ev->user));
-		break;
-	case EV_AUTH_FAILED:
-		if (ev->method != M_NONE)
-			s->failed += ev->count;
-		break;
-	case EV_INVALID_USER:
-	case EV_USER_NOT_ALLOWED:
-	case EV_ROOT_LOGIN_REFUSED:
-		s->refused += ev->count;
-		break;
-	case EV_PAM_AUTH_FAILURE:
-		if (ev->detail.p != NULL)
-			s->pam_unix += ev->count; /* pam_unix(sshd:auth) */
-		else
-			s->pam_err += ev->count; /* sshd's "error: PAM: ..." */
-		break;
-	case EV_PAM_MORE_FAILURES:
-		s->pam_unix += ev->count;
-		break;
-	case EV_KEY_REVOKED:
-		s->rec.flags |= CF_KEY_REVOKED;
-		break;
-	case EV_REVERSE_MAPPING_FAILED:
-	case EV_ADDRESS_MISMATCH:
-	case EV_NASTY_PTR:
-		s->rec.flags |= CF_DNS;
-		break;
-	case EV_SUBSYSTEM_REQUEST:
-		if (ev->detail.n == 4 && memcmp(ev->detail.p, "sftp", 4) == 0)
-			s->rec.flags |= CF_SFTP;
-		break;
-	case EV_TRANSFERRED:
-		s->rec.bytes_sent += ev->n1;
-		s->rec.bytes_recv += ev->n2;
-		break;
-	case EV_SFTP_OPEN:
-		s->rec.sftp_files++;
-		break;
-	case EV_SFTP_CLOSE:
-		s->rec.sftp_read += ev->n1;
-		s->rec.sftp_written += ev->n2;
-		break;
-	case EV_SFTP_REMOVE:
-	case EV_SFTP_RENAME:
-	case EV_SFTP_MKDIR:
-	case EV_SFTP_RMDIR:
-		s->rec.sftp_ops++;
-		break;
-	case EV_NEGOTIATION_FAILED:
-	case EV_KEX_ERROR:
-		s->kex = 1;
+	/* the common lines: no jump on the type (see kinds) */
+	a = k.att;
+	if (ev->type == EV_AUTH_FAILED && ev->method == M_NONE)
+		a = A_NONE; /* "Failed none": a client asking what it may use */
+	if (ev->type == EV_PAM_AUTH_FAILURE && ev->detail.p == NULL)
+		a = A_PAM_ERR; /* sshd's "error: PAM: ...", not pam_unix(sshd:auth) */
+	s->att[a] += ev->count;
+	if (k.what & K_CLOSE) {
+		s->hostile |= (k.what & K_HOSTILE) != 0 ||
+		              ((k.what & K_PREAUTH) && (ev->flags & EVF_PREAUTH));
+		s->kex |= (k.what & K_KEX) != 0;
 		close_slot(s, ts);
-		break;
-	case EV_NO_IDENT:
-	case EV_KEX_IDENT:
-	case EV_BANNER_INVALID:
-	case EV_BAD_PROTOCOL:
-	case EV_PREAUTH_TIMEOUT:
-	case EV_DISPATCH_FATAL:
-	case EV_WRITE_FAILED:
-		s->hostile = 1;
-		close_slot(s, ts);
-		break;
-	case EV_CONN_CLOSED:
-	case EV_CONN_RESET:
-	case EV_RECEIVED_DISCONNECT:
-	case EV_DISCONNECTED:
-	case EV_TOO_MANY_AUTH_FAILURES:
-		if (ev->flags & EVF_PREAUTH)
-			s->hostile = 1;
-		close_slot(s, ts);
-		break;
-	case EV_SESSION_CLOSED:
-		if (s->rec.login != 0)
-			close_slot(s, ts);
-		break;
-	default:
-		break;
+	}
+	if (k.what & K_MORE) {
+		switch (ev->type) {
+		case EV_AUTH_ACCEPTED:
+			s->rec.login = ts;
+			s->rec.method = ev->method;
+			s->rec.key_type = intern(t, ev->key_type);
+			s->rec.key_fp = intern(t, ev->key_fp);
+			if (ev->flags & EVF_CERT)
+				s->rec.flags |= CF_CERT;
+			if (ev->user.n == 4 && memcmp(ev->user.p, "root", 4) == 0)
+				s->rec.flags |= CF_ROOT;
+			if (!same_user(s, ev->user))
+				set_user(t, s, intern(t, ev->user));
+			break;
+		case EV_KEY_REVOKED:
+			s->rec.flags |= CF_KEY_REVOKED;
+			break;
+		case EV_REVERSE_MAPPING_FAILED:
+		case EV_ADDRESS_MISMATCH:
+		case EV_NASTY_PTR:
+			s->rec.flags |= CF_DNS;
+			break;
+		case EV_SUBSYSTEM_REQUEST:
+			if (ev->detail.n == 4 && memcmp(ev->detail.p, "sftp", 4) == 0)
+				s->rec.flags |= CF_SFTP;
+			break;
+		case EV_TRANSFERRED:
+			s->rec.bytes_sent += ev->n1;
+			s->rec.bytes_recv += ev->n2;
+			break;
+		case EV_SFTP_OPEN:
+			s->rec.sftp_files++;
+			break;
+		case EV_SFTP_CLOSE:
+			s->rec.sftp_read += ev->n1;
+			s->rec.sftp_written += ev->n2;
+			break;
+		case EV_SFTP_REMOVE:
+		case EV_SFTP_RENAME:
+		case EV_SFTP_MKDIR:
+		case EV_SFTP_RMDIR:
+			s->rec.sftp_ops++;
+			break;
+		case EV_SESSION_CLOSED:
+			if (s->rec.login != 0)
+				close_slot(s, ts);
+			break;
+		default:
+			break;
+		}
 	}
 	set_deadline(t, i);
 	tell(t, s, ts);
