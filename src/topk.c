@@ -245,15 +245,12 @@ topk_free(struct topk *t)
 }
 
 void *
-topk_add(struct topk *t, const void *key, size_t keylen, uint64_t w, int *created)
+topk_add_key(struct topk *t, const uint8_t k[TOPK_KEYLEN], uint64_t w, int *created)
 {
-	uint8_t k[TOPK_KEYLEN] = {0};
 	struct topk_entry *e;
 	size_t s, v;
 	uint32_t h;
 
-	if (keylen > 0)
-		memcpy(k, key, keylen < TOPK_KEYLEN ? keylen : TOPK_KEYLEN);
 	h = keyhash(t, k);
 	s = probe(t, k, h);
 	if (t->index[s].idx != EMPTY) {
@@ -312,23 +309,16 @@ topk_add(struct topk *t, const void *key, size_t keylen, uint64_t w, int *create
 }
 
 void
-topk_prefetch(struct topk *t, const void *key, size_t keylen)
+topk_prefetch_key(const struct topk *t, const uint8_t k[TOPK_KEYLEN])
 {
-	uint8_t k[TOPK_KEYLEN] = {0};
-
-	if (keylen > 0)
-		memcpy(k, key, keylen < TOPK_KEYLEN ? keylen : TOPK_KEYLEN);
 	__builtin_prefetch(&t->index[keyhash(t, k) & t->mask]);
 }
 
 void *
-topk_find(const struct topk *t, const void *key, size_t keylen)
+topk_find_key(const struct topk *t, const uint8_t k[TOPK_KEYLEN])
 {
-	uint8_t k[TOPK_KEYLEN] = {0};
 	size_t s;
 
-	if (keylen > 0)
-		memcpy(k, key, keylen < TOPK_KEYLEN ? keylen : TOPK_KEYLEN);
 	s = probe(t, k, keyhash(t, k));
 	if (t->index[s].idx == EMPTY)
 		return NULL;

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define TOPK_KEYLEN 20 /* keys are fixed-size byte strings (an addr, an id; zero-padded) */
 
@@ -44,17 +45,56 @@ void topk_free(struct topk *t);
  * w may be 0 (touch only; a new key still gets an entry). No allocation once
  * the table holds cap entries.
  */
-void *topk_add(struct topk *t, const void *key, size_t keylen, uint64_t w, int *created);
+void *topk_add_key(struct topk *t, const uint8_t key[TOPK_KEYLEN], uint64_t w, int *created);
 
 /*
- * A hint: key (as for topk_add) is about to be added or looked up, so its
- * index slot starts loading now. Other
- * work between the two hides the cache miss. Changes nothing else.
+ * A hint: key is about to be added or looked up, so its index slot starts
+ * loading now. Other work between the two hides the cache miss. Changes
+ * nothing.
  */
-void topk_prefetch(struct topk *t, const void *key, size_t keylen);
+void topk_prefetch_key(const struct topk *t, const uint8_t key[TOPK_KEYLEN]);
 
 /* The caller data of key, or NULL when it is not in the table. */
-void *topk_find(const struct topk *t, const void *key, size_t keylen);
+void *topk_find_key(const struct topk *t, const uint8_t key[TOPK_KEYLEN]);
+
+/*
+ * The above for a key of keylen bytes, padded here: keylen is a constant at
+ * each call, so the padding is a few stores, not a call to memcpy.
+ */
+static inline void
+topk_key(uint8_t k[TOPK_KEYLEN], const void *key, size_t keylen)
+{
+	memset(k, 0, TOPK_KEYLEN);
+	if (keylen > 0)
+		memcpy(k, key, keylen < TOPK_KEYLEN ? keylen : TOPK_KEYLEN);
+}
+
+static inline void *
+topk_add(struct topk *t, const void *key, size_t keylen, uint64_t w, int *created)
+{
+	uint8_t k[TOPK_KEYLEN];
+
+	topk_key(k, key, keylen);
+	return topk_add_key(t, k, w, created);
+}
+
+static inline void
+topk_prefetch(const struct topk *t, const void *key, size_t keylen)
+{
+	uint8_t k[TOPK_KEYLEN];
+
+	topk_key(k, key, keylen);
+	topk_prefetch_key(t, k);
+}
+
+static inline void *
+topk_find(const struct topk *t, const void *key, size_t keylen)
+{
+	uint8_t k[TOPK_KEYLEN];
+
+	topk_key(k, key, keylen);
+	return topk_find_key(t, k);
+}
 
 /* The entry header of a caller-data pointer returned above. */
 const struct topk_entry *topk_entry_of(const struct topk *t, const void *val);
