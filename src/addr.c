@@ -127,9 +127,3 @@ addr_format(const struct addr *a, char *buf)
 		inet_ntop(AF_INET6, a->a, buf, ADDR_STRLEN);
 	return strlen(buf);
 }
-
-int
-addr_eq(const struct addr *x, const struct addr *y)
-{
-	return x->af == y->af && memcmp(x->a, y->a, sizeof(x->a)) == 0;
-}

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define ADDR_STRLEN 46 /* INET6_ADDRSTRLEN */
 
@@ -28,7 +29,17 @@ int addr_parse(const char *s, size_t n, struct addr *out);
 /* Writes the canonical text (inet_ntop) into buf[ADDR_STRLEN]; returns its length (0 if none). */
 size_t addr_format(const struct addr *a, char *buf);
 
-/* Returns 1 when both hold the same address, else 0. */
-int addr_eq(const struct addr *x, const struct addr *y);
+/* Returns 1 when both hold the same address, else 0 (inline: the tracker asks per line). */
+static inline int
+addr_eq(const struct addr *x, const struct addr *y)
+{
+	uint64_t x0, x1, y0, y1;
+
+	memcpy(&x0, x->a, 8);
+	memcpy(&x1, x->a + 8, 8);
+	memcpy(&y0, y->a, 8);
+	memcpy(&y1, y->a + 8, 8);
+	return x->af == y->af && ((x0 ^ y0) | (x1 ^ y1)) == 0;
+}
 
 #endif

@@ -752,8 +752,7 @@ conn_feed(struct conn_tracker *t, const struct event *ev)
 			if (ev->pid != 0 && map_get(&t->by_pid, pid_key(host, ev->pid)) == NONE) {
 				i = login_of_sftp(t, host, intern(t, ev->user), &ev->src);
 				if (i != NONE) {
-					/* sftp-server's pid joins the login; its line counts below
-					 */
+					/* sftp-server's pid joins the login */
 					slot_add_pid(t, i, ev->pid);
 					t->slots[i].rec.flags |= CF_SFTP;
 				}
