@@ -74,6 +74,7 @@ struct conn_tracker {
 	struct map by_pid; /* (host << 32 | pid) -> slot */
 	struct map by_ap;  /* hash(host, addr, port) -> slot */
 	uint64_t seed;
+	uint64_t apm[7]; /* ap_key's multipliers, from seed */
 	int64_t now, next_sweep;
 	uint32_t sftp_id, sshd_id;
 	uint32_t last_host;      /* the id of the last host name seen: most lines repeat it */
@@ -208,16 +209,21 @@ pid_key(uint32_t host, uint32_t pid)
 	return (uint64_t)host << 32 | pid;
 }
 
+/*
+ * The address index's key of (host, addr, port): a multilinear hash (as in
+ * topk.c) of its six 32-bit words under seeded multipliers, strongly
+ * universal in its top 32 bits, which are the ones the map uses. Keys that
+ * collide are told apart by locate's compare.
+ */
 static uint64_t
 ap_key(const struct conn_tracker *t, uint32_t host, const struct addr *a, uint16_t port)
 {
-	uint64_t w0, w1, h;
+	uint32_t w[4];
+	uint64_t h;
 
-	memcpy(&w0, a->a, 8);
-	memcpy(&w1, a->a + 8, 8);
-	h = mix64(t->seed ^ host ^ ((uint64_t)port << 32) ^ ((uint64_t)a->af << 48));
-	h = mix64(h ^ w0);
-	h = mix64(h ^ w1);
+	memcpy(w, a->a, sizeof(w));
+	h = t->apm[0] + t->apm[1] * host + t->apm[2] * ((uint32_t)port | (uint32_t)a->af << 16) +
+	    t->apm[3] * w[0] + t->apm[4] * w[1] + t->apm[5] * w[2] + t->apm[6] * w[3];
 	return h == EMPTY ? 0 : h;
 }
 
@@ -225,12 +231,15 @@ struct conn_tracker *
 conn_new(struct strtab *strings, conn_emit_fn emit, void *arg)
 {
 	struct conn_tracker *t = xcalloc(1, sizeof(*t));
+	size_t k;
 
 	t->strings = strings;
 	t->emit = emit;
 	t->arg = arg;
 	t->free_head = NONE;
 	t->seed = mix64((uint64_t)(uintptr_t)t ^ 0x6a09e667f3bcc908ULL);
+	for (k = 0; k < sizeof(t->apm) / sizeof(t->apm[0]); k++)
+		t->apm[k] = mix64(t->seed + (k + 1) * 0x9e3779b97f4a7c15ULL);
 	/* pids are the kernel's, but a local user can log lines with any pid: a seeded multiplier
 	 */
 	map_init(&t->by_pid, mix64(t->seed ^ 0x70696473ULL) | 1);
