@@ -11,6 +11,7 @@
 #define BLOCK_SIZE (64 * 1024) /* arena block; a record above BIG gets a block of its own */
 #define BIG (BLOCK_SIZE / 4)
 #define MIN_SLOTS 64 /* power of two */
+#define SHORT 32     /* strings up to this long get the multilinear hash */
 
 /*
  * A string lives in an arena block as a record: a header, then its bytes and
@@ -40,7 +41,8 @@ struct slot {
  * points at the bytes of record id and str[0] at "".
  */
 struct strtab {
-	uint64_t k0, k1; /* SipHash key */
+	uint64_t k0, k1; /* SipHash key (strings longer than SHORT) */
+	uint64_t m[10];  /* multilinear multipliers (short strings), from the same seed */
 	struct slot *slots;
 	size_t nslots;
 	const char **str;
@@ -64,10 +66,18 @@ strtab_new(uint64_t seed)
 {
 	struct strtab *t = xcalloc(1, sizeof(*t));
 	uint64_t k[2];
+	size_t i;
 
 	siphash_key(seed, k);
 	t->k0 = k[0];
 	t->k1 = k[1];
+	for (i = 0; i < sizeof(t->m) / sizeof(t->m[0]); i++) {
+		uint64_t z = (k[1] += 0x9e3779b97f4a7c15ULL); /* splitmix64 */
+
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		t->m[i] = z ^ (z >> 31);
+	}
 	t->nslots = MIN_SLOTS;
 	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
 	t->nstr = MIN_SLOTS;
@@ -91,6 +101,64 @@ strtab_free(struct strtab *t)
 	free(t->slots);
 	free(t->str);
 	free(t);
+}
+
+static inline uint64_t
+ld64(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint32_t
+ld32(const char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/*
+ * The hash of s[0..n), n > 0. Most strings are user and host names of a few
+ * bytes, interned for many lines: up to SHORT bytes they are read as up to
+ * eight 32-bit words (loads that overlap when n is not a multiple, which
+ * still covers every byte, so for one n distinct strings give distinct
+ * words) and hashed multilinearly with n as one more word (Lemire and Kaser
+ * 2014: strongly universal in the top 32 bits, so names an attacker picks
+ * without the seed collide with probability 2^-32 per pair); longer ones go
+ * through SipHash-1-3. The top half is rotated to the low bits that index
+ * the table.
+ */
+static uint64_t
+strhash(const struct strtab *t, const char *s, size_t n)
+{
+	uint64_t a, b, c = 0, d = 0, h;
+
+	if (n > SHORT)
+		return siphash13(t->k0, t->k1, s, n);
+	if (n < 4) {
+		a = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n / 2] << 8 |
+		    (uint64_t)(unsigned char)s[n - 1] << 16;
+		b = 0;
+	} else if (n <= 8) {
+		a = ld32(s);
+		b = ld32(s + n - 4);
+	} else if (n <= 16) {
+		a = ld64(s);
+		b = ld64(s + n - 8);
+	} else {
+		a = ld64(s);
+		b = ld64(s + 8);
+		c = ld64(s + n - 16);
+		d = ld64(s + n - 8);
+	}
+	h = t->m[0] + t->m[1] * n + t->m[2] * (uint32_t)a + t->m[3] * (a >> 32) +
+	    t->m[4] * (uint32_t)b + t->m[5] * (b >> 32) + t->m[6] * (uint32_t)c +
+	    t->m[7] * (c >> 32) + t->m[8] * (uint32_t)d + t->m[9] * (d >> 32);
+	return h >> 32 | h << 32;
 }
 
 /* The slot of s[0..n) with hash h: its record, or the empty slot where it would go. */
@@ -210,7 +278,7 @@ strtab_intern(struct strtab *t, const char *s, size_t n)
 
 	if (n == 0)
 		return 0;
-	h = siphash13(t->k0, t->k1, s, n);
+	h = strhash(t, s, n);
 	sl = lookup(t, h, s, n);
 	if (sl->p != NULL)
 		return rec_of(sl->p)->id;
@@ -240,7 +308,7 @@ strtab_find(const struct strtab *t, const char *s, size_t n)
 
 	if (n == 0)
 		return 0;
-	sl = lookup(t, siphash13(t->k0, t->k1, s, n), s, n);
+	sl = lookup(t, strhash(t, s, n), s, n);
 	return sl->p != NULL ? rec_of(sl->p)->id : 0;
 }
 
