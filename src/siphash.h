@@ -54,21 +54,28 @@ siphash_rotl(uint64_t x, int b)
 	} while (0)
 
 /*
- * The key (k[0], k[1]) of a 64-bit seed: two splitmix64 outputs, so that
- * nearby seeds give unrelated keys.
+ * n words of key material from a 64-bit seed: successive splitmix64
+ * outputs, so that nearby seeds give unrelated keys.
  */
 static inline void
-siphash_key(uint64_t seed, uint64_t k[2])
+siphash_seed_words(uint64_t seed, uint64_t *k, size_t n)
 {
-	int i;
+	size_t i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < n; i++) {
 		uint64_t z = (seed += 0x9e3779b97f4a7c15ULL);
 
 		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 		k[i] = z ^ (z >> 31);
 	}
+}
+
+/* The SipHash key (k[0], k[1]) of a 64-bit seed. */
+static inline void
+siphash_key(uint64_t seed, uint64_t k[2])
+{
+	siphash_seed_words(seed, k, 2);
 }
 
 /*

@@ -65,19 +65,12 @@ struct strtab *
 strtab_new(uint64_t seed)
 {
 	struct strtab *t = xcalloc(1, sizeof(*t));
-	uint64_t k[2];
-	size_t i;
+	uint64_t k[2 + sizeof(t->m) / sizeof(t->m[0])];
 
-	siphash_key(seed, k);
+	siphash_seed_words(seed, k, sizeof(k) / sizeof(k[0]));
 	t->k0 = k[0];
 	t->k1 = k[1];
-	for (i = 0; i < sizeof(t->m) / sizeof(t->m[0]); i++) {
-		uint64_t z = (k[1] += 0x9e3779b97f4a7c15ULL); /* splitmix64 */
-
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-		t->m[i] = z ^ (z >> 31);
-	}
+	memcpy(t->m, k + 2, sizeof(t->m));
 	t->nslots = MIN_SLOTS;
 	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
 	t->nstr = MIN_SLOTS;

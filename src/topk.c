@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "siphash.h"
 #include "topk.h"
 #include "xmalloc.h"
 
@@ -214,20 +215,12 @@ struct topk *
 topk_new(size_t cap, size_t valsize, uint64_t seed)
 {
 	struct topk *t = xcalloc(1, sizeof(*t));
-	size_t i;
-
 	if (valsize > SIZE_MAX / 4)
 		valsize = SIZE_MAX / 4; /* xreallocarray then aborts */
 	t->valsize = valsize;
 	t->stride = HDR + ((valsize + 7) & ~(size_t)7);
 	t->cap = cap < 1 ? 1 : cap > MAXCAP ? MAXCAP : cap;
-	for (i = 0; i < sizeof(t->m) / sizeof(t->m[0]); i++) {
-		uint64_t z = (seed += 0x9e3779b97f4a7c15ULL); /* splitmix64 */
-
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-		t->m[i] = z ^ (z >> 31);
-	}
+	siphash_seed_words(seed, t->m, sizeof(t->m) / sizeof(t->m[0]));
 	grow(t);
 	return t;
 }
