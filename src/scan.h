@@ -147,10 +147,28 @@ sc_rchr(const char *s, const char *e, char c)
 	return s < e ? memrchr(s, c, (size_t)(e - s)) : NULL;
 }
 
-/* First byte c in [s, e), or NULL. */
+/*
+ * First byte c in [s, e), or NULL. The first 16 bytes a word at a time: the
+ * byte sought (the space after a word, a ']') is most often near, where a
+ * memchr call costs more than the search.
+ */
 static inline const char *
 sc_chr(const char *s, const char *e, char c)
 {
+#ifdef SC_SWAR
+	uint64_t m;
+
+	if (e - s >= 8) {
+		if ((m = sc_zero_bytes(sc_ld64(s) ^ (SC_ONES * (unsigned char)c))) != 0)
+			return s + __builtin_ctzll(m) / 8;
+		s += 8;
+		if (e - s >= 8) {
+			if ((m = sc_zero_bytes(sc_ld64(s) ^ (SC_ONES * (unsigned char)c))) != 0)
+				return s + __builtin_ctzll(m) / 8;
+			s += 8;
+		}
+	}
+#endif
 	return s < e ? memchr(s, c, (size_t)(e - s)) : NULL;
 }
 
