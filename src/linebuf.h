@@ -66,8 +66,32 @@ linebuf_nl64(const char *p)
 #endif
 
 /*
+ * Whether the next linebuf_next will return a line without reading: the
+ * lines returned before stay valid through that call. Otherwise it may read,
+ * and move the bytes not yet returned to the start of the buffer. Searches
+ * ahead as linebuf_next does (the search is not repeated there).
+ */
+static inline int
+linebuf_ready(struct linebuf *lb)
+{
+#if defined(__SSE2__)
+	/* whole blocks only: the bytes past end are not the input's */
+	while (lb->nl == 0 && lb->end - lb->scan >= 64) {
+		lb->blk = lb->scan;
+		lb->nl = linebuf_nl64(lb->buf + lb->scan);
+		lb->scan += 64;
+	}
+	return lb->nl != 0 && !lb->skipping;
+#else
+	(void)lb;
+	return 0;
+#endif
+}
+
+/*
  * Returns 1 with the next line in *line, *len (without "\n" and without a
- * trailing "\r"; valid until the next call) and *flags (LB_TRUNCATED when the
+ * trailing "\r"; valid until the next call, or later calls while
+ * linebuf_ready said they would not read) and *flags (LB_TRUNCATED when the
  * line was longer than LINEBUF_MAX_LINE: the first LINEBUF_MAX_LINE bytes are
  * returned, the rest skipped). A last line without "\n" is still returned.
  * Lines are (pointer, length): a NUL byte is an ordinary byte. lb->lineno
@@ -86,13 +110,7 @@ linebuf_next(struct linebuf *lb, const char **line, size_t *len, unsigned *flags
 	size_t nl, n;
 	const char *p;
 
-	/* whole blocks only: the bytes past end are not the input's */
-	while (lb->nl == 0 && lb->end - lb->scan >= 64) {
-		lb->blk = lb->scan;
-		lb->nl = linebuf_nl64(lb->buf + lb->scan);
-		lb->scan += 64;
-	}
-	if (lb->nl != 0 && !lb->skipping) {
+	if (linebuf_ready(lb)) {
 		nl = lb->blk + (size_t)__builtin_ctzll(lb->nl);
 		n = nl - lb->start;
 		if (n <= LINEBUF_MAX_LINE) {
