@@ -1067,16 +1067,30 @@ sshd_msg(struct event *ev, const char *s, const char *e)
 #define CASE(c, tbl)                                                                               \
 	case c:                                                                                    \
 		return run_rules(tbl, N(tbl), ev, s, e)
+/*
+ * The groups of the most frequent lines: their first rule (fn is its handler,
+ * not r_whole_reason) tried here, with a direct call, then the others as
+ * before. run_rules would do the same, through a loop and a pointer.
+ */
+#define CASE1(c, tbl, fn)                                                                          \
+	case c:                                                                                    \
+		if ((size_t)(e - s) >= tbl[0].len && prefix_eq(s, tbl[0].prefix, tbl[0].len)) {    \
+			ev->type = tbl[0].type;                                                    \
+			if (fn(ev, s + tbl[0].len, e) == 0)                                        \
+				return 0;                                                          \
+			rule_undo(ev);                                                             \
+		}                                                                                  \
+		return run_rules(tbl + 1, N(tbl) - 1, ev, s, e)
 		CASE('A', rules_A);
 		CASE('B', rules_B);
-		CASE('C', rules_C);
-		CASE('D', rules_D);
-		CASE('F', rules_F);
+		CASE1('C', rules_C, r_kind_user_addr);
+		CASE1('D', rules_D, r_kind_user_addr);
+		CASE1('F', rules_F, r_auth);
 		CASE('H', rules_H);
-		CASE('I', rules_I);
+		CASE1('I', rules_I, r_invalid_user);
 		CASE('N', rules_N);
 		CASE('P', rules_P);
-		CASE('R', rules_R);
+		CASE1('R', rules_R, r_received_disconnect);
 		CASE('S', rules_S);
 		CASE('T', rules_T);
 		CASE('U', rules_U);
@@ -1088,9 +1102,10 @@ sshd_msg(struct event *ev, const char *s, const char *e)
 		CASE('k', rules_k);
 		CASE('m', rules_m);
 		CASE('n', rules_n);
-		CASE('p', rules_p);
+		CASE1('p', rules_p, r_pam_unix);
 		CASE('r', rules_r);
 		CASE('s', rules_s);
+#undef CASE1
 #undef CASE
 	default:
 		return -1;
