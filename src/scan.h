@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "event.h"
+#include "memeq.h"
 
 #if !defined(SC_NO_SWAR) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /*
@@ -95,7 +96,7 @@ sc_span(const char *p, const char *e)
 /*
  * First occurrence of the n-byte needle in [s, e), or NULL. Faster than memmem
  * for the short needles of log formats: memchr on the needle's first byte that
- * is not a space (spaces are everywhere in a log line), then memcmp.
+ * is not a space (spaces are everywhere in a log line), then mem_eq (no call).
  */
 static inline const char *
 sc_find(const char *s, const char *e, const char *needle, size_t n)
@@ -110,7 +111,7 @@ sc_find(const char *s, const char *e, const char *needle, size_t n)
 		p = memchr(p, needle[k], (size_t)(lim + k - p));
 		if (p == NULL)
 			return NULL;
-		if (memcmp(p - k, needle, n) == 0)
+		if (mem_eq(p - k, needle, n))
 			return p - k;
 		p++;
 	}
@@ -131,7 +132,7 @@ sc_rfind(const char *s, const char *e, const char *needle, size_t n)
 		p = memrchr(s, needle[0], (size_t)(lim - s) + 1);
 		if (p == NULL)
 			return NULL;
-		if (memcmp(p, needle, n) == 0)
+		if (mem_eq(p, needle, n))
 			return p;
 		if (p == s)
 			return NULL;
