@@ -2,8 +2,97 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "addr.h"
 
+#if defined(__SSE2__)
+/*
+ * Dotted quad: each part 1-3 digits, no leading zero, <= 255. With SSE2 the
+ * 16 bytes (the text, then zeros) are looked at all at once: each part's last
+ * digit, tens and hundreds are found by shifting the digit mask, and every
+ * part's value computed in the byte of its last digit. Branches depend only on
+ * whether the text is an address, not on the lengths of its parts.
+ */
+static int
+parse4(const char *str, size_t n, uint8_t out[4])
+{
+	uint64_t lo, hi = 0;
+	__m128i v, d, dig, dot, last, ten, hun, bad, u, t, h, tu, val, big;
+	unsigned all, lastm, i0, i1, i2, i3;
+	unsigned char vals[16];
+
+	if (n < 7 || n > 15)
+		return -1;
+	if (n >= 8) {
+		memcpy(&lo, str, 8);
+		if (n > 8) {
+			memcpy(&hi, str + n - 8, 8);
+			hi >>= 8 * (16 - n); /* bytes 8..n-1 (SSE2: little-endian) */
+		}
+	} else {
+		uint32_t a, b;
+
+		memcpy(&a, str, 4);
+		memcpy(&b, str + 3, 4);
+		lo = a | (uint64_t)b << 24;
+	}
+	v = _mm_set_epi64x((long long)hi, (long long)lo);
+	d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+	dig = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+	dot = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
+	all = (1u << n) - 1;
+	if (((unsigned)_mm_movemask_epi8(_mm_or_si128(dig, dot)) & all) != all)
+		return -1; /* a byte that is neither digit nor dot */
+	/* last: a digit before a non-digit; ten and hun: the digits before it */
+	last = _mm_andnot_si128(_mm_srli_si128(dig, 1), dig);
+	ten = _mm_and_si128(dig, _mm_srli_si128(last, 1));
+	hun = _mm_and_si128(dig, _mm_srli_si128(ten, 1));
+	/* a fourth digit, or a leading zero (a first digit 0 that is not the last) */
+	bad = _mm_and_si128(_mm_andnot_si128(_mm_slli_si128(dig, 1), _mm_or_si128(ten, hun)),
+	                    _mm_cmpeq_epi8(d, _mm_setzero_si128()));
+	bad = _mm_or_si128(bad, _mm_and_si128(dig, _mm_srli_si128(hun, 1)));
+	/*
+	 * Each part's value in the byte of its last digit (0 elsewhere): tu = 10
+	 * tens + units exactly, then + 100 hundreds mod 256 (16-bit products: a
+	 * carry out of a low byte goes into the byte after a last digit, never
+	 * read, as last digits are not next to each other). Over 255 is told by
+	 * the hundreds and tu.
+	 */
+	u = _mm_and_si128(d, last);
+	t = _mm_slli_si128(_mm_and_si128(d, ten), 1);
+	h = _mm_slli_si128(_mm_and_si128(d, hun), 2);
+	tu = _mm_add_epi8(u, _mm_mullo_epi16(t, _mm_set1_epi16(10)));
+	val = _mm_add_epi8(tu, _mm_mullo_epi16(h, _mm_set1_epi16(100)));
+	big = _mm_or_si128(_mm_cmpgt_epi8(h, _mm_set1_epi8(2)),
+	                   _mm_and_si128(_mm_cmpeq_epi8(h, _mm_set1_epi8(2)),
+	                                 _mm_cmpgt_epi8(tu, _mm_set1_epi8(55))));
+	if (_mm_movemask_epi8(_mm_or_si128(bad, big)) != 0)
+		return -1;
+	/* four parts, the last one ending the text, and a dot right after each other */
+	lastm = (unsigned)_mm_movemask_epi8(last);
+	if (((lastm << 1) & all) != (unsigned)_mm_movemask_epi8(dot) || !(lastm >> (n - 1) & 1))
+		return -1;
+	i0 = (unsigned)__builtin_ctz(lastm); /* lastm has bit n - 1 */
+	if ((lastm &= lastm - 1) == 0)
+		return -1;
+	i1 = (unsigned)__builtin_ctz(lastm);
+	if ((lastm &= lastm - 1) == 0)
+		return -1;
+	i2 = (unsigned)__builtin_ctz(lastm);
+	if ((lastm &= lastm - 1) == 0 || (lastm & (lastm - 1)) != 0)
+		return -1;
+	i3 = (unsigned)__builtin_ctz(lastm); /* n - 1 */
+	_mm_storeu_si128((__m128i *)(void *)vals, val);
+	out[0] = vals[i0];
+	out[1] = vals[i1];
+	out[2] = vals[i2];
+	out[3] = vals[i3];
+	return 0;
+}
+#else
 /*
  * Dotted quad: each part 1-3 digits, no leading zero, <= 255. The text is
  * first copied into a zeroed buffer (two overlapping 8-byte loads), so the
@@ -56,6 +145,7 @@ parse4(const char *str, size_t n, uint8_t out[4])
 			return -1;
 	}
 }
+#endif
 
 int
 addr_parse(const char *s, size_t n, struct addr *out)

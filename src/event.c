@@ -121,20 +121,3 @@ event_type_outcome(unsigned type)
 {
 	return type < EV__COUNT ? type_outcomes[type] : OUT_INFO;
 }
-
-void
-event_clear(struct event *ev)
-{
-	size_t n = sizeof(*ev);
-
-	/*
-	 * Hide the size from the compiler: with a constant it inlines "rep stos",
-	 * whose start-up cost made this 10% of the classifier's time; libc's
-	 * memset clears 240 bytes with a few vector stores.
-	 */
-	__asm__("" : "+r"(n));
-	memset(ev, 0, n);
-	ev->ts = TS_NONE;
-	ev->user_valid = UV_UNKNOWN;
-	ev->count = 1;
-}

@@ -20,6 +20,7 @@
 #define BATCH_TEXT (1024 * 1024) /* >= LINEBUF_MAX_LINE: one line always fits */
 #define BATCHES_PER_WORKER 3
 #define PREP_EVENTS 64 /* ops->prep runs on events this many at a time, still in cache */
+#define SOLO_EVENTS 32 /* without threads, events are handed on this many at a time */
 #define MAX_THREADS 16
 #define ERRLEN 512
 
@@ -203,24 +204,41 @@ part_done(struct worker *w, struct part *p)
 	unlock(w->f);
 }
 
-/* Appends one line and its event to the current batch, handing it on when full. */
+/* Without threads: hands on the events of b (their lines must still be valid), and empties it. */
+static void
+solo_flush(struct feed *f, const struct part *p, struct batch *b)
+{
+	if (b->n > 0)
+		deliver(f, b, p->input);
+	b->n = 0;
+}
+
+/*
+ * Without threads: parses the line in place, not copied, into b, and hands the
+ * events on a few at a time, while the lines and the events are still in the
+ * first-level cache. The caller hands them on (solo_flush) before the line may
+ * change.
+ */
+static inline void
+solo_add(struct feed *f, const struct part *p, struct batch *b, struct hdr_ctx *ctx,
+         const char *line, size_t len, int truncated)
+{
+	sshd_parse_line(ctx, line, len, &b->ev[b->n]);
+	b->trunc[b->n] = (uint8_t)truncated;
+	if (++b->n == SOLO_EVENTS)
+		solo_flush(f, p, b);
+}
+
+/*
+ * Appends one line and its event to the current batch, handing it on when full
+ * (without threads, see solo_add).
+ */
 static struct batch *
 add_line(struct worker *w, struct part *p, struct batch *b, struct hdr_ctx *ctx, const char *line,
          size_t len, int truncated)
 {
 	if (!w->f->threaded) {
-		/* on this thread: one event at a time, parsed in place and handed on while the
-		 * line and the event are still in the first-level cache */
-		struct feed_batch fb;
-
-		sshd_parse_line(ctx, line, len, &b->ev[0]);
-		b->trunc[0] = (uint8_t)truncated;
-		fb.input = p->input;
-		fb.ev = b->ev;
-		fb.truncated = b->trunc;
-		fb.n = 1;
-		fb.aux = NULL;
-		w->f->ops->batch(w->f->arg, &fb);
+		solo_add(w->f, p, b, ctx, line, len, truncated);
 		return b;
 	}
 	if (b->n == BATCH_EVENTS || b->tlen + len > BATCH_TEXT) {
@@ -273,8 +291,11 @@ read_journal(struct worker *w, struct part *p)
 	}
 	hdr_ctx_init(&ctx, f->now); /* the lines carry full UTC stamps */
 	b = get_batch(w);
-	while ((rc = journal_next(j, &line, &len, &flags)) == 1)
+	while ((rc = journal_next(j, &line, &len, &flags)) == 1) {
 		b = add_line(w, p, b, &ctx, line, len, (flags & JOURNAL_TRUNCATED) != 0);
+		if (!f->threaded)
+			solo_flush(f, p, b); /* the line is valid until the next journal_next */
+	}
 	p->lines = journal_count(j);
 	if (rc < 0) {
 		p->status = EX_DATAERR;
@@ -321,11 +342,23 @@ read_part(struct worker *w, struct part *p)
 	hdr_ctx_init(&ctx, anchor >= 0 ? anchor : f->now);
 	linebuf_init(&lb, r);
 	b = get_batch(w);
-	while ((rc = linebuf_next(&lb, &line, &len, &flags)) == 1) {
-		if (flags & LB_PARTIAL)
-			continue; /* cut short by a read error: its fields may be cut too */
-		b = add_line(w, p, b, &ctx, line, len, (flags & LB_TRUNCATED) != 0);
-	}
+	if (!f->threaded) {
+		for (;;) {
+			/* a read moves the lines that the events of b point into */
+			if (b->n > 0 && !linebuf_ready(&lb))
+				solo_flush(f, p, b);
+			if ((rc = linebuf_next(&lb, &line, &len, &flags)) != 1)
+				break;
+			if (flags & LB_PARTIAL)
+				continue; /* cut short by a read error: its fields may be cut too */
+			solo_add(f, p, b, &ctx, line, len, (flags & LB_TRUNCATED) != 0);
+		}
+	} else
+		while ((rc = linebuf_next(&lb, &line, &len, &flags)) == 1) {
+			if (flags & LB_PARTIAL)
+				continue;
+			b = add_line(w, p, b, &ctx, line, len, (flags & LB_TRUNCATED) != 0);
+		}
 	p->lines = lb.lineno;
 	if (rc < 0) {
 		p->status = EX_DATAERR;

@@ -986,8 +986,18 @@ prefix_eq(const char *s, const char *p, size_t n)
 	uint64_t a, b, d = 0;
 	size_t i;
 
-	if (n < 8)
-		return memcmp(s, p, n) == 0;
+	if (n < 8) {
+		uint32_t x0, x1, y0, y1;
+
+		if (n < 4)
+			return memcmp(s, p, n) == 0;
+		/* "PAM ", "User ", "Failed ": two overlapping words of 4 */
+		memcpy(&x0, s, 4);
+		memcpy(&y0, p, 4);
+		memcpy(&x1, s + n - 4, 4);
+		memcpy(&y1, p + n - 4, 4);
+		return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+	}
 	for (i = 0; i + 8 < n; i += 8) {
 		memcpy(&a, s + i, 8);
 		memcpy(&b, p + i, 8);
@@ -996,6 +1006,25 @@ prefix_eq(const char *s, const char *p, size_t n)
 	memcpy(&a, s + n - 8, 8); /* the last 8 bytes, overlapping */
 	memcpy(&b, p + n - 8, 8);
 	return (d | (a ^ b)) == 0;
+}
+
+/*
+ * A rule's handler said the line is not of its family after all: undo what
+ * it set. Out of line: it is rare, and its copy of the event would make every
+ * line pay for run_rules' larger stack frame.
+ */
+static void __attribute__((noinline)) rule_undo(struct event *ev)
+{
+	struct event keep = *ev;
+
+	memset(&ev->type, 0, sizeof(*ev) - offsetof(struct event, type));
+	ev->ts = keep.ts;
+	ev->host = keep.host;
+	ev->prog = keep.prog;
+	ev->pid = keep.pid;
+	ev->flags = keep.flags;
+	ev->count = keep.count;
+	ev->user_valid = UV_UNKNOWN;
 }
 
 static int
@@ -1011,19 +1040,7 @@ run_rules(const struct rule *r, size_t n, struct event *ev, const char *s, const
 			ev->reason = sc_span(s, e);
 		if (r->fn(ev, s + r->len, e) == 0)
 			return 0;
-		/* not this family after all: undo what the handler set */
-		{
-			struct event keep = *ev;
-
-			memset(&ev->type, 0, sizeof(*ev) - offsetof(struct event, type));
-			ev->ts = keep.ts;
-			ev->host = keep.host;
-			ev->prog = keep.prog;
-			ev->pid = keep.pid;
-			ev->flags = keep.flags;
-			ev->count = keep.count;
-			ev->user_valid = UV_UNKNOWN;
-		}
+		rule_undo(ev);
 	}
 	return -1;
 }
@@ -1033,7 +1050,16 @@ static int
 sshd_msg(struct event *ev, const char *s, const char *e)
 {
 	/* "error: PAM: ...", "fatal: Timeout ...": the same families */
-	if (!SC_EAT(s, e, "error: "))
+#ifdef SC_SWAR
+	if (e - s >= 8) {
+		/* both at once from one word: the 7 bytes of each, little-endian */
+		uint64_t w = sc_ld64(s) & 0x00ffffffffffffffULL;
+
+		if (w == 0x00203a726f727265ULL || w == 0x00203a6c61746166ULL)
+			s += 7;
+	} else
+#endif
+	    if (!SC_EAT(s, e, "error: "))
 		SC_EAT(s, e, "fatal: ");
 	if (s >= e)
 		return -1;
@@ -1041,16 +1067,30 @@ sshd_msg(struct event *ev, const char *s, const char *e)
 #define CASE(c, tbl)                                                                               \
 	case c:                                                                                    \
 		return run_rules(tbl, N(tbl), ev, s, e)
+/*
+ * The groups of the most frequent lines: their first rule (fn is its handler,
+ * not r_whole_reason) tried here, with a direct call, then the others as
+ * before. run_rules would do the same, through a loop and a pointer.
+ */
+#define CASE1(c, tbl, fn)                                                                          \
+	case c:                                                                                    \
+		if ((size_t)(e - s) >= tbl[0].len && prefix_eq(s, tbl[0].prefix, tbl[0].len)) {    \
+			ev->type = tbl[0].type;                                                    \
+			if (fn(ev, s + tbl[0].len, e) == 0)                                        \
+				return 0;                                                          \
+			rule_undo(ev);                                                             \
+		}                                                                                  \
+		return run_rules(tbl + 1, N(tbl) - 1, ev, s, e)
 		CASE('A', rules_A);
 		CASE('B', rules_B);
-		CASE('C', rules_C);
-		CASE('D', rules_D);
-		CASE('F', rules_F);
+		CASE1('C', rules_C, r_kind_user_addr);
+		CASE1('D', rules_D, r_kind_user_addr);
+		CASE1('F', rules_F, r_auth);
 		CASE('H', rules_H);
-		CASE('I', rules_I);
+		CASE1('I', rules_I, r_invalid_user);
 		CASE('N', rules_N);
 		CASE('P', rules_P);
-		CASE('R', rules_R);
+		CASE1('R', rules_R, r_received_disconnect);
 		CASE('S', rules_S);
 		CASE('T', rules_T);
 		CASE('U', rules_U);
@@ -1062,14 +1102,20 @@ sshd_msg(struct event *ev, const char *s, const char *e)
 		CASE('k', rules_k);
 		CASE('m', rules_m);
 		CASE('n', rules_n);
-		CASE('p', rules_p);
+		CASE1('p', rules_p, r_pam_unix);
 		CASE('r', rules_r);
 		CASE('s', rules_s);
+#undef CASE1
 #undef CASE
 	default:
 		return -1;
 	}
 }
+
+/* event_type_outcome's table, here for a lookup without a call on every line */
+#define OUTCOME_(id, name, out) out,
+static const uint8_t outcomes[] = {EVENT_TYPES(OUTCOME_)};
+#undef OUTCOME_
 
 /* Program families. */
 enum prog_kind { P_OTHER, P_SSHD, P_SFTP, P_AUX };
@@ -1081,6 +1127,8 @@ prog_kind(const struct hdr *h)
 
 	if (h->fmt == HDR_NONE || p == NULL)
 		return P_SSHD; /* no header, or no program name (NULL + 0 is undefined) */
+	if (h->prog_len == 4 && memcmp(p, "sshd", 4) == 0)
+		return P_SSHD; /* most lines: one compare */
 	e = p + h->prog_len;
 	if (SC_EAT(p, e, "sshd")) {
 		if (p == e || SC_HAS(p, e, "-session") || SC_HAS(p, e, "-auth") || *p == '@' ||
@@ -1101,7 +1149,7 @@ classify_msg(const struct hdr *h, struct event *ev, const char *s, const char *e
 	int rc = -1;
 
 	/* syslog's "message repeated N times: [ MSG]" */
-	if (depth == 0 && SC_HAS(s, e, "message repeated ")) {
+	if (depth == 0 && s < e && *s == 'm' && SC_HAS(s, e, "message repeated ")) {
 		const char *p = s + 17;
 		uint64_t n;
 
@@ -1137,7 +1185,7 @@ classify_msg(const struct hdr *h, struct event *ev, const char *s, const char *e
 		ev->outcome = OUT_INFO;
 		return;
 	}
-	ev->outcome = (uint8_t)event_type_outcome(ev->type);
+	ev->outcome = outcomes[ev->type < EV__COUNT ? ev->type : EV_UNKNOWN];
 	if (ev->flags & EVF_PREAUTH) {
 		switch (ev->type) {
 		case EV_CONN_CLOSED:

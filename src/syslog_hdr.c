@@ -399,6 +399,98 @@ host_tag(const char *p, const char *e, struct hdr *h)
 	split_tag(sp + 1, e, h);
 }
 
+#ifdef SC_SWAR
+/*
+ * host_tag for a line that starts "host prog[" like the one in ctx's cache
+ * (one host and a few programs write most lines): host and prog are known,
+ * and of the tag only "digits]:" is left to check, as split_tag's common
+ * case. Returns 1 with *h filled as host_tag would, or 0 (nothing written)
+ * to take the general way. [p, e) must have 32 bytes: no end checks below.
+ */
+static inline int
+tag_hit(const struct hdr_ctx *ctx, const char *p, const char *e, struct hdr *h)
+{
+	const char *d;
+	uint64_t w, nd;
+	unsigned k;
+
+	if ((((sc_ld64(p) ^ ctx->t_key[0]) & ctx->t_mask[0]) |
+	     ((sc_ld64(p + 8) ^ ctx->t_key[1]) & ctx->t_mask[1])) != 0 ||
+	    ctx->t_len == 0)
+		return 0;
+	d = p + ctx->t_len; /* t_len <= 16: 8 bytes to read, and "]:" after 7 digits at most */
+	w = sc_ld64(d);
+	nd = sc_nondigit_bytes(w);
+	if (nd == 0 || (nd & 0x80) != 0)
+		return 0; /* no digit, or 8 or more: split_tag's longer loop */
+	k = (unsigned)__builtin_ctzll(nd) / 8;
+	if (d[k] != ']' || d[k + 1] != ':')
+		return 0;
+	h->host = p;
+	h->host_len = ctx->t_host;
+	h->prog = p + ctx->t_host + 1;
+	h->prog_len = ctx->t_prog;
+	h->pid = sc_digits_value(w, k);
+	set_msg(h, d + k + 2, e);
+	return 1;
+}
+
+/*
+ * After host_tag on [p, e): remembers "host prog[" when the line had that
+ * shape, i.e. host_tag's first word was the host (no ':' end), a single
+ * space, then split_tag found prog up to its first ' ', '[' or ':', a '['.
+ * A later line with the same bytes there takes the same way through both.
+ */
+static void
+tag_fill(struct hdr_ctx *ctx, const char *p, const char *e, const struct hdr *h)
+{
+	unsigned char key[16];
+	size_t n = (size_t)h->host_len + 1 + h->prog_len + 1, i;
+
+	if (h->host != p || h->host_len == 0 || h->prog != p + h->host_len + 1 ||
+	    h->prog_len == 0 || n > 16 || n > (size_t)(e - p) || p[n - 1] != '[')
+		return;
+	for (i = h->host_len + 1; i < n - 1; i++)
+		if (p[i] == ' ' || p[i] == '[' || p[i] == ':')
+			return;
+	memset(key, 0, sizeof(key));
+	memcpy(key, p, n);
+	memcpy(&ctx->t_key[0], key, 8);
+	memcpy(&ctx->t_key[1], key + 8, 8);
+	ctx->t_mask[0] = n >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * n)) - 1;
+	ctx->t_mask[1] = n >= 16 ? ~(uint64_t)0 : n > 8 ? ((uint64_t)1 << (8 * (n - 8))) - 1 : 0;
+	ctx->t_len = (uint8_t)n;
+	ctx->t_host = (uint8_t)h->host_len;
+	ctx->t_prog = (uint8_t)h->prog_len;
+}
+#endif
+
+/* host_tag through ctx's cache of "host prog[". */
+static void
+host_tag_c(struct hdr_ctx *ctx, const char *p, const char *e, struct hdr *h)
+{
+#ifdef SC_SWAR
+	if (e - p >= 32 && tag_hit(ctx, p, e, h))
+		return;
+	host_tag(p, e, h);
+	tag_fill(ctx, p, e, h);
+#else
+	(void)ctx;
+	host_tag(p, e, h);
+#endif
+}
+
+/* The 16 bytes at p are those of ctx's last plain BSD stamp. */
+static inline int
+stamp_hit(const struct hdr_ctx *ctx, const char *p)
+{
+	uint64_t a, b;
+
+	memcpy(&a, p, 8);
+	memcpy(&b, p + 8, 8);
+	return ((a ^ ctx->b_stamp[0]) | (b ^ ctx->b_stamp[1])) == 0;
+}
+
 /* "Mmm DD HH:MM:SS[.ffffff] " (DD also " D" or "D") then host and tag. */
 static int
 parse_bsd(struct hdr_ctx *ctx, const char *p, const char *e, struct hdr *h)
@@ -410,10 +502,10 @@ parse_bsd(struct hdr_ctx *ctx, const char *p, const char *e, struct hdr *h)
 	if (e - p < 15)
 		return -1;
 	/* the same "Mmm DD HH:MM:SS " as the last BSD line (many per second): the same time */
-	if (ctx->b_ok && e - p >= 16 && memcmp(p, ctx->b_stamp, 16) == 0) {
+	if (ctx->b_ok && e - p >= 16 && stamp_hit(ctx, p)) {
 		h->ts = ctx->b_ts;
 		h->fmt = HDR_BSD;
-		host_tag(p + 16, e, h);
+		host_tag_c(ctx, p + 16, e, h);
 		return 0;
 	}
 	if ((st.mon = month3(p)) == 0 || p[3] != ' ')
@@ -453,7 +545,7 @@ parse_bsd(struct hdr_ctx *ctx, const char *p, const char *e, struct hdr *h)
 		ctx->b_ts = h->ts;
 	}
 	h->fmt = HDR_BSD;
-	host_tag(q + 1, e, h);
+	host_tag_c(ctx, q + 1, e, h);
 	return 0;
 }
 
@@ -471,7 +563,7 @@ parse_rfc3339(struct hdr_ctx *ctx, const char *p, const char *e, struct hdr *h)
 		return -1;
 	h->ts = stamp_ts(ctx, st.year, &st);
 	h->fmt = HDR_RFC3339;
-	host_tag(q + 1, e, h);
+	host_tag_c(ctx, q + 1, e, h);
 	return 0;
 }
 
@@ -584,8 +676,9 @@ hdr_ctx_init(struct hdr_ctx *ctx, int64_t anchor)
 	ctx->anchor = anchor;
 }
 
-int
-hdr_parse(struct hdr_ctx *ctx, const char *line, size_t len, struct hdr *out)
+/* hdr_parse for every shape of line (not inlined: see hdr_parse). */
+static int __attribute__((noinline))
+parse_any(struct hdr_ctx *ctx, const char *line, size_t len, struct hdr *out)
 {
 	const char *p = line, *e;
 	int pri, rc = -1;
@@ -626,4 +719,23 @@ none:
 	out->msg = line;
 	out->msg_len = (uint32_t)len;
 	return -1;
+}
+
+int
+hdr_parse(struct hdr_ctx *ctx, const char *line, size_t len, struct hdr *out)
+{
+#ifdef SC_SWAR
+	/*
+	 * The common line, as parse_bsd takes it when both its caches hit. Apart
+	 * from parse_any, whose many locals would make every line pay for saving
+	 * and restoring registers.
+	 */
+	if (ctx->b_ok && len >= 48 && len <= UINT32_MAX && stamp_hit(ctx, line) &&
+	    tag_hit(ctx, line + 16, line + len, out)) {
+		out->ts = ctx->b_ts;
+		out->fmt = HDR_BSD;
+		return 0;
+	}
+#endif
+	return parse_any(ctx, line, len, out);
 }

@@ -53,6 +53,11 @@ struct hdr_ctx {
 	uint64_t b_stamp[2]; /* cache: the 16 bytes "Mmm DD HH:MM:SS " of the last BSD stamp ... */
 	int64_t b_ts;        /* ... its time ... */
 	int b_ok;            /* ... valid when set (cleared by a BSD stamp of another shape) */
+	uint64_t t_key[2];   /* cache: "host prog[" of a recent line, zero-padded ... */
+	uint64_t t_mask[2];  /* ... 0xff for each of its bytes ... */
+	uint8_t t_len;       /* ... its length, 0 when none ... */
+	uint8_t t_host;      /* ... and the lengths of host ... */
+	uint8_t t_prog;      /* ... and prog */
 };
 
 /*

@@ -504,6 +504,63 @@ T(lines_cross_buffer_boundaries)
 	free(text);
 }
 
+/*
+ * While linebuf_ready says so, the lines returned before stay in place (feed
+ * parses a few lines in place and hands their events on only before a read).
+ */
+T(ready_keeps_lines)
+{
+	struct kept {
+		const char *p;
+		char *copy;
+		size_t len;
+	} kept[64];
+	size_t len, nkept = 0, i, nready = 0, nbad = 0;
+	char *text = gen_lines(3 * 1024 * 1024, 4242, &len);
+	struct linebuf lb;
+	struct reader *r;
+	const char *p;
+	size_t n;
+	unsigned flags;
+	char err[256];
+	int ready;
+
+	tf_write(tf_path("ready"), text, len);
+	r = reader_open(tf_path("ready"), err, sizeof(err));
+	CHECK(r != NULL);
+	if (r == NULL) {
+		free(text);
+		return;
+	}
+	linebuf_init(&lb, r);
+	for (;;) {
+		if (!(ready = linebuf_ready(&lb)) || nkept == 64) {
+			for (i = 0; i < nkept; i++)
+				free(kept[i].copy);
+			nkept = 0;
+		}
+		nready += ready != 0;
+		if (linebuf_next(&lb, &p, &n, &flags) != 1)
+			break;
+		for (i = 0; i < nkept; i++)
+			nbad += memcmp(kept[i].p, kept[i].copy, kept[i].len) != 0;
+		kept[nkept].p = p;
+		kept[nkept].len = n;
+		kept[nkept].copy = xmalloc(n + 1);
+		memcpy(kept[nkept].copy, p, n);
+		nkept++;
+	}
+	for (i = 0; i < nkept; i++)
+		free(kept[i].copy);
+	CHECK_INT(nbad, 0);
+#if defined(__SSE2__)
+	CHECK(nready > lb.lineno / 2); /* most lines come without a read */
+#endif
+	linebuf_free(&lb);
+	reader_close(r);
+	free(text);
+}
+
 T(read_error_after_lines)
 {
 	size_t len, clen, i, full;
@@ -608,6 +665,7 @@ main(void)
 	T_RUN(three_mib_line);
 	T_RUN(long_last_line_without_newline);
 	T_RUN(lines_cross_buffer_boundaries);
+	T_RUN(ready_keeps_lines);
 	T_RUN(read_error_after_lines);
 	T_RUN(stdin_pipe_lines);
 	T_RUN(newline_at_every_block_position);
