@@ -152,21 +152,23 @@ on_batch(void *arg, const struct feed_batch *b)
 	const struct prep *x = b->aux;
 	size_t i;
 
-	if (x != NULL)
+	if (x == NULL) {
+		/* parsed on this thread a moment ago, still in the cache: counted here */
+		for (i = 0; i < b->n; i++)
+			if (agg_event(r->a, &b->ev[i], b->truncated[i]))
+				conn_feed(r->t, &b->ev[i]);
+	} else {
+		/* a worker counted them (on_prep) on another core */
 		agg_add_counts(r->a, &x->c);
-	for (i = 0; i < b->n; i++) {
-		unsigned what;
-
-		/* a worker wrote these events on another core: ask for them ahead of use */
-		if (i + 4 < b->n)
-			prefetch_event(&b->ev[i + 4]);
-		what = x != NULL                                     ? x->what[i]
-		       : agg_event(r->a, &b->ev[i], b->truncated[i]) ? AGG_CONN
-		                                                     : AGG_SKIP;
-		if (x != NULL && what == AGG_ALL)
-			agg_event_counted(r->a, &b->ev[i]);
-		if (what != AGG_SKIP)
-			conn_feed(r->t, &b->ev[i]);
+		for (i = 0; i < b->n; i++) {
+			/* ... and wrote them there: ask for them ahead of use */
+			if (i + 4 < b->n)
+				prefetch_event(&b->ev[i + 4]);
+			if (x->what[i] == AGG_ALL)
+				agg_event_counted(r->a, &b->ev[i]);
+			if (x->what[i] != AGG_SKIP)
+				conn_feed(r->t, &b->ev[i]);
+		}
 	}
 	r->lines += b->n;
 	if (r->progress && r->lines >= r->next_tick) {
