@@ -521,7 +521,8 @@ static void
 add_user(struct conn_tracker *t, struct slot *s, struct span u, int valid)
 {
 	uint32_t id = same_user(s, u) ? s->rec.user : intern(t, u), k;
-	uint8_t bit = valid == UV_VALID ? 1 : valid == UV_INVALID ? 2 : 0;
+	/* bit 0 valid, bit 1 invalid, none unknown: no jump on what sshd said */
+	uint8_t bit = (uint8_t)((valid == UV_VALID) | (valid == UV_INVALID) << 1);
 
 	if (id == 0)
 		return;
@@ -680,7 +681,7 @@ static uint32_t
 locate(struct conn_tracker *t, uint32_t host, const struct event *ev, int64_t ts)
 {
 	uint32_t i = NONE, j;
-	int has_ap = ev->src.af != 0 && ev->src_port != 0;
+	int has_ap = (ev->src.af != 0) & (ev->src_port != 0);
 
 	if (ev->pid != 0)
 		i = map_get(&t->by_pid, pid_key(host, ev->pid));
