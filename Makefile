@@ -5,7 +5,7 @@
 #   make asan       the same under AddressSanitizer + UBSan, in build/asan
 #   make tsan       the parallel reader's tests under ThreadSanitizer
 #   make bench      generate logs and measure against the peers
-#   make fuzz       libFuzzer target over header parser + classifier (clang)
+#   make fuzz       libFuzzer targets: header parser + classifier, configuration (clang)
 #   make format     apply .clang-format
 #   make install    $(DESTDIR)$(PREFIX)/bin/authwatch
 #   make install-service  also the systemd unit and /etc/authwatch/authwatch.conf
@@ -77,16 +77,23 @@ bench: $(B)/authwatch $(B)/bench/gen $(B)/bench/consumer
 	scripts/deps.sh bench
 	B=$(B) bench/run.sh && B=$(B) bench/daemon.sh
 
+FUZZ_CC = clang -std=c11 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=undefined
+
 fuzz: | $(B)/fuzz
-	clang -std=c11 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=undefined \
-	  -o $(B)/fuzz/fuzz_parse tests/fuzz/fuzz_parse.c src/syslog_hdr.c src/sshd_parse.c \
-	  src/aux_parse.c src/obuf.c \
+	$(FUZZ_CC) -o $(B)/fuzz/fuzz_parse tests/fuzz/fuzz_parse.c src/syslog_hdr.c \
+	  src/sshd_parse.c src/aux_parse.c src/obuf.c \
 	  src/addr.c src/event.c src/log.c src/xmalloc.c
-	mkdir -p $(B)/fuzz/corpus
+	$(FUZZ_CC) $(shell $(PKG_CONFIG) --cflags inih) -o $(B)/fuzz/fuzz_conf \
+	  tests/fuzz/fuzz_conf.c src/conf.c src/addr.c src/timespec.c src/log.c src/xmalloc.c \
+	  $(shell $(PKG_CONFIG) --libs inih)
+	mkdir -p $(B)/fuzz/corpus $(B)/fuzz/corpus-conf
 	cp tests/fuzz/seeds/* $(B)/fuzz/corpus/ 2>/dev/null || true
+	cp etc/authwatch.conf $(B)/fuzz/corpus-conf/
 	$(B)/fuzz/fuzz_parse -max_total_time=$${FUZZ_SECONDS:-60} -max_len=4096 \
 	  $(B)/fuzz/corpus
+	$(B)/fuzz/fuzz_conf -max_total_time=$${FUZZ_SECONDS:-60} -max_len=4096 \
+	  $(B)/fuzz/corpus-conf
 
 $(B)/fuzz:
 	mkdir -p $@

@@ -871,6 +871,15 @@ on_key(struct ctx *x, const char *name, const char *value)
 	s->at[k->id] = x->lineno;
 	s->as[k->id] = k;
 	x->cur = k;
+	/*
+	 * "key =;x" gives ";x", but "key = ;x" a comment: the value could not be
+	 * written back (conf_write puts a space after '=') and is a typo anyway
+	 */
+	if (value[0] == ';')
+		return fail(x, x->lineno,
+		            "the value of '%s' starts with ';', which after a space starts a "
+		            "comment: remove it, or put the comment after a space",
+		            name);
 	return set_value(x, k, value);
 }
 
@@ -1316,11 +1325,16 @@ conf_free(struct conf *c)
 
 /* ---- writing ---- */
 
-/* A "key = item item ..." line, continued on tab-indented lines past WRAP columns. */
+/*
+ * A "key = item item ..." line, continued on tab-indented lines past WRAP
+ * columns.
+ */
 struct wline {
 	FILE *f;
 	size_t col;
-	int items; /* on the current line */
+	int items;     /* on the current line */
+	int cont;      /* the current line is an indented one */
+	int first_key; /* its first item is a key's name */
 };
 
 static void
@@ -1328,21 +1342,59 @@ wl_start(struct wline *w, FILE *f, const char *key)
 {
 	w->f = f;
 	w->items = 0;
+	w->cont = 0;
+	w->first_key = 0;
 	w->col = (size_t)fprintf(f, "%s =", key);
+}
+
+/*
+ * Whether item s may begin an indented line: not when libinih would read the
+ * line as a comment, or conf_load as a section header or a key of its own
+ * (on_cont refuses a line whose text before '=' or ':' is a key name).
+ */
+static int
+wl_may_begin(const char *s)
+{
+	size_t n = strcspn(s, "=:");
+	char *k;
+	int ok;
+
+	if (*s == ';' || *s == '#' || *s == '[')
+		return 0;
+	if (s[n] == '\0')
+		return 1;
+	k = xstrndup(s, n);
+	ok = find_key(k) == NULL;
+	free(k);
+	return ok;
 }
 
 static void
 wl_item(struct wline *w, const char *s)
 {
 	size_t n = strlen(s);
+	/* past WRAP, a new indented line (even before the first item: "key =" then the
+	 * item, when that is shorter than after the key, so lines stay within libinih's) */
+	int wrap = w->col + 1 + n > WRAP && (w->items > 0 || w->col > 8);
 
-	if (w->items > 0 && w->col + 1 + n > WRAP) {
+	/* "\tsource" then "=x" would read back as the key source: "=x" goes on a line of its own */
+	if (w->cont && w->items == 1 && (s[0] == '=' || s[0] == ':') && w->first_key)
+		wrap = 1;
+	/* loading the output must give the same configuration: an item that may not begin an
+	 * indented line stays on this one, however long it gets */
+	if (wrap && !wl_may_begin(s))
+		wrap = 0;
+	if (wrap) {
 		fputs("\n\t", w->f);
 		w->col = 8;
+		w->items = 0;
+		w->cont = 1;
 	} else {
 		fputc(' ', w->f);
 		w->col++;
 	}
+	if (w->items == 0)
+		w->first_key = find_key(s) != NULL;
 	fputs(s, w->f);
 	w->col += n;
 	w->items++;
@@ -1371,7 +1423,11 @@ write_cidrs(FILE *f, const char *key, const struct cidr *v, size_t n)
 	wl_end(&w);
 }
 
-/* One argument quoted so that argv_split gives it back (';' escaped: libinih's comments). */
+/*
+ * One argument quoted so that argv_split gives it back; a ';' after a space or
+ * at the start is escaped (there libinih would take it for a comment), others
+ * are left as they are, so the line is no longer than the one it was read from.
+ */
 static char *
 quote_arg(const char *s)
 {
@@ -1385,7 +1441,8 @@ quote_arg(const char *s)
 	if (q)
 		*p++ = '"';
 	for (t = s; *t; t++) {
-		if (*t == '\\' || *t == '"' || *t == '\'' || *t == ';')
+		if (*t == '\\' || *t == '"' || *t == '\'' ||
+		    (*t == ';' && (t == s || is_sp(t[-1]))))
 			*p++ = '\\';
 		*p++ = *t;
 	}

@@ -280,6 +280,10 @@ T(booleans_numbers_durations)
 /* Each value a key refuses, with the form it expects. */
 T(bad_values)
 {
+	/* "key =;x" is ";x" to libinih, but written back as "key = ;x" it would be a comment */
+	ERR("[sshd]\nsource =;/var/log/auth.log\n", "t.conf:2: the value of 'source' starts with "
+	                                            "';', which after a space starts a comment: "
+	                                            "remove it, or put the comment after a space");
 	ERR(JAIL "maxretry = 0\n",
 	    "t.conf:3: bad maxretry '0': expected a whole number from 1 to 10000");
 	ERR(JAIL "maxretry = -1\n",
@@ -725,6 +729,32 @@ T(write_round_trip)
 	p += sprintf(p, "[daemon]\nallow =");
 	for (i = 0; i < 60; i++)
 		p += sprintf(p, "\n  2001:db8:%x::/48 192.0.2.%d", i, i);
+	sprintf(p, "\n" JAIL);
+	round_trip(big);
+	/*
+	 * Items that may not begin an indented line (libinih would read a comment,
+	 * the loader a section or another key) stay on the line before, however
+	 * long; "source" then "=" would read as the key: "=" goes on a line of its
+	 * own. Found by fuzz_conf.
+	 */
+	{
+		static const char *const risky[] = {"source",     "=",         "#y", "[z",
+		                                    "maxretry=2", "bantime:1", "x"};
+		size_t k;
+
+		p = big;
+		p += sprintf(p, "[sshd]\nsource =");
+		for (k = 0; k < sizeof(risky) / sizeof(risky[0]); k++)
+			p += sprintf(p, "\n  /var/log/%090zu %s", k, risky[k]);
+		sprintf(p, "\n");
+		round_trip(big);
+	}
+	/* an argument that fits an indented line but not after the key; a ';' within a word is
+	 * written as it is (escaped, it would no longer fit) */
+	p = big;
+	p += sprintf(p, "[daemon]\nban_command =\n\t/bin/");
+	for (i = 0; i < 90; i++)
+		p += sprintf(p, "a;");
 	sprintf(p, "\n" JAIL);
 	round_trip(big);
 	/* the write reports a write error */
