@@ -1327,30 +1327,38 @@ conf_free(struct conf *c)
 
 /*
  * A "key = item item ..." line, continued on tab-indented lines past WRAP
- * columns.
+ * columns. The items are kept until wl_end, which lays them out: where a line
+ * breaks depends on the items after it (see wl_end).
  */
 struct wline {
 	FILE *f;
-	size_t col;
-	int items;     /* on the current line */
-	int cont;      /* the current line is an indented one */
-	int first_key; /* its first item is a key's name */
+	size_t keylen; /* of "key =" */
+	char **items;
+	size_t n;
 };
 
 static void
 wl_start(struct wline *w, FILE *f, const char *key)
 {
 	w->f = f;
-	w->items = 0;
-	w->cont = 0;
-	w->first_key = 0;
-	w->col = (size_t)fprintf(f, "%s =", key);
+	w->items = NULL;
+	w->n = 0;
+	w->keylen = (size_t)fprintf(f, "%s =", key);
+}
+
+/* Adds a copy of s. */
+static void
+wl_item(struct wline *w, const char *s)
+{
+	strv_push(&w->items, &w->n, xstrdup(s));
 }
 
 /*
  * Whether item s may begin an indented line: not when libinih would read the
- * line as a comment, or conf_load as a section header or a key of its own
- * (on_cont refuses a line whose text before '=' or ':' is a key name).
+ * line as a comment, or conf_load as a section header or as a key of its own
+ * (on_cont refuses a line whose text before '=' or ':' is a key's name: an
+ * item that is a key's name is kept off the start of a line too, as an item
+ * "=..." after it would make it one).
  */
 static int
 wl_may_begin(const char *s)
@@ -1361,49 +1369,61 @@ wl_may_begin(const char *s)
 
 	if (*s == ';' || *s == '#' || *s == '[')
 		return 0;
-	if (s[n] == '\0')
-		return 1;
 	k = xstrndup(s, n);
 	ok = find_key(k) == NULL;
 	free(k);
 	return ok;
 }
 
-static void
-wl_item(struct wline *w, const char *s)
-{
-	size_t n = strlen(s);
-	/* past WRAP, a new indented line (even before the first item: "key =" then the
-	 * item, when that is shorter than after the key, so lines stay within libinih's) */
-	int wrap = w->col + 1 + n > WRAP && (w->items > 0 || w->col > 8);
-
-	/* "\tsource" then "=x" would read back as the key source: "=x" goes on a line of its own */
-	if (w->cont && w->items == 1 && (s[0] == '=' || s[0] == ':') && w->first_key)
-		wrap = 1;
-	/* loading the output must give the same configuration: an item that may not begin an
-	 * indented line stays on this one, however long it gets */
-	if (wrap && !wl_may_begin(s))
-		wrap = 0;
-	if (wrap) {
-		fputs("\n\t", w->f);
-		w->col = 8;
-		w->items = 0;
-		w->cont = 1;
-	} else {
-		fputc(' ', w->f);
-		w->col++;
-	}
-	if (w->items == 0)
-		w->first_key = find_key(s) != NULL;
-	fputs(s, w->f);
-	w->col += n;
-	w->items++;
-}
-
+/*
+ * Writes the items, a new indented line before one that would end past WRAP.
+ * Loading the output must give the same configuration, so a line may only
+ * begin with an item that wl_may_begin: when the one that does not fit may
+ * not, the line breaks before the last one on it that may (items stay on the
+ * lines they would have been read from). The first item goes on an indented
+ * line when that is shorter than after the key, or when a later one needs it
+ * there, so that lines stay within libinih's 197 characters whenever the
+ * items came from lines that did.
+ */
 static void
 wl_end(struct wline *w)
 {
+	uint8_t *brk = xcalloc(w->n + 1, 1); /* brk[i]: an indented line begins with item i */
+	size_t first = 0, col = w->keylen, i, k, m;
+	int on_key = 1; /* the current line is the key's */
+
+	for (i = 0; i < w->n; i++) {
+		size_t l = strlen(w->items[i]);
+
+		if ((on_key || i > first) && col + 1 + l > WRAP) {
+			/* a break may go before items lo..i of this line (before the key line's
+			 * first: when that is shorter, or to make room for a later one) */
+			size_t lo = on_key ? (w->keylen > 8 || i > 0 ? 0 : 1) : first + 1;
+
+			for (k = i + 1; k-- > lo;)
+				if (wl_may_begin(w->items[k]))
+					break;
+			if (k != (size_t)-1 && k >= lo && k <= i) {
+				brk[k] = 1;
+				first = k;
+				on_key = 0;
+				col = 8 + strlen(w->items[k]);
+				for (m = k + 1; m <= i; m++)
+					col += 1 + strlen(w->items[m]);
+				continue;
+			}
+		}
+		col += (!on_key && i == first ? 0 : 1) + l;
+	}
+	for (i = 0; i < w->n; i++) {
+		fputs(brk[i] ? "\n\t" : " ", w->f);
+		fputs(w->items[i], w->f);
+	}
 	fputc('\n', w->f);
+	free(brk);
+	xfree_strv(w->items);
+	w->items = NULL;
+	w->n = 0;
 }
 
 static void
@@ -1423,15 +1443,111 @@ write_cidrs(FILE *f, const char *key, const struct cidr *v, size_t n)
 	wl_end(&w);
 }
 
+/* quote_short's ways of writing a character: bare, in '...', in "..." */
+enum { QM_BARE, QM_SINGLE, QM_DOUBLE, QM__N };
+#define QM_NO ((size_t)-1 / 4) /* a character that cannot be written so */
+
+/* Bytes to write c in mode m; ws: the byte written before it is a space (see quote_short). */
+static size_t
+quote_cost(char c, unsigned m, int ws)
+{
+	switch (m) {
+	case QM_BARE: /* spaces only in quotes: libinih strips them at the end of a line */
+		return is_sp(c)                                                   ? QM_NO
+		       : (c == '\\' || c == '"' || c == '\'' || (c == ';' && ws)) ? 2
+		                                                                  : 1;
+	case QM_SINGLE: /* no escapes in '...': a quote or a comment's ';' must be outside */
+		return c == '\'' || (c == ';' && ws) ? QM_NO : 1;
+	default:
+		return c == '\\' || c == '"' || (c == ';' && ws) ? 2 : 1;
+	}
+}
+
 /*
- * One argument quoted so that argv_split gives it back; a ';' after a space or
- * at the start is escaped (there libinih would take it for a comment), others
- * are left as they are, so the line is no longer than the one it was read from.
+ * The shortest way to write s for argv_split, mixing bare text, '...' and
+ * "..." (so that an argument read from a line that fitted libinih's buffer
+ * fits again, however it was quoted). A ';' after a space is escaped or moved
+ * out of '...': libinih would take it for a comment. Dynamic programming over
+ * (position, mode); malloc'ed result.
+ */
+static char *
+quote_short(const char *s)
+{
+	size_t n = strlen(s), i, best, c, t;
+	size_t *cost = xreallocarray(NULL, (n + 1) * QM__N, sizeof(*cost));
+	uint8_t *from = xmalloc((n + 1) * QM__N);
+	unsigned m, pm, last = QM_BARE;
+	char *o, *q;
+
+	for (m = 0; m < QM__N; m++)
+		cost[m] = m == QM_BARE ? 0 : 1; /* the opening quote */
+	for (i = 0; i < n; i++)
+		for (m = 0; m < QM__N; m++) {
+			cost[(i + 1) * QM__N + m] = QM_NO;
+			for (pm = 0; pm < QM__N; pm++) {
+				/* leaving pm and entering m write quotes, which are not spaces */
+				int moved = pm != m && i > 0;
+				int ws = !moved && (i == 0 ? m == QM_BARE : is_sp(s[i - 1]));
+
+				t = cost[i * QM__N + pm] +
+				    (moved ? (pm != QM_BARE) + (m != QM_BARE) : 0);
+				if (i == 0 && pm != m)
+					continue; /* the start: cost[m] already opened m */
+				c = quote_cost(s[i], m, ws);
+				if (c >= QM_NO || t + c >= cost[(i + 1) * QM__N + m])
+					continue;
+				cost[(i + 1) * QM__N + m] = t + c;
+				from[(i + 1) * QM__N + m] = (uint8_t)pm;
+			}
+		}
+	best = QM_NO;
+	for (m = 0; m < QM__N; m++) {
+		/* the closing quote; an empty argument needs its quotes */
+		t = cost[n * QM__N + m] + (m != QM_BARE) + (n == 0 && m == QM_BARE ? QM_NO : 0);
+		if (t < best) {
+			best = t;
+			last = m;
+		}
+	}
+	o = xmalloc(best + 1);
+	q = o + best;
+	*q = '\0';
+	/* written back to front */
+	m = last;
+	if (m != QM_BARE)
+		*--q = m == QM_SINGLE ? '\'' : '"';
+	for (i = n; i-- > 0;) {
+		pm = from[(i + 1) * QM__N + m];
+		*--q = s[i];
+		if (quote_cost(s[i], m, pm == m && (i == 0 ? m == QM_BARE : is_sp(s[i - 1]))) == 2)
+			*--q = '\\';
+		if (pm != m && i > 0) {
+			if (m != QM_BARE)
+				*--q = m == QM_SINGLE ? '\'' : '"';
+			if (pm != QM_BARE)
+				*--q = pm == QM_SINGLE ? '\'' : '"';
+		}
+		m = pm;
+	}
+	if (m != QM_BARE)
+		*--q = m == QM_SINGLE ? '\'' : '"';
+	if (q != o)
+		abort(); /* the costs and the text disagree */
+	free(cost);
+	free(from);
+	return o;
+}
+
+/*
+ * One argument quoted so that argv_split gives it back: in "..." when it has
+ * spaces, with '\\' before '\\', '"', '\'' and a ';' after a space or at the
+ * start (libinih would take that for a comment); or quote_short's way when
+ * that is shorter.
  */
 static char *
 quote_arg(const char *s)
 {
-	char *o = xmalloc(2 * strlen(s) + 3), *p = o;
+	char *o = xmalloc(2 * strlen(s) + 3), *p = o, *alt;
 	int q = *s == '\0';
 	const char *t;
 
@@ -1449,6 +1565,12 @@ quote_arg(const char *s)
 	if (q)
 		*p++ = '"';
 	*p = '\0';
+	alt = quote_short(s);
+	if (strlen(alt) < strlen(o)) {
+		free(o);
+		return alt;
+	}
+	free(alt);
 	return o;
 }
 

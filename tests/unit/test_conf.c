@@ -749,12 +749,29 @@ T(write_round_trip)
 		sprintf(p, "\n");
 		round_trip(big);
 	}
+	/* items that may not begin a line, one after the other: the line breaks before the
+	 * last one that may, here the key line's first */
+	p = big;
+	p += sprintf(p, "[sshd]\nsource =\n\t/a");
+	for (i = 0; i < 4; i++)
+		p += sprintf(p, " #%046d", i);
+	sprintf(p, "\n");
+	round_trip(big);
 	/* an argument that fits an indented line but not after the key; a ';' within a word is
 	 * written as it is (escaped, it would no longer fit) */
 	p = big;
 	p += sprintf(p, "[daemon]\nban_command =\n\t/bin/");
 	for (i = 0; i < 90; i++)
 		p += sprintf(p, "a;");
+	sprintf(p, "\n" JAIL);
+	round_trip(big);
+	/* an argument of backslashes fits in '...', not escaped one by one; quotes and a
+	 * semicolon after a space in others */
+	p = big;
+	p += sprintf(p, "[daemon]\nban_command = /bin/x '");
+	for (i = 0; i < 150; i++)
+		p += sprintf(p, "\\");
+	p += sprintf(p, "' \"''''''''''\" \"a \\;b\"");
 	sprintf(p, "\n" JAIL);
 	round_trip(big);
 	/* the write reports a write error */
@@ -769,6 +786,61 @@ T(write_round_trip)
 		}
 		if (f != NULL)
 			fclose(f);
+	}
+}
+
+/* Arguments of every awkward byte come back from a write and a load as they were. */
+T(argv_quoting)
+{
+	static const char abc[] = "ab \t\\\"';#=:[";
+	uint64_t r = 0x2545f4914f6cdd1dULL;
+	struct conf c, d;
+	char err[1024], *out, **v;
+	size_t n, i, k, len, m;
+	FILE *f;
+	int it;
+
+	for (it = 0; it < 3000; it++) {
+		if (load("[daemon]\nfirewall = command\nban_command = /bin/x\n"
+		         "unban_command = /bin/y\n" JAIL,
+		         &c) != 0)
+			return;
+		m = 1 + (size_t)(it % 6);
+		v = calloc(m + 2, sizeof(*v));
+		v[0] = strdup("/bin/x");
+		for (k = 1; k <= m; k++) {
+			r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+			len = (size_t)(r % 14);
+			v[k] = calloc(len + 1, 1);
+			for (i = 0; i < len; i++) {
+				r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+				v[k][i] = abc[r % (sizeof(abc) - 1)];
+			}
+		}
+		for (k = 0; c.ban_argv[k] != NULL; k++)
+			free(c.ban_argv[k]);
+		free(c.ban_argv);
+		c.ban_argv = v;
+		out = NULL;
+		f = open_memstream(&out, &n);
+		CHECK_INT(conf_write(&c, f), 0);
+		fclose(f);
+		if (conf_load_string(out, "w.conf", &d, err, sizeof(err)) != 0) {
+			T_FAIL("refused: %s\n%s", err, out);
+		} else {
+			for (k = 0; v[k] != NULL; k++)
+				if (d.ban_argv[k] == NULL || strcmp(d.ban_argv[k], v[k]) != 0) {
+					T_FAIL("argument %zu [%s] came back as [%s]\n%s", k, v[k],
+					       d.ban_argv[k] ? d.ban_argv[k] : "(none)", out);
+					break;
+				}
+			CHECK(d.ban_argv[k] == NULL);
+			conf_free(&d);
+		}
+		free(out);
+		conf_free(&c);
+		if (t_failed_now)
+			return;
 	}
 }
 
@@ -904,6 +976,7 @@ main(void)
 	T_RUN(argv_split);
 	T_RUN(argv_expand);
 	T_RUN(write_round_trip);
+	T_RUN(argv_quoting);
 	T_RUN(files);
 	T_RUN(mutations);
 	return T_END();
