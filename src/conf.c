@@ -25,6 +25,7 @@
 #define WEIGHT_MAX_Q 255 /* the detector counts weights in quarters, at most 255 of them */
 #define DEC_PLACES 6     /* decimals accepted in a number (and written back) */
 #define WRAP 100         /* conf_write continues a list on a new line past this column */
+#define INI_LINE 197     /* the longest line libinih reads whole (its 200-byte buffer) */
 #define WEEK ((int64_t)7 * 86400)
 
 /* Every key; ignoreip is the Fail2Ban name of allow (same id). */
@@ -1397,8 +1398,12 @@ wl_end(struct wline *w)
 
 		if ((on_key || i > first) && col + 1 + l > WRAP) {
 			/* a break may go before items lo..i of this line (before the key line's
-			 * first: when that is shorter, or to make room for a later one) */
-			size_t lo = on_key ? (w->keylen > 8 || i > 0 ? 0 : 1) : first + 1;
+			 * first: when that is shorter, to make room for a later one, or when it
+			 * would not fit libinih's line after the key) */
+			size_t lo =
+			    on_key
+			        ? (w->keylen > 8 || i > 0 || w->keylen + 1 + l > INI_LINE ? 0 : 1)
+			        : first + 1;
 
 			for (k = i + 1; k-- > lo;)
 				if (wl_may_begin(w->items[k]))

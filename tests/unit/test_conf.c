@@ -774,6 +774,13 @@ T(write_round_trip)
 	p += sprintf(p, "' \"''''''''''\" \"a \\;b\"");
 	sprintf(p, "\n" JAIL);
 	round_trip(big);
+	/* one item that fits an indented line, not the key's */
+	p = big;
+	p += sprintf(p, "[sshd]\nsource =\n\t/");
+	for (i = 0; i < 190; i++)
+		p += sprintf(p, "x");
+	sprintf(p, "\n");
+	round_trip(big);
 	/* the write reports a write error */
 	{
 		struct conf c;
