@@ -543,9 +543,9 @@ add_user(struct conn_tracker *t, struct slot *s, struct span u, int valid)
  * What conn_feed does with each event type: a table, not switches, since
  * the type changes from line to line and a jump on it is mispredicted
  * often. A type left at 0 belongs to no connection (the report's business
- * alone). K_CONN types are sshd's; K_PAM ones only when the PAM service is
- * sshd (sudo's, su's and login's are not); K_PRE ones are placed by
- * conn_feed itself, K_MORE ones take the switch after the common work.
+ * alone): a new sshd event type must be listed here to reach the tracker. K_CONN types are sshd's;
+ * K_PAM ones only when the PAM service is sshd (sudo's, su's and login's are not); K_PRE ones are
+ * placed by conn_feed itself, K_MORE ones take the switch after the common work.
  */
 enum {
 	K_CONN = 1 << 0,

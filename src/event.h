@@ -31,6 +31,7 @@ enum outcome { OUT_INFO, OUT_SUCCESS, OUT_FAILURE, OUT_PROBE };
 /*
  * The event catalogue (DESIGN section 4). X(ID, "name", default outcome).
  * The name is the "event" field of the output and never changes once released.
+ * A type of sshd's connections must also be listed in conn.c's kinds[].
  */
 #define EVENT_TYPES(X)                                                                             \
 	X(EV_UNKNOWN, "unknown", OUT_INFO)                                                         \
