@@ -4,7 +4,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
+
+#include "memeq.h"
 
 #define ADDR_STRLEN 46 /* INET6_ADDRSTRLEN */
 
@@ -33,13 +34,8 @@ size_t addr_format(const struct addr *a, char *buf);
 static inline int
 addr_eq(const struct addr *x, const struct addr *y)
 {
-	uint64_t x0, x1, y0, y1;
-
-	memcpy(&x0, x->a, 8);
-	memcpy(&x1, x->a + 8, 8);
-	memcpy(&y0, y->a, 8);
-	memcpy(&y1, y->a + 8, 8);
-	return x->af == y->af && ((x0 ^ y0) | (x1 ^ y1)) == 0;
+	return x->af == y->af &&
+	       ((mem_ld64(x->a) ^ mem_ld64(y->a)) | (mem_ld64(x->a + 8) ^ mem_ld64(y->a + 8))) == 0;
 }
 
 #endif

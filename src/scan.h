@@ -22,10 +22,7 @@
 static inline uint64_t
 sc_ld64(const char *p)
 {
-	uint64_t w;
-
-	memcpy(&w, p, 8);
-	return w;
+	return mem_ld64(p);
 }
 
 /* 0x80 in each byte of w that is 0, exactly (no carry between bytes). */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memeq.h"
 #include "siphash.h"
 #include "strtab.h"
 #include "xmalloc.h"
@@ -96,24 +97,6 @@ strtab_free(struct strtab *t)
 	free(t);
 }
 
-static inline uint64_t
-ld64(const char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static inline uint32_t
-ld32(const char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
 /*
  * The hash of s[0..n), n > 0. Most strings are user and host names of a few
  * bytes, interned for many lines: up to SHORT bytes they are read as up to
@@ -137,16 +120,16 @@ strhash(const struct strtab *t, const char *s, size_t n)
 		    (uint64_t)(unsigned char)s[n - 1] << 16;
 		b = 0;
 	} else if (n <= 8) {
-		a = ld32(s);
-		b = ld32(s + n - 4);
+		a = mem_ld32(s);
+		b = mem_ld32(s + n - 4);
 	} else if (n <= 16) {
-		a = ld64(s);
-		b = ld64(s + n - 8);
+		a = mem_ld64(s);
+		b = mem_ld64(s + n - 8);
 	} else {
-		a = ld64(s);
-		b = ld64(s + 8);
-		c = ld64(s + n - 16);
-		d = ld64(s + n - 8);
+		a = mem_ld64(s);
+		b = mem_ld64(s + 8);
+		c = mem_ld64(s + n - 16);
+		d = mem_ld64(s + n - 8);
 	}
 	h = t->m[0] + t->m[1] * n + t->m[2] * (uint32_t)a + t->m[3] * (a >> 32) +
 	    t->m[4] * (uint32_t)b + t->m[5] * (b >> 32) + t->m[6] * (uint32_t)c +

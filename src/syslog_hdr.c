@@ -484,11 +484,7 @@ host_tag_c(struct hdr_ctx *ctx, const char *p, const char *e, struct hdr *h)
 static inline int
 stamp_hit(const struct hdr_ctx *ctx, const char *p)
 {
-	uint64_t a, b;
-
-	memcpy(&a, p, 8);
-	memcpy(&b, p + 8, 8);
-	return ((a ^ ctx->b_stamp[0]) | (b ^ ctx->b_stamp[1])) == 0;
+	return ((mem_ld64(p) ^ ctx->b_stamp[0]) | (mem_ld64(p + 8) ^ ctx->b_stamp[1])) == 0;
 }
 
 /* "Mmm DD HH:MM:SS[.ffffff] " (DD also " D" or "D") then host and tag. */
