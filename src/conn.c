@@ -4,6 +4,7 @@
 
 #include "conn.h"
 #include "memeq.h"
+#include "siphash.h"
 #include "xmalloc.h"
 
 #define LINGER_US (30 * 1000000LL) /* lines sshd writes after a close still join it */
@@ -231,15 +232,13 @@ struct conn_tracker *
 conn_new(struct strtab *strings, conn_emit_fn emit, void *arg)
 {
 	struct conn_tracker *t = xcalloc(1, sizeof(*t));
-	size_t k;
 
 	t->strings = strings;
 	t->emit = emit;
 	t->arg = arg;
 	t->free_head = NONE;
 	t->seed = mix64((uint64_t)(uintptr_t)t ^ 0x6a09e667f3bcc908ULL);
-	for (k = 0; k < sizeof(t->apm) / sizeof(t->apm[0]); k++)
-		t->apm[k] = mix64(t->seed + (k + 1) * 0x9e3779b97f4a7c15ULL);
+	siphash_seed_words(t->seed, t->apm, sizeof(t->apm) / sizeof(t->apm[0]));
 	/* pids are the kernel's, but a local user can log lines with any pid: a seeded multiplier
 	 */
 	map_init(&t->by_pid, mix64(t->seed ^ 0x70696473ULL) | 1);
@@ -395,6 +394,13 @@ conn_set_progress(struct conn_tracker *t, conn_progress_fn fn, void *arg)
 	t->progress_arg = arg;
 }
 
+/* The attempts of slot s: the most that one kind of its lines counted (they overlap). */
+static uint32_t
+slot_attempts(const struct slot *s)
+{
+	return max4(s->att[A_FAILED], s->att[A_REFUSED], s->att[A_PAM_UNIX], s->att[A_PAM_ERR]);
+}
+
 /* Reports what slot s did since the last report (the daemon's live view). */
 static void
 tell(struct conn_tracker *t, struct slot *s, int64_t ts)
@@ -403,7 +409,7 @@ tell(struct conn_tracker *t, struct slot *s, int64_t ts)
 
 	if (t->progress == NULL || s->rec.src.af == 0)
 		return; /* nothing to count against yet: told when a line gives the address */
-	att = max4(s->att[A_FAILED], s->att[A_REFUSED], s->att[A_PAM_UNIX], s->att[A_PAM_ERR]);
+	att = slot_attempts(s);
 	if (att > s->told_attempts) {
 		t->progress(&s->rec, CP_FAILURE, att - s->told_attempts, ts, t->progress_arg);
 		s->told_attempts = att;
@@ -422,8 +428,7 @@ slot_end(struct conn_tracker *t, uint32_t i, int open)
 	struct conn_rec *r = &s->rec;
 	uint32_t k;
 
-	r->attempts =
-	    max4(s->att[A_FAILED], s->att[A_REFUSED], s->att[A_PAM_UNIX], s->att[A_PAM_ERR]);
+	r->attempts = slot_attempts(s);
 	if (r->login != 0)
 		r->outcome = CO_LOGIN;
 	else if (r->attempts > 0)
@@ -541,11 +546,12 @@ add_user(struct conn_tracker *t, struct slot *s, struct span u, int valid)
 
 /*
  * What conn_feed does with each event type: a table, not switches, since
- * the type changes from line to line and a jump on it is mispredicted
- * often. A type left at 0 belongs to no connection (the report's business
- * alone): a new sshd event type must be listed here to reach the tracker. K_CONN types are sshd's;
- * K_PAM ones only when the PAM service is sshd (sudo's, su's and login's are not); K_PRE ones are
- * placed by conn_feed itself, K_MORE ones take the switch after the common work.
+ * the type changes from line to line and a jump on it is mispredicted often.
+ * A type left at 0 belongs to no connection (the report's business alone):
+ * a new sshd event type must be listed here to reach the tracker. K_CONN
+ * types are sshd's; K_PAM ones only when the PAM service is sshd (sudo's,
+ * su's and login's are not); K_PRE ones are placed by conn_feed itself,
+ * K_MORE ones take the switch after the common work.
  */
 enum {
 	K_CONN = 1 << 0,
@@ -742,8 +748,8 @@ conn_feed(struct conn_tracker *t, const struct event *ev)
 		t->next_sweep = t->now + SWEEP_US;
 	}
 	k = kinds[ev->type < EV__COUNT ? ev->type : EV_UNKNOWN];
-	if (k.what == 0 || ((k.what & K_PAM) && ev->detail.p != NULL &&
-	                    (ev->detail.n != 4 || memcmp(ev->detail.p, "sshd", 4) != 0)))
+	if (k.what == 0 ||
+	    ((k.what & K_PAM) && ev->detail.p != NULL && !span_is(ev->detail, "sshd")))
 		return;
 	host = intern_host(t, ev->host);
 	if (k.what & K_PRE) {
