@@ -215,6 +215,7 @@ struct topk *
 topk_new(size_t cap, size_t valsize, uint64_t seed)
 {
 	struct topk *t = xcalloc(1, sizeof(*t));
+
 	if (valsize > SIZE_MAX / 4)
 		valsize = SIZE_MAX / 4; /* xreallocarray then aborts */
 	t->valsize = valsize;

@@ -18,10 +18,10 @@
  * So any key whose true weight is above the minimum weight is in the table
  * (Space-Saving, Metwally et al. 2005). Invariant: a min-heap on weight over
  * the entries (built at the first eviction, kept from then on) plus a hash
- * index keyed by the seed (strongly universal, see topk.c: keys are chosen by attackers); the
- * order of operations alone decides the result, never the seed: which key is
- * evicted, the weights, topk_top's order (ties by key bytes) and topk_each's
- * order are the same under any seed.
+ * index keyed by the seed (a strongly universal hash, see topk.c: keys are
+ * chosen by attackers); the order of operations alone decides the result,
+ * never the seed: which key is evicted, the weights, topk_top's order (ties
+ * by key bytes) and topk_each's order are the same under any seed.
  */
 struct topk;
 
