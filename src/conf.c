@@ -1405,15 +1405,15 @@ wl_end(struct wline *w)
 			        ? (w->keylen > 8 || i > 0 || w->keylen + 1 + l > INI_LINE ? 0 : 1)
 			        : first + 1;
 
-			for (k = i + 1; k-- > lo;)
-				if (wl_may_begin(w->items[k]))
-					break;
-			if (k != (size_t)-1 && k >= lo && k <= i) {
-				brk[k] = 1;
-				first = k;
+			/* the last of them that may begin a line: items[k - 1] */
+			for (k = i + 1; k > lo && !wl_may_begin(w->items[k - 1]); k--)
+				;
+			if (k > lo) {
+				first = k - 1;
+				brk[first] = 1;
 				on_key = 0;
-				col = 8 + strlen(w->items[k]);
-				for (m = k + 1; m <= i; m++)
+				col = 8 + strlen(w->items[first]);
+				for (m = first + 1; m <= i; m++)
 					col += 1 + strlen(w->items[m]);
 				continue;
 			}
