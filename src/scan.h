@@ -155,17 +155,11 @@ sc_chr(const char *s, const char *e, char c)
 {
 #ifdef SC_SWAR
 	uint64_t m;
+	int k;
 
-	if (e - s >= 8) {
+	for (k = 0; k < 2 && e - s >= 8; k++, s += 8)
 		if ((m = sc_zero_bytes(sc_ld64(s) ^ (SC_ONES * (unsigned char)c))) != 0)
 			return s + __builtin_ctzll(m) / 8;
-		s += 8;
-		if (e - s >= 8) {
-			if ((m = sc_zero_bytes(sc_ld64(s) ^ (SC_ONES * (unsigned char)c))) != 0)
-				return s + __builtin_ctzll(m) / 8;
-			s += 8;
-		}
-	}
 #endif
 	return s < e ? memchr(s, c, (size_t)(e - s)) : NULL;
 }
