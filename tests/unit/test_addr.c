@@ -215,12 +215,36 @@ T(known)
 	same("", 0);
 }
 
+/*
+ * Damages buf[0..n) (room for cap bytes): one to three times, a byte of
+ * extra[0..nextra) put in somewhere, or a byte taken out. Returns the length.
+ */
+static size_t
+damage(char *buf, size_t n, size_t cap, const char *extra, size_t nextra)
+{
+	unsigned k;
+
+	for (k = rnd(3) + 1; k > 0; k--) {
+		size_t at = rnd((unsigned)n + 1);
+
+		if (rnd(2) && n < cap - 1) {
+			memmove(buf + at + 1, buf + at, n - at);
+			buf[at] = extra[rnd((unsigned)nextra)];
+			n++;
+		} else if (at < n) {
+			memmove(buf + at, buf + at + 1, n - at - 1);
+			n--;
+		}
+	}
+	return n;
+}
+
 /* Dotted quads of parts with 0-4 digits (leading zeros too) and stray characters. */
 T(random_ipv4)
 {
 	static const char extra[] = "0123456789.:a %";
 	char buf[40];
-	unsigned i, part, k;
+	unsigned i, part;
 
 	for (i = 0; i < 2000000; i++) {
 		size_t n = 0;
@@ -234,19 +258,8 @@ T(random_ipv4)
 			if (part < 3)
 				buf[n++] = '.';
 		}
-		if (rnd(4) == 0) /* damage it */
-			for (k = rnd(3) + 1; k > 0; k--) {
-				size_t at = rnd((unsigned)n + 1);
-
-				if (rnd(2) && n < sizeof(buf) - 1) {
-					memmove(buf + at + 1, buf + at, n - at);
-					buf[at] = extra[rnd(sizeof(extra) - 1)];
-					n++;
-				} else if (at < n) {
-					memmove(buf + at, buf + at + 1, n - at - 1);
-					n--;
-				}
-			}
+		if (rnd(4) == 0)
+			n = damage(buf, n, sizeof(buf), extra, sizeof(extra) - 1);
 		same(buf, n);
 	}
 	CHECK(nvalid > 100000);
@@ -296,19 +309,8 @@ T(random_ipv6)
 			for (k = rnd(4); k > 0; k--)
 				buf[n++] = "eth0lo"[rnd(6)];
 		}
-		if (rnd(5) == 0) /* damage it */
-			for (k = rnd(3) + 1; k > 0; k--) {
-				size_t at = rnd((unsigned)n + 1);
-
-				if (rnd(2) && n < sizeof(buf) - 1) {
-					memmove(buf + at + 1, buf + at, n - at);
-					buf[at] = extra[rnd(sizeof(extra) - 1)];
-					n++;
-				} else if (at < n) {
-					memmove(buf + at, buf + at + 1, n - at - 1);
-					n--;
-				}
-			}
+		if (rnd(5) == 0)
+			n = damage(buf, n, sizeof(buf), extra, sizeof(extra) - 1);
 		same(buf, n);
 	}
 	CHECK(nvalid - valid0 > 200000);
