@@ -647,6 +647,15 @@ T(argv_expand)
 	conf_argv_free(NULL);
 }
 
+/* Writes s n times at p; returns the end (a NUL is there). */
+static char *
+repeat(char *p, const char *s, int n)
+{
+	while (n-- > 0)
+		p = stpcpy(p, s);
+	return p;
+}
+
 /* The written configuration loads back to the same one, and writes the same text again. */
 static void
 round_trip(const char *text)
@@ -759,27 +768,16 @@ T(write_round_trip)
 	round_trip(big);
 	/* an argument that fits an indented line but not after the key; a ';' within a word is
 	 * written as it is (escaped, it would no longer fit) */
-	p = big;
-	p += sprintf(p, "[daemon]\nban_command =\n\t/bin/");
-	for (i = 0; i < 90; i++)
-		p += sprintf(p, "a;");
-	sprintf(p, "\n" JAIL);
+	p = repeat(stpcpy(big, "[daemon]\nban_command =\n\t/bin/"), "a;", 90);
+	strcpy(p, "\n" JAIL);
 	round_trip(big);
 	/* an argument of backslashes fits in '...', not escaped one by one; quotes and a
 	 * semicolon after a space in others */
-	p = big;
-	p += sprintf(p, "[daemon]\nban_command = /bin/x '");
-	for (i = 0; i < 150; i++)
-		p += sprintf(p, "\\");
-	p += sprintf(p, "' \"''''''''''\" \"a \\;b\"");
-	sprintf(p, "\n" JAIL);
+	p = repeat(stpcpy(big, "[daemon]\nban_command = /bin/x '"), "\\", 150);
+	strcpy(p, "' \"''''''''''\" \"a \\;b\"\n" JAIL);
 	round_trip(big);
 	/* one item that fits an indented line, not the key's */
-	p = big;
-	p += sprintf(p, "[sshd]\nsource =\n\t/");
-	for (i = 0; i < 190; i++)
-		p += sprintf(p, "x");
-	sprintf(p, "\n");
+	strcpy(repeat(stpcpy(big, "[sshd]\nsource =\n\t/"), "x", 190), "\n");
 	round_trip(big);
 	/* the write reports a write error */
 	{
