@@ -33,13 +33,12 @@ find_nl(struct linebuf *lb)
 		}
 		if (lb->scan >= lb->end)
 			return NULL;
-		lb->blk = lb->scan;
 		if (lb->end - lb->scan >= 64) {
-			lb->nl = linebuf_nl64(lb->buf + lb->scan);
-			lb->scan += 64;
+			linebuf_block(lb);
 			continue;
 		}
 		/* the last bytes read, fewer than a block: one at a time */
+		lb->blk = lb->scan;
 		for (i = 0; lb->scan < lb->end; lb->scan++, i++)
 			if (lb->buf[lb->scan] == '\n')
 				lb->nl |= (uint64_t)1 << i;

@@ -65,6 +65,17 @@ linebuf_nl64(const char *p)
 }
 #endif
 
+#if defined(__SSE2__)
+/* Searches the 64 bytes at scan (end - scan >= 64): their "\n" become nl's bits. */
+static inline void
+linebuf_block(struct linebuf *lb)
+{
+	lb->blk = lb->scan;
+	lb->nl = linebuf_nl64(lb->buf + lb->scan);
+	lb->scan += 64;
+}
+#endif
+
 /*
  * Whether the next linebuf_next will return a line without reading: the
  * lines returned before stay valid through that call. Otherwise it may read,
@@ -76,11 +87,8 @@ linebuf_ready(struct linebuf *lb)
 {
 #if defined(__SSE2__)
 	/* whole blocks only: the bytes past end are not the input's */
-	while (lb->nl == 0 && lb->end - lb->scan >= 64) {
-		lb->blk = lb->scan;
-		lb->nl = linebuf_nl64(lb->buf + lb->scan);
-		lb->scan += 64;
-	}
+	while (lb->nl == 0 && lb->end - lb->scan >= 64)
+		linebuf_block(lb);
 	return lb->nl != 0 && !lb->skipping;
 #else
 	(void)lb;
