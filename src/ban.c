@@ -11,10 +11,14 @@
 #include "xmalloc.h"
 
 #define RECENT 65536 /* bans remembered for "how many in the last day" */
+#define MIN_SLOTS 64 /* the smallest index */
 
 /*
- * A (network, jail) banned during this run: how many times (when the store
- * cannot say) and where its active ban is (active index + 1, 0 when none).
+ * A (network, jail) banned during this run or restored at its start: the nth
+ * of its last ban (its count, history included; what escalation goes by when
+ * there is no store), when that ban started, and where its active ban is
+ * (active index + 1, 0 when none). banmgr_forget removes the entries whose
+ * last ban is old and over.
  */
 struct seen {
 	struct addr net;
@@ -23,6 +27,7 @@ struct seen {
 	uint32_t count;
 	uint32_t active;
 	uint32_t hash;
+	int64_t last;
 };
 
 /*
@@ -92,7 +97,7 @@ banmgr_new(struct fw *fw, struct store *st)
 	siphash_key((uint64_t)(uintptr_t)m ^ 0x2545f4914f6cdd1dULL, k);
 	m->k0 = k[0];
 	m->k1 = k[1];
-	m->mask = 63;
+	m->mask = MIN_SLOTS - 1;
 	m->index = xcalloc(m->mask + 1, sizeof(*m->index));
 	return m;
 }
@@ -209,6 +214,21 @@ index_put(struct banmgr *m, uint32_t hash, uint32_t v)
 	m->index[i] = v + 1;
 }
 
+/* Rebuilds the index over seen[0..nseen), at most half full, at least MIN_SLOTS slots. */
+static void
+reindex(struct banmgr *m)
+{
+	size_t slots = MIN_SLOTS, k;
+
+	while (slots < 2 * (m->nseen + 1))
+		slots *= 2;
+	free(m->index);
+	m->mask = slots - 1;
+	m->index = xcalloc(slots, sizeof(*m->index));
+	for (k = 0; k < m->nseen; k++)
+		index_put(m, m->seen[k].hash, (uint32_t)k);
+}
+
 /* The entry of (net, prefix, jail), made when it is new. */
 static struct seen *
 seen_of(struct banmgr *m, const struct addr *net, uint8_t prefix, const char *jail)
@@ -228,16 +248,8 @@ seen_of(struct banmgr *m, const struct addr *net, uint8_t prefix, const char *ja
 		m->aseen = m->aseen ? m->aseen * 2 : 64;
 		m->seen = xreallocarray(m->seen, m->aseen, sizeof(*m->seen));
 	}
-	if ((m->nseen + 1) * 2 > m->mask + 1) {
-		size_t k;
-
-		free(m->index);
-		m->mask = m->mask * 2 + 1;
-		m->index = xcalloc(m->mask + 1, sizeof(*m->index));
-		for (k = 0; k < m->nseen; k++)
-			index_put(m, m->seen[k].hash, (uint32_t)k);
-		i = h & m->mask;
-	}
+	if ((m->nseen + 1) * 2 > m->mask + 1)
+		reindex(m);
 	sn = &m->seen[m->nseen];
 	memset(sn, 0, sizeof(*sn));
 	sn->net = *net;
@@ -278,6 +290,19 @@ active_del(struct banmgr *m, size_t i)
 	m->nactive--;
 }
 
+/* How many bans of (net, prefix, jail) wait in sadd[] for the store. */
+static uint32_t
+queued(const struct banmgr *m, const struct addr *net, uint8_t prefix, const char *jail)
+{
+	uint32_t n = 0;
+	size_t i;
+
+	for (i = 0; i < m->nsadd; i++)
+		n += m->sadd[i].prefix == prefix && addr_eq(&m->sadd[i].net, net) &&
+		     strcmp(m->sadd[i].jail, jail) == 0;
+	return n;
+}
+
 int
 banmgr_ban(struct banmgr *m, const struct addr *net, uint8_t prefix, const char *jail,
            const struct ban_policy *p, int64_t now, const char *reason, struct store_ban *out)
@@ -304,11 +329,14 @@ banmgr_ban(struct banmgr *m, const struct addr *net, uint8_t prefix, const char 
 			*out = *a;
 		return 1;
 	}
-	if (m->st != NULL && store_ban_count(m->st, net, prefix, jail, &stored, &last) != 0) {
-		m->stats.store_errors++;
-		stored = 0;
+	nth = sn->count + 1;
+	if (m->st != NULL) {
+		/* the history the store keeps (banmgr_forget prunes it), and this turn's bans */
+		if (store_ban_count(m->st, net, prefix, jail, &stored, &last) == 0)
+			nth = stored + queued(m, net, prefix, jail) + 1;
+		else
+			m->stats.store_errors++;
 	}
-	nth = (stored > sn->count ? stored : sn->count) + 1;
 	memset(&b, 0, sizeof(b));
 	b.net = *net;
 	b.prefix = prefix;
@@ -320,6 +348,7 @@ banmgr_ban(struct banmgr *m, const struct addr *net, uint8_t prefix, const char 
 	snprintf(b.reason, sizeof(b.reason), "%s", reason ? reason : "");
 	active_add(m, sn, &b);
 	sn->count = b.nth;
+	sn->last = now;
 	m->stats.bans++;
 	if (m->recent_t == NULL) {
 		m->recent_t = xreallocarray(NULL, RECENT, sizeof(*m->recent_t));
@@ -430,6 +459,40 @@ banmgr_expire(struct banmgr *m, int64_t now)
 }
 
 int
+banmgr_forget(struct banmgr *m, int64_t before, size_t *forgotten)
+{
+	size_t i, k = 0, n;
+
+	for (i = 0; i < m->nseen; i++) {
+		struct seen *sn = &m->seen[i];
+
+		if (sn->active == 0 && sn->last < before)
+			continue;
+		if (sn->active != 0)
+			m->active_seen[sn->active - 1] = (uint32_t)k;
+		m->seen[k++] = *sn;
+	}
+	n = m->nseen - k;
+	if (n > 0) {
+		m->nseen = k;
+		/* give the memory back: a long-running daemon's list stays the size of its history
+		 */
+		if (m->aseen > 64 && k < m->aseen / 4) {
+			m->aseen = k < 64 ? 64 : k * 2;
+			m->seen = xreallocarray(m->seen, m->aseen, sizeof(*m->seen));
+		}
+		reindex(m);
+	}
+	if (forgotten != NULL)
+		*forgotten = n;
+	if (m->st != NULL && store_history_prune(m->st, before) < 0) {
+		m->stats.store_errors++;
+		return -1;
+	}
+	return 0;
+}
+
+int
 banmgr_restore(struct banmgr *m, int64_t now, char *err, size_t errlen)
 {
 	struct store_ban *v = NULL;
@@ -449,6 +512,8 @@ banmgr_restore(struct banmgr *m, int64_t now, char *err, size_t errlen)
 		active_add(m, sn, &v[i]);
 		if (v[i].nth > sn->count)
 			sn->count = v[i].nth;
+		if (v[i].start > sn->last)
+			sn->last = v[i].start;
 		queue_fw(m, 0, &v[i], now);
 	}
 	free(v);

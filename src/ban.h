@@ -39,7 +39,8 @@ void banmgr_drop_store(struct banmgr *m);
 
 /*
  * Decides a ban of net/prefix in jail at now (UTC seconds): the nth ban of it
- * in that jail (history from the store and this run) lasts ban_duration(p, nth).
+ * in that jail (the history the store keeps, or without a store this run's
+ * and the restored bans' count; see banmgr_forget) lasts ban_duration(p, nth).
  * Queued: nothing reaches the firewall or the store before banmgr_flush. An active ban of the
  * same network and jail is not a new offence: it runs on from now for its own
  * duration (the store keeps its first end). *out (may be NULL)
@@ -66,6 +67,17 @@ int banmgr_flush(struct banmgr *m, int64_t now, char *err, size_t errlen);
 
 /* Forgets bans that expired at or before now (the kernel dropped them already). */
 size_t banmgr_expire(struct banmgr *m, int64_t now);
+
+/*
+ * Forgets the bans that started before `before` (UTC seconds) and are over:
+ * they no longer count for escalation nor in banmgr_top, and their rows leave
+ * the store's history (a network banned again starts over from what is left).
+ * Memory stays the size of the history kept. Call it now and then (the daemon:
+ * at start and hourly, before = now - history). *forgotten (may be NULL) gets
+ * how many networks left memory. Returns 0, or -1 when the store could not be
+ * pruned (memory was; the store is kept, to be tried again next time).
+ */
+int banmgr_forget(struct banmgr *m, int64_t before, size_t *forgotten);
 
 /*
  * At start: loads the store's active bans into the set and queues them all,

@@ -165,12 +165,179 @@ T(escalation_and_batches)
 	fw_close(fw);
 }
 
+/* A manager over a fresh dry-run firewall and store in tf_dir/name.{log,db}. */
+static struct banmgr *
+open_mgr(const char *name, struct fw **fw, struct store **st)
+{
+	char err[512], path[512], db[512];
+	struct fw_opts fo;
+
+	snprintf(path, sizeof(path), "%s/%s.log", tf_dir, name);
+	snprintf(db, sizeof(db), "%s/%s.db", tf_dir, name);
+	memset(&fo, 0, sizeof(fo));
+	fo.kind = FW_DRYRUN;
+	fo.dryrun_path = path;
+	*fw = fw_open(&fo, err, sizeof(err));
+	*st = store_open(db, err, sizeof(err));
+	if (*fw == NULL || *st == NULL)
+		abort();
+	return banmgr_new(*fw, *st);
+}
+
+T(forget_history)
+{
+	char err[512];
+	struct fw *fw;
+	struct store *st;
+	struct banmgr *m = open_mgr("forget", &fw, &st);
+	struct ban_policy p = {600, 1, 2.0, 86400, 0}, perm = {600, 1, 2.0, 86400, 1};
+	struct addr a = ip("203.0.113.5"), b = ip("198.51.100.7"), c = ip("192.0.2.1");
+	struct banmgr_offender top[4];
+	struct store_ban out;
+	int64_t t = 1780000000, day = 86400;
+	size_t n;
+
+	banmgr_ban(m, &a, 32, "sshd", &p, t, "x", NULL);
+	banmgr_ban(m, &b, 32, "sshd", &p, t, "x", NULL);
+	banmgr_ban(m, &c, 32, "sshd", &perm, t, "x", &out); /* permanent: never forgotten */
+	CHECK_INT(out.expires, 0);
+	CHECK_INT(banmgr_flush(m, t, err, sizeof(err)), 0);
+	banmgr_expire(m, t + 700);
+	banmgr_ban(m, &a, 32, "sshd", &p, t + 10 * day, "x", &out);
+	CHECK_INT(out.nth, 2);
+	CHECK_INT(banmgr_flush(m, t + 10 * day, err, sizeof(err)), 0);
+	banmgr_expire(m, t + 10 * day + 1300);
+	CHECK_INT(banmgr_top(m, "sshd", top, 4), 3);
+
+	/* forget what started before day 5: b (one old ban) leaves; a keeps its day-10 ban */
+	CHECK_INT(banmgr_forget(m, t + 5 * day, &n), 0);
+	CHECK_INT(n, 1);
+	CHECK_INT(banmgr_top(m, "sshd", top, 4), 2);
+	CHECK(addr_eq(&top[0].net, &a) || addr_eq(&top[1].net, &a));
+	CHECK(!addr_eq(&top[0].net, &b) && !addr_eq(&top[1].net, &b));
+	banmgr_active(m, &n);
+	CHECK_INT(n, 1); /* c */
+	/* a's day-0 ban no longer counts: its next is the 2nd, not the 3rd */
+	banmgr_ban(m, &a, 32, "sshd", &p, t + 11 * day, "x", &out);
+	CHECK_INT(out.nth, 2);
+	CHECK_INT(out.expires, t + 11 * day + 1200);
+	banmgr_ban(m, &b, 32, "sshd", &p, t + 11 * day, "x", &out);
+	CHECK_INT(out.nth, 1);
+	CHECK_INT(banmgr_flush(m, t + 11 * day, err, sizeof(err)), 0);
+	/* the store forgot too: a restart counts the same */
+	banmgr_free(m);
+	m = banmgr_new(fw, st);
+	CHECK_INT(banmgr_restore(m, t + 11 * day + 10, err, sizeof(err)), 3);
+	banmgr_expire(m, t + 12 * day);
+	banmgr_ban(m, &b, 32, "sshd", &p, t + 12 * day, "x", &out);
+	CHECK_INT(out.nth, 2);
+	/* banned, lifted and banned again before the store hears of it: still counted */
+	CHECK_INT(banmgr_unban(m, &b, 32, "sshd", t + 12 * day + 1), 1);
+	banmgr_ban(m, &b, 32, "sshd", &p, t + 12 * day + 2, "x", &out);
+	CHECK_INT(out.nth, 3);
+	CHECK_INT(banmgr_flush(m, t + 12 * day + 2, err, sizeof(err)), 0);
+	/* the permanent ban and its history row stay whatever the age */
+	CHECK_INT(banmgr_forget(m, t + 1000 * day, &n), 0);
+	banmgr_active(m, &n);
+	CHECK_INT(n, 2); /* c, and b's third ban (still in force) */
+	CHECK_INT(banmgr_top(m, "sshd", top, 4), 2);
+	{
+		uint32_t cnt;
+		int64_t last;
+
+		CHECK_INT(store_ban_count(st, &c, 32, "sshd", &cnt, &last), 0);
+		CHECK_INT(cnt, 1);
+		CHECK_INT(store_ban_count(st, &a, 32, "sshd", &cnt, &last), 0);
+		CHECK_INT(cnt, 0);
+	}
+	/* without a store: memory alone forgets, by the last ban's start */
+	banmgr_drop_store(m);
+	banmgr_expire(m, t + 2000 * day);
+	banmgr_ban(m, &a, 32, "sshd", &p, t + 2000 * day, "x", &out);
+	CHECK_INT(out.nth, 1);
+	banmgr_ban(m, &a, 32, "sshd", &p, t + 2000 * day, "x", &out);
+	CHECK_INT(out.nth, 1); /* extended */
+	banmgr_expire(m, t + 2001 * day);
+	banmgr_ban(m, &a, 32, "sshd", &p, t + 2001 * day, "x", &out);
+	CHECK_INT(out.nth, 2);
+	banmgr_expire(m, t + 2002 * day);
+	CHECK_INT(banmgr_forget(m, t + 2002 * day, &n), 0);
+	banmgr_ban(m, &a, 32, "sshd", &p, t + 2003 * day, "x", &out);
+	CHECK_INT(out.nth, 1);
+	banmgr_free(m);
+	store_close(st);
+	fw_close(fw);
+}
+
+/* Many networks forgotten among a few still banned: the active set and the index stay right. */
+T(forget_many)
+{
+	char err[512];
+	struct fw *fw;
+	struct store *st;
+	struct banmgr *m = open_mgr("forget_many", &fw, &st);
+	struct ban_policy brief = {60, 0, 1.0, 60, 0}, stay = {86400, 0, 1.0, 86400, 0};
+	struct banmgr_offender top[8];
+	struct store_ban out;
+	const struct store_ban *act;
+	int64_t t = 1780000000;
+	size_t n, i;
+
+	for (i = 0; i < 3000; i++) {
+		struct addr x;
+
+		memset(&x, 0, sizeof(x));
+		x.af = 4;
+		x.a[0] = 10;
+		x.a[1] = (uint8_t)(i >> 8);
+		x.a[2] = (uint8_t)i;
+		x.a[3] = 1;
+		/* every 500th stays banned, amid the others */
+		banmgr_ban(m, &x, 32, "sshd", i % 500 == 0 ? &stay : &brief, t, "x", NULL);
+	}
+	CHECK_INT(banmgr_flush(m, t, err, sizeof(err)), 0);
+	CHECK_INT(banmgr_expire(m, t + 100), 2994);
+	CHECK_INT(banmgr_forget(m, t + 1, &n), 0);
+	CHECK_INT(n, 2994);
+	act = banmgr_active(m, &n);
+	CHECK_INT(n, 6);
+	CHECK_INT(banmgr_top(m, "sshd", top, 8), 6);
+	/* the survivors are found again (extended, not new) and can be lifted */
+	for (i = 0; i < 6; i++) {
+		struct addr x = act[i].net;
+
+		CHECK_INT(banmgr_ban(m, &x, 32, "sshd", &stay, t + 200, "x", &out), 1);
+		CHECK_INT(out.nth, 1);
+	}
+	{
+		struct addr x = ip("10.1.244.1"); /* i = 500 */
+
+		CHECK_INT(banmgr_unban(m, &x, 32, "sshd", t + 300), 1);
+		CHECK_INT(banmgr_ban(m, &x, 32, "sshd", &stay, t + 400, "x", &out), 0);
+		CHECK_INT(out.nth, 2);
+	}
+	{
+		struct addr x = ip("10.0.7.1"); /* i = 7: forgotten, so a first ban again */
+
+		CHECK_INT(banmgr_ban(m, &x, 32, "sshd", &stay, t + 400, "x", &out), 0);
+		CHECK_INT(out.nth, 1);
+	}
+	CHECK_INT(banmgr_flush(m, t + 400, err, sizeof(err)), 0);
+	banmgr_active(m, &n);
+	CHECK_INT(n, 7);
+	banmgr_free(m);
+	store_close(st);
+	fw_close(fw);
+}
+
 int
 main(void)
 {
 	tf_setup("ban");
 	T_RUN(durations);
 	T_RUN(escalation_and_batches);
+	T_RUN(forget_history);
+	T_RUN(forget_many);
 	tf_teardown();
 	return T_END();
 }
