@@ -1,4 +1,4 @@
-/* store.c: the daemon's persistent state in SQLite (WAL mode, prepared statements only). */
+/* store.c: the SQLite store's core: open, schema and migrations, transactions, errors, helpers. */
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -13,13 +13,12 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "store_impl.h"
 #include "xmalloc.h"
 
 #ifndef SQLITE_INNOCUOUS
 #define SQLITE_INNOCUOUS 0 /* before SQLite 3.31 */
 #endif
-
-#define KEY_LEN 17 /* a network key: the af byte, then the 16 address bytes */
 
 /*
  * The schema, one step per version: migrations[v] turns version v - 1 into v
@@ -59,34 +58,7 @@ static const char *const migrations[] = {
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION + 1,
                "one migration step per schema version");
 
-/* The statements prepared once at open and reset after each use. */
-enum {
-	ST_BEGIN,
-	ST_COMMIT,
-	ST_ROLLBACK,
-	ST_SAVEPOINT,
-	ST_RELEASE,
-	ST_ROLLBACK_TO,
-	ST_BAN_END,
-	ST_HIST_ADD,
-	ST_BAN_PUT,
-	ST_BAN_DEL,
-	ST_BANS_ACTIVE,
-	ST_EXPIRE,
-	ST_BAN_COUNT,
-	ST_HISTORY,
-	ST_HIST_PRUNE,
-	ST_FAIL_ADD,
-	ST_FAIL_LOAD,
-	ST_FAIL_PRUNE,
-	ST_FAIL_CLEAR,
-	ST_OFF_GET,
-	ST_OFF_PUT,
-	ST_CUR_GET,
-	ST_CUR_PUT,
-	ST_N
-};
-
+/* The statements prepared once at open (enum ST_* in store_impl.h). */
 static const char *const stmt_sql[ST_N] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
@@ -134,28 +106,10 @@ static const char *const stmt_sql[ST_N] = {
                    " ON CONFLICT(source) DO UPDATE SET cursor = excluded.cursor",
 };
 
-/*
- * Invariant: db is open and holds schema STORE_SCHEMA_VERSION; every st[i] is
- * prepared from stmt_sql[i] and reset with no bindings between calls. in_txn is
- * set from a successful store_begin until store_commit or store_rollback (SQLite
- * may have ended the transaction itself after an error: then get_autocommit is
- * true while in_txn is set). readonly is set when SQLite opened the file read-only:
- * every write is then refused before it reaches SQLite. errmsg holds the last
- * error as "PATH: reason" ("" when none yet) and err its errno.
- */
-struct store {
-	sqlite3 *db;
-	char *path;
-	sqlite3_stmt *st[ST_N];
-	int in_txn, readonly, err;
-	char errmsg[512];
-};
+/* The helpers shared with store_bans.c and store_state.c: their contracts are in store_impl.h. */
 
-static int fail(struct store *s, int e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-/* Records an error of our own: errmsg "PATH: <fmt>", errno e. Returns -1. */
-static int
-fail(struct store *s, int e, const char *fmt, ...)
+int
+store_error(struct store *s, int e, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -171,115 +125,90 @@ fail(struct store *s, int e, const char *fmt, ...)
 	return -1;
 }
 
-/* Records SQLite's error rc (of s->db): a short fixed text for the cases a caller acts on,
- * SQLite's own message (and the OS error behind it) for the rest. Returns -1. */
-static int
-db_fail(struct store *s, int rc)
+int
+store_db_error(struct store *s, int rc)
 {
 	int sys = s->db != NULL ? sqlite3_system_errno(s->db) : 0;
 	const char *msg = s->db != NULL ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
 
 	switch (rc & 0xff) {
 	case SQLITE_FULL:
-		return fail(s, ENOSPC, "disk full");
+		return store_error(s, ENOSPC, "disk full");
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return fail(s, EBUSY, "locked by another process");
+		return store_error(s, EBUSY, "locked by another process");
 	case SQLITE_READONLY:
-		return fail(s, EROFS, "read-only database");
+		return store_error(s, EROFS, "read-only database");
 	case SQLITE_CORRUPT:
-		return fail(s, EIO, "database disk image is malformed");
+		return store_error(s, EIO, "database disk image is malformed");
 	case SQLITE_NOTADB:
-		return fail(s, EIO, "file is not a database");
+		return store_error(s, EIO, "file is not a database");
 	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN:
 		if (sys == ENOSPC)
-			return fail(s, ENOSPC, "disk full");
+			return store_error(s, ENOSPC, "disk full");
 		if (sys == EROFS)
-			return fail(s, EROFS, "read-only database");
+			return store_error(s, EROFS, "read-only database");
 		if (sys != 0)
-			return fail(s, sys, "%s (%s)", msg, strerror(sys));
-		return fail(s, EIO, "%s", msg);
+			return store_error(s, sys, "%s (%s)", msg, strerror(sys));
+		return store_error(s, EIO, "%s", msg);
 	default:
-		return fail(s, EIO, "%s", msg);
+		return store_error(s, EIO, "%s", msg);
 	}
 }
 
-/* Resets st and drops its bindings (the text bound with SQLITE_STATIC is the caller's). */
-static void
-done(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
-/* Steps st, which returns no row (or whose rows are not wanted), and resets it. Returns 0 or
- * -1. */
-static int
-run(struct store *s, sqlite3_stmt *st)
+int
+store_run(struct store *s, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		db_fail(s, rc);
-		done(st);
+		store_db_error(s, rc);
+		store_done(st);
 		return -1;
 	}
-	done(st);
+	store_done(st);
 	return 0;
 }
 
-/* The bind helpers return 0 or -1 (errmsg set). */
-static int
-bind_int(struct store *s, sqlite3_stmt *st, int i, int64_t v)
+int
+store_run_count(struct store *s, sqlite3_stmt *st)
+{
+	if (store_run(s, st) == -1)
+		return -1;
+	return sqlite3_changes(s->db);
+}
+
+int
+store_bind_int(struct store *s, sqlite3_stmt *st, int i, int64_t v)
 {
 	int rc = sqlite3_bind_int64(st, i, v);
 
-	return rc == SQLITE_OK ? 0 : db_fail(s, rc);
+	return rc == SQLITE_OK ? 0 : store_db_error(s, rc);
 }
 
-static int
-bind_u64(struct store *s, sqlite3_stmt *st, int i, uint64_t v)
-{
-	int64_t w;
-
-	memcpy(&w, &v, sizeof(w)); /* SQLite integers are signed: keep the bits */
-	return bind_int(s, st, i, w);
-}
-
-static int
-bind_text(struct store *s, sqlite3_stmt *st, int i, const char *t)
+int
+store_bind_text(struct store *s, sqlite3_stmt *st, int i, const char *t)
 {
 	size_t n = strlen(t);
 	int rc;
 
 	if (n > INT_MAX)
-		return fail(s, EINVAL, "string of %zu bytes is too long", n);
+		return store_error(s, EINVAL, "string of %zu bytes is too long", n);
 	rc = sqlite3_bind_text(st, i, t, (int)n, SQLITE_STATIC);
-	return rc == SQLITE_OK ? 0 : db_fail(s, rc);
+	return rc == SQLITE_OK ? 0 : store_db_error(s, rc);
 }
 
-static int
-bind_key(struct store *s, sqlite3_stmt *st, int i, const uint8_t key[KEY_LEN])
+int
+store_bind_key(struct store *s, sqlite3_stmt *st, int i, const uint8_t key[KEY_LEN])
 {
 	int rc = sqlite3_bind_blob(st, i, key, KEY_LEN, SQLITE_STATIC);
 
-	return rc == SQLITE_OK ? 0 : db_fail(s, rc);
+	return rc == SQLITE_OK ? 0 : store_db_error(s, rc);
 }
 
-static uint64_t
-col_u64(sqlite3_stmt *st, int i)
-{
-	int64_t w = sqlite3_column_int64(st, i);
-	uint64_t v;
-
-	memcpy(&v, &w, sizeof(v));
-	return v;
-}
-
-/* Copies text column i into buf[0..len) (cut to fit, always terminated). */
-static void
-col_text(sqlite3_stmt *st, int i, char *buf, size_t len)
+void
+store_col_text(sqlite3_stmt *st, int i, char *buf, size_t len)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	size_t n = (size_t)sqlite3_column_bytes(st, i);
@@ -292,16 +221,8 @@ col_text(sqlite3_stmt *st, int i, char *buf, size_t len)
 	buf[n] = '\0';
 }
 
-/* The number of address bits of af (0 when af is neither 4 nor 6). */
-static unsigned
-af_bits(unsigned af)
-{
-	return af == 4 ? 32 : af == 6 ? 128 : 0;
-}
-
-/* key = af, then the 16 bytes of a with the bits past prefix cleared. */
-static void
-key_mask(const uint8_t *a16, unsigned af, unsigned prefix, uint8_t key[KEY_LEN])
+void
+store_key_mask(const uint8_t *a16, unsigned af, unsigned prefix, uint8_t key[KEY_LEN])
 {
 	unsigned i;
 
@@ -313,43 +234,41 @@ key_mask(const uint8_t *a16, unsigned af, unsigned prefix, uint8_t key[KEY_LEN])
 	}
 }
 
-/* Makes the key of network a/prefix. Returns 0, or -1 (EINVAL) for a bad family or prefix. */
-static int
-key_make(struct store *s, const struct addr *a, unsigned prefix, uint8_t key[KEY_LEN])
+int
+store_key_make(struct store *s, const struct addr *a, unsigned prefix, uint8_t key[KEY_LEN])
 {
-	unsigned bits = a != NULL ? af_bits(a->af) : 0;
+	unsigned bits = a != NULL ? store_af_bits(a->af) : 0;
 
 	if (bits == 0)
-		return fail(s, EINVAL, "address family must be 4 or 6");
+		return store_error(s, EINVAL, "address family must be 4 or 6");
 	if (prefix > bits)
-		return fail(s, EINVAL, "prefix /%u is too long for IPv%u", prefix, (unsigned)a->af);
-	key_mask(a->a, a->af, prefix, key);
+		return store_error(s, EINVAL, "prefix /%u is too long for IPv%u", prefix,
+		                   (unsigned)a->af);
+	store_key_mask(a->a, a->af, prefix, key);
 	return 0;
 }
 
-/* Reads a key column into a and *prefix. Returns 0, or -1 for a row that was not written by
- * us. */
-static int
-col_key(struct store *s, sqlite3_stmt *st, int i, int pi, struct addr *a, uint8_t *prefix)
+int
+store_col_key(struct store *s, sqlite3_stmt *st, int i, int pi, struct addr *a, uint8_t *prefix)
 {
 	const uint8_t *k = sqlite3_column_blob(st, i);
 	int64_t p = sqlite3_column_int64(st, pi);
 
-	if (k == NULL || sqlite3_column_bytes(st, i) != KEY_LEN || af_bits(k[0]) == 0 || p < 0 ||
-	    p > (int64_t)af_bits(k[0]))
-		return fail(s, EIO, "database disk image is malformed (bad network key)");
+	if (k == NULL || sqlite3_column_bytes(st, i) != KEY_LEN || store_af_bits(k[0]) == 0 ||
+	    p < 0 || p > (int64_t)store_af_bits(k[0]))
+		return store_error(s, EIO, "database disk image is malformed (bad network key)");
 	a->af = k[0];
 	memcpy(a->a, k + 1, 16);
 	*prefix = (uint8_t)p;
 	return 0;
 }
 
-/* Checks a jail name. Returns 0, or -1 (EINVAL). */
-static int
-jail_ok(struct store *s, const char *jail)
+int
+store_jail_ok(struct store *s, const char *jail)
 {
 	if (jail == NULL || strnlen(jail, STORE_JAIL_MAX) == STORE_JAIL_MAX)
-		return fail(s, EINVAL, "jail name must be shorter than %d bytes", STORE_JAIL_MAX);
+		return store_error(s, EINVAL, "jail name must be shorter than %d bytes",
+		                   STORE_JAIL_MAX);
 	return 0;
 }
 
@@ -362,53 +281,46 @@ sql_mask(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	int64_t n = sqlite3_value_int64(argv[1]);
 	uint8_t key[KEY_LEN];
 
-	if (k == NULL || sqlite3_value_bytes(argv[0]) != KEY_LEN || af_bits(k[0]) == 0 || n < 0 ||
-	    n > (int64_t)af_bits(k[0])) {
+	if (k == NULL || sqlite3_value_bytes(argv[0]) != KEY_LEN || store_af_bits(k[0]) == 0 ||
+	    n < 0 || n > (int64_t)store_af_bits(k[0])) {
 		sqlite3_result_null(ctx);
 		return;
 	}
-	key_mask(k + 1, k[0], (unsigned)n, key);
+	store_key_mask(k + 1, k[0], (unsigned)n, key);
 	sqlite3_result_blob(ctx, key, KEY_LEN, SQLITE_TRANSIENT);
 }
 
-/* Refuses a write on a read-only store (SQLite would even BEGIN IMMEDIATE there), and when
- * SQLite ended store_begin's transaction after an error: the caller's commit must fail
- * rather than part of the turn be written on its own. Returns 0 or -1. */
-static int
-wcheck(struct store *s)
+int
+store_wcheck(struct store *s)
 {
 	if (s->readonly)
-		return fail(s, EROFS, "read-only database");
+		return store_error(s, EROFS, "read-only database");
 	if (s->in_txn && sqlite3_get_autocommit(s->db)) {
 		if (s->errmsg[0] == '\0')
-			return fail(s, EIO, "transaction was rolled back after an error");
+			return store_error(s, EIO, "transaction was rolled back after an error");
 		errno = s->err;
 		return -1;
 	}
 	return 0;
 }
 
-/* Starts a multi-statement write: its own transaction, or a savepoint inside store_begin's.
- * Sets *own. Returns 0 or -1. */
-static int
-wbegin(struct store *s, int *own)
+int
+store_wbegin(struct store *s, int *own)
 {
-	if (wcheck(s) == -1)
+	if (store_wcheck(s) == -1)
 		return -1;
 	*own = sqlite3_get_autocommit(s->db);
-	return run(s, s->st[*own ? ST_BEGIN : ST_SAVEPOINT]);
+	return store_run(s, s->st[*own ? ST_BEGIN : ST_SAVEPOINT]);
 }
 
-/* Ends what wbegin started: keeps it when rc is 0, else undoes it (keeping the first error).
- * Returns rc, or -1 when keeping it failed. */
-static int
-wend(struct store *s, int own, int rc)
+int
+store_wend(struct store *s, int own, int rc)
 {
 	char msg[sizeof(s->errmsg)];
 	int e = s->err;
 
 	if (rc == 0) {
-		if (run(s, s->st[own ? ST_COMMIT : ST_RELEASE]) == 0)
+		if (store_run(s, s->st[own ? ST_COMMIT : ST_RELEASE]) == 0)
 			return 0;
 		memcpy(msg, s->errmsg, sizeof(msg));
 		e = s->err;
@@ -417,9 +329,9 @@ wend(struct store *s, int own, int rc)
 	}
 	if (!sqlite3_get_autocommit(s->db)) {
 		if (own) {
-			run(s, s->st[ST_ROLLBACK]);
-		} else if (run(s, s->st[ST_ROLLBACK_TO]) == 0) {
-			run(s, s->st[ST_RELEASE]);
+			store_run(s, s->st[ST_ROLLBACK]);
+		} else if (store_run(s, s->st[ST_ROLLBACK_TO]) == 0) {
+			store_run(s, s->st[ST_RELEASE]);
 		}
 	}
 	memcpy(s->errmsg, msg, sizeof(msg));
@@ -434,7 +346,7 @@ exec(struct store *s, const char *sql)
 {
 	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
 
-	return rc == SQLITE_OK ? 0 : db_fail(s, rc);
+	return rc == SQLITE_OK ? 0 : store_db_error(s, rc);
 }
 
 /* Runs a fixed query at open and copies the first column of its first row into buf ("" when
@@ -453,14 +365,14 @@ query1(struct store *s, const char *sql, char *buf, size_t len, int *type)
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*type = sqlite3_column_type(st, 0);
-		col_text(st, 0, buf, len);
+		store_col_text(st, 0, buf, len);
 		rc = SQLITE_OK;
 	} else if (rc == SQLITE_DONE) {
 		rc = SQLITE_OK;
 	}
 out:
 	if (rc != SQLITE_OK)
-		db_fail(s, rc);
+		store_db_error(s, rc);
 	sqlite3_finalize(st);
 	return rc == SQLITE_OK ? 0 : -1;
 }
@@ -481,7 +393,7 @@ schema_version(struct store *s, int check)
 		if (query1(s, "PRAGMA quick_check(1)", buf, sizeof(buf), &type) == -1)
 			return -1;
 		if (strcmp(buf, "ok") != 0)
-			return fail(s, EIO, "database disk image is malformed (%s)", buf);
+			return store_error(s, EIO, "database disk image is malformed (%s)", buf);
 	}
 	if (query1(s, "SELECT count(*) FROM sqlite_master", buf, sizeof(buf), &type) == -1)
 		return -1;
@@ -491,15 +403,15 @@ schema_version(struct store *s, int check)
 	           buf, sizeof(buf), &type) == -1)
 		return -1;
 	if (strcmp(buf, "1") != 0)
-		return fail(s, EINVAL, "not an authwatch database (no meta table)");
+		return store_error(s, EINVAL, "not an authwatch database (no meta table)");
 	if (query1(s, "SELECT value FROM meta WHERE key = 'schema_version'", buf, sizeof(buf),
 	           &type) == -1)
 		return -1;
 	errno = 0;
 	v = strtol(buf, &end, 10);
 	if (type != SQLITE_INTEGER || errno != 0 || *end != '\0' || v < 1 || v > INT_MAX)
-		return fail(s, EINVAL, "not an authwatch database (bad schema_version \"%s\")",
-		            buf);
+		return store_error(s, EINVAL,
+		                   "not an authwatch database (bad schema_version \"%s\")", buf);
 	return (int)v;
 }
 
@@ -519,16 +431,16 @@ schema(struct store *s)
 	if ((v = schema_version(s, 1)) == -1 || exec(s, "COMMIT") == -1)
 		goto out;
 	if (v > STORE_SCHEMA_VERSION) {
-		fail(s, EINVAL, "schema version %d is newer than this authwatch (%d)", v,
-		     STORE_SCHEMA_VERSION);
+		store_error(s, EINVAL, "schema version %d is newer than this authwatch (%d)", v,
+		            STORE_SCHEMA_VERSION);
 		goto out;
 	}
 	if (v == STORE_SCHEMA_VERSION)
 		return 0;
 	if (s->readonly) {
-		fail(s, EROFS,
-		     "read-only database with schema version %d (this authwatch needs %d)", v,
-		     STORE_SCHEMA_VERSION);
+		store_error(s, EROFS,
+		            "read-only database with schema version %d (this authwatch needs %d)",
+		            v, STORE_SCHEMA_VERSION);
 		goto out;
 	}
 	if (exec(s, "BEGIN IMMEDIATE") == -1)
@@ -541,10 +453,10 @@ schema(struct store *s)
 
 		if (r != SQLITE_OK) {
 			if ((r & 0xff) == SQLITE_FULL || (r & 0xff) == SQLITE_BUSY)
-				db_fail(s, r);
+				store_db_error(s, r);
 			else
-				fail(s, EIO, "migration to schema version %d failed: %s", v,
-				     msg != NULL ? msg : sqlite3_errstr(r));
+				store_error(s, EIO, "migration to schema version %d failed: %s", v,
+				            msg != NULL ? msg : sqlite3_errstr(r));
 			sqlite3_free(msg);
 			goto out;
 		}
@@ -568,15 +480,15 @@ create_file(struct store *s)
 
 	if (fd == -1 && errno == EEXIST) {
 		if (stat(s->path, &st) == -1)
-			return fail(s, errno, "%s", strerror(errno));
+			return store_error(s, errno, "%s", strerror(errno));
 		if (!S_ISREG(st.st_mode))
-			return fail(s, EINVAL, "not a regular file");
+			return store_error(s, EINVAL, "not a regular file");
 		return 0;
 	}
 	if (fd == -1)
-		return fail(s, errno, "%s", strerror(errno));
+		return store_error(s, errno, "%s", strerror(errno));
 	if (close(fd) == -1)
-		return fail(s, errno, "%s", strerror(errno));
+		return store_error(s, errno, "%s", strerror(errno));
 	return 0;
 }
 
@@ -589,15 +501,15 @@ setup(struct store *s, int busy_ms)
 
 	sqlite3_extended_result_codes(s->db, 1);
 	if ((rc = sqlite3_busy_timeout(s->db, busy_ms)) != SQLITE_OK)
-		return db_fail(s, rc);
+		return store_db_error(s, rc);
 	/* no writes to sqlite_master through SQL, even if someone tried */
 	if ((rc = sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL)) != SQLITE_OK)
-		return db_fail(s, rc);
+		return store_db_error(s, rc);
 	rc = sqlite3_create_function_v2(s->db, "authwatch_mask", 2,
 	                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 	                                sql_mask, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
-		return db_fail(s, rc);
+		return store_db_error(s, rc);
 	s->readonly = sqlite3_db_readonly(s->db, "main") == 1;
 	/* trusted_schema off: no SQL function runs from views or triggers in the file */
 	if (exec(s, "PRAGMA foreign_keys = ON") == -1 ||
@@ -607,13 +519,13 @@ setup(struct store *s, int busy_ms)
 		if (query1(s, "PRAGMA journal_mode = WAL", mode, sizeof(mode), &type) == -1)
 			return -1;
 		if (strcmp(mode, "wal") != 0)
-			return fail(s, EIO, "cannot use WAL journal mode (journal_mode is %s)",
-			            mode);
+			return store_error(
+			    s, EIO, "cannot use WAL journal mode (journal_mode is %s)", mode);
 		/* keep -wal (emptied) and -shm at close: without them a WAL database cannot be
 		 * opened on a read-only file system */
 		if ((rc = sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one)) !=
 		    SQLITE_OK)
-			return db_fail(s, rc);
+			return store_db_error(s, rc);
 		/* NORMAL in WAL: a power cut may lose the last commits, never corrupts */
 		if (exec(s, "PRAGMA synchronous = NORMAL") == -1 ||
 		    exec(s, "PRAGMA journal_size_limit = 4194304") == -1)
@@ -623,7 +535,7 @@ setup(struct store *s, int busy_ms)
 		rc = sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
 		                        &s->st[i], NULL);
 		if (rc != SQLITE_OK)
-			return db_fail(s, rc);
+			return store_db_error(s, rc);
 	}
 	return 0;
 }
@@ -636,7 +548,7 @@ store_open_timeout(const char *path, int busy_ms, char *err, size_t errlen)
 
 	s->path = xstrdup(path);
 	if (busy_ms < 0) {
-		fail(s, EINVAL, "negative busy timeout");
+		store_error(s, EINVAL, "negative busy timeout");
 		goto out;
 	}
 	if (create_file(s) == -1)
@@ -647,7 +559,7 @@ store_open_timeout(const char *path, int busy_ms, char *err, size_t errlen)
 		abort();
 	}
 	if (rc != SQLITE_OK) {
-		db_fail(s, rc);
+		store_db_error(s, rc);
 		goto out;
 	}
 	if (setup(s, busy_ms) == -1)
@@ -706,10 +618,10 @@ int
 store_begin(struct store *s)
 {
 	if (s->in_txn)
-		return fail(s, EINVAL, "a transaction is already open");
+		return store_error(s, EINVAL, "a transaction is already open");
 	if (s->readonly)
-		return fail(s, EROFS, "read-only database");
-	if (run(s, s->st[ST_BEGIN]) == -1)
+		return store_error(s, EROFS, "read-only database");
+	if (store_run(s, s->st[ST_BEGIN]) == -1)
 		return -1;
 	s->in_txn = 1;
 	return 0;
@@ -721,23 +633,23 @@ store_commit(struct store *s)
 	int e;
 
 	if (!s->in_txn)
-		return fail(s, EINVAL, "no transaction is open");
+		return store_error(s, EINVAL, "no transaction is open");
 	s->in_txn = 0;
 	if (sqlite3_get_autocommit(s->db)) {
 		/* SQLite rolled it back after an error in it: that error stays the message */
 		if (s->errmsg[0] == '\0')
-			return fail(s, EIO, "transaction was rolled back after an error");
+			return store_error(s, EIO, "transaction was rolled back after an error");
 		errno = s->err;
 		return -1;
 	}
-	if (run(s, s->st[ST_COMMIT]) == 0)
+	if (store_run(s, s->st[ST_COMMIT]) == 0)
 		return 0;
 	e = s->err;
 	if (!sqlite3_get_autocommit(s->db)) {
 		char msg[sizeof(s->errmsg)];
 
 		memcpy(msg, s->errmsg, sizeof(msg));
-		run(s, s->st[ST_ROLLBACK]);
+		store_run(s, s->st[ST_ROLLBACK]);
 		memcpy(s->errmsg, msg, sizeof(msg));
 	}
 	s->err = e;
@@ -751,395 +663,5 @@ store_rollback(struct store *s)
 	s->in_txn = 0;
 	if (sqlite3_get_autocommit(s->db))
 		return 0;
-	return run(s, s->st[ST_ROLLBACK]);
-}
-
-int
-store_ban_add(struct store *s, const struct store_ban *b)
-{
-	uint8_t key[KEY_LEN];
-	sqlite3_stmt *st;
-	int64_t hist;
-	int own, rc = -1;
-
-	if (key_make(s, &b->net, b->prefix, key) == -1 || jail_ok(s, b->jail) == -1)
-		return -1;
-	if (strnlen(b->reason, STORE_REASON_MAX) == STORE_REASON_MAX)
-		return fail(s, EINVAL, "reason must be shorter than %d bytes", STORE_REASON_MAX);
-	if (wbegin(s, &own) == -1)
-		return -1;
-	st = s->st[ST_BAN_END];
-	if (bind_key(s, st, 1, key) == -1 || bind_int(s, st, 2, b->prefix) == -1 ||
-	    bind_text(s, st, 3, b->jail) == -1 || bind_int(s, st, 4, b->start) == -1 ||
-	    run(s, st) == -1)
-		goto out;
-	st = s->st[ST_HIST_ADD];
-	if (bind_key(s, st, 1, key) == -1 || bind_int(s, st, 2, b->prefix) == -1 ||
-	    bind_text(s, st, 3, b->jail) == -1 || bind_int(s, st, 4, b->start) == -1 ||
-	    bind_int(s, st, 5, b->expires) == -1 || bind_int(s, st, 6, b->nth) == -1 ||
-	    bind_text(s, st, 7, b->reason) == -1 || run(s, st) == -1)
-		goto out;
-	hist = sqlite3_last_insert_rowid(s->db);
-	st = s->st[ST_BAN_PUT];
-	if (bind_key(s, st, 1, key) == -1 || bind_int(s, st, 2, b->prefix) == -1 ||
-	    bind_text(s, st, 3, b->jail) == -1 || bind_int(s, st, 4, b->start) == -1 ||
-	    bind_int(s, st, 5, b->expires) == -1 || bind_int(s, st, 6, b->nth) == -1 ||
-	    bind_text(s, st, 7, b->reason) == -1 || bind_int(s, st, 8, hist) == -1 ||
-	    run(s, st) == -1)
-		goto out;
-	rc = 0;
-out:
-	done(st);
-	return wend(s, own, rc);
-}
-
-int
-store_ban_del(struct store *s, const struct addr *net, uint8_t prefix, const char *jail,
-              int64_t now)
-{
-	uint8_t key[KEY_LEN];
-	sqlite3_stmt *st;
-	int own, rc = -1, lifted = 0;
-
-	if (key_make(s, net, prefix, key) == -1 || jail_ok(s, jail) == -1)
-		return -1;
-	if (wbegin(s, &own) == -1)
-		return -1;
-	st = s->st[ST_BAN_END];
-	if (bind_key(s, st, 1, key) == -1 || bind_int(s, st, 2, prefix) == -1 ||
-	    bind_text(s, st, 3, jail) == -1 || bind_int(s, st, 4, now) == -1 || run(s, st) == -1)
-		goto out;
-	lifted = sqlite3_changes(s->db) > 0;
-	st = s->st[ST_BAN_DEL];
-	if (bind_key(s, st, 1, key) == -1 || bind_int(s, st, 2, prefix) == -1 ||
-	    bind_text(s, st, 3, jail) == -1 || run(s, st) == -1)
-		goto out;
-	rc = 0;
-out:
-	done(st);
-	if (wend(s, own, rc) == -1)
-		return -1;
-	return lifted ? 0 : 1;
-}
-
-/* Fills b from a row of (net, prefix, jail, start, expires, nth, reason, ended). Returns 0 or
- * -1. */
-static int
-col_ban(struct store *s, sqlite3_stmt *st, struct store_ban *b)
-{
-	memset(b, 0, sizeof(*b));
-	if (col_key(s, st, 0, 1, &b->net, &b->prefix) == -1)
-		return -1;
-	col_text(st, 2, b->jail, sizeof(b->jail));
-	b->start = sqlite3_column_int64(st, 3);
-	b->expires = sqlite3_column_int64(st, 4);
-	b->nth = (uint32_t)sqlite3_column_int64(st, 5);
-	col_text(st, 6, b->reason, sizeof(b->reason));
-	b->ended = sqlite3_column_int64(st, 7);
-	return 0;
-}
-
-int
-store_bans_active(struct store *s, int64_t now, struct store_ban **out, size_t *n)
-{
-	sqlite3_stmt *st = s->st[ST_BANS_ACTIVE];
-	struct store_ban *v = NULL;
-	size_t k = 0, cap = 0;
-	int rc = -1, r;
-
-	*out = NULL;
-	*n = 0;
-	if (bind_int(s, st, 1, now) == -1)
-		goto out;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (k == cap)
-			v = xreallocarray(v, cap = cap ? cap * 2 : 64, sizeof(*v));
-		if (col_ban(s, st, &v[k]) == -1)
-			goto out;
-		k++;
-	}
-	if (r != SQLITE_DONE) {
-		db_fail(s, r);
-		goto out;
-	}
-	*out = k > 0 ? v : NULL;
-	*n = k;
-	if (k == 0)
-		free(v);
-	v = NULL;
-	rc = 0;
-out:
-	free(v);
-	done(st);
-	return rc;
-}
-
-/* Runs a DELETE whose parameters are bound; returns the number of rows deleted, or -1. */
-static int
-run_count(struct store *s, sqlite3_stmt *st)
-{
-	if (run(s, st) == -1)
-		return -1;
-	return sqlite3_changes(s->db);
-}
-
-int
-store_expire(struct store *s, int64_t now)
-{
-	sqlite3_stmt *st = s->st[ST_EXPIRE];
-
-	if (wcheck(s) == -1 || bind_int(s, st, 1, now) == -1) {
-		done(st);
-		return -1;
-	}
-	return run_count(s, st);
-}
-
-int
-store_ban_count(struct store *s, const struct addr *net, uint8_t prefix, const char *jail,
-                uint32_t *count, int64_t *last)
-{
-	sqlite3_stmt *st = s->st[ST_BAN_COUNT];
-	uint8_t key[KEY_LEN];
-	int r, rc = -1;
-
-	*count = 0;
-	*last = 0;
-	if (key_make(s, net, prefix, key) == -1 || jail_ok(s, jail) == -1)
-		return -1;
-	if (bind_key(s, st, 1, key) == -1 || bind_int(s, st, 2, prefix) == -1 ||
-	    bind_text(s, st, 3, jail) == -1)
-		goto out;
-	if ((r = sqlite3_step(st)) != SQLITE_ROW) {
-		db_fail(s, r == SQLITE_DONE ? SQLITE_CORRUPT : r);
-		goto out;
-	}
-	*count = (uint32_t)sqlite3_column_int64(st, 0);
-	*last = sqlite3_column_int64(st, 1);
-	rc = 0;
-out:
-	done(st);
-	return rc;
-}
-
-int
-store_history(struct store *s, const struct addr *net,
-              int (*fn)(void *arg, const struct store_ban *b), void *arg)
-{
-	sqlite3_stmt *st = s->st[ST_HISTORY];
-	struct store_ban b;
-	uint8_t key[KEY_LEN];
-	int r, rc = -1;
-
-	if (key_make(s, net, 0, key) == -1)
-		return -1;
-	key_mask(net->a, net->af, af_bits(net->af), key); /* the whole address */
-	if (bind_key(s, st, 1, key) == -1 || bind_int(s, st, 2, af_bits(net->af)) == -1)
-		goto out;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (col_ban(s, st, &b) == -1)
-			goto out;
-		if ((rc = fn(arg, &b)) != 0)
-			goto out;
-		rc = -1;
-	}
-	if (r != SQLITE_DONE) {
-		db_fail(s, r);
-		goto out;
-	}
-	rc = 0;
-out:
-	done(st);
-	return rc;
-}
-
-int
-store_history_prune(struct store *s, int64_t before)
-{
-	sqlite3_stmt *st = s->st[ST_HIST_PRUNE];
-
-	if (wcheck(s) == -1 || bind_int(s, st, 1, before) == -1) {
-		done(st);
-		return -1;
-	}
-	return run_count(s, st);
-}
-
-int
-store_fail_add(struct store *s, const char *jail, const struct addr *net, uint8_t prefix,
-               int64_t ts_us, double weight)
-{
-	sqlite3_stmt *st = s->st[ST_FAIL_ADD];
-	uint8_t key[KEY_LEN];
-
-	if (key_make(s, net, prefix, key) == -1 || jail_ok(s, jail) == -1 || wcheck(s) == -1)
-		return -1;
-	if (bind_text(s, st, 1, jail) == -1 || bind_key(s, st, 2, key) == -1 ||
-	    bind_int(s, st, 3, prefix) == -1 || bind_int(s, st, 4, ts_us) == -1) {
-		done(st);
-		return -1;
-	}
-	if ((sqlite3_bind_double(st, 5, weight)) != SQLITE_OK) {
-		db_fail(s, sqlite3_errcode(s->db));
-		done(st);
-		return -1;
-	}
-	return run(s, st);
-}
-
-int
-store_fail_load(struct store *s, const char *jail, int64_t since_us,
-                int (*fn)(void *arg, const struct addr *net, uint8_t prefix, int64_t ts_us,
-                          double weight),
-                void *arg)
-{
-	sqlite3_stmt *st = s->st[ST_FAIL_LOAD];
-	struct addr a;
-	uint8_t prefix;
-	int r, rc = -1;
-
-	if (jail_ok(s, jail) == -1)
-		return -1;
-	if (bind_text(s, st, 1, jail) == -1 || bind_int(s, st, 2, since_us) == -1)
-		goto out;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (col_key(s, st, 0, 1, &a, &prefix) == -1)
-			goto out;
-		rc = fn(arg, &a, prefix, sqlite3_column_int64(st, 2), sqlite3_column_double(st, 3));
-		if (rc != 0)
-			goto out;
-		rc = -1;
-	}
-	if (r != SQLITE_DONE) {
-		db_fail(s, r);
-		goto out;
-	}
-	rc = 0;
-out:
-	done(st);
-	return rc;
-}
-
-int
-store_fail_prune(struct store *s, const char *jail, int64_t before_us)
-{
-	sqlite3_stmt *st = s->st[ST_FAIL_PRUNE];
-
-	if (jail_ok(s, jail) == -1 || wcheck(s) == -1)
-		return -1;
-	if (bind_text(s, st, 1, jail) == -1 || bind_int(s, st, 2, before_us) == -1) {
-		done(st);
-		return -1;
-	}
-	return run_count(s, st);
-}
-
-int
-store_fail_clear(struct store *s, const char *jail, const struct addr *net, uint8_t prefix)
-{
-	sqlite3_stmt *st = s->st[ST_FAIL_CLEAR];
-	uint8_t key[KEY_LEN];
-
-	if (key_make(s, net, prefix, key) == -1 || jail_ok(s, jail) == -1 || wcheck(s) == -1)
-		return -1;
-	if (bind_text(s, st, 1, jail) == -1 || bind_key(s, st, 2, key) == -1 ||
-	    bind_int(s, st, 3, prefix) == -1) {
-		done(st);
-		return -1;
-	}
-	return run_count(s, st);
-}
-
-int
-store_offset_get(struct store *s, const char *source, struct store_offset *o)
-{
-	sqlite3_stmt *st = s->st[ST_OFF_GET];
-	int r, rc = -1;
-
-	memset(o, 0, sizeof(*o));
-	if (bind_text(s, st, 1, source) == -1)
-		goto out;
-	r = sqlite3_step(st);
-	if (r == SQLITE_DONE) {
-		rc = 1;
-		goto out;
-	}
-	if (r != SQLITE_ROW) {
-		db_fail(s, r);
-		goto out;
-	}
-	o->dev = col_u64(st, 0);
-	o->ino = col_u64(st, 1);
-	o->pos = sqlite3_column_int64(st, 2);
-	o->head_hash = col_u64(st, 3);
-	o->head_len = (uint32_t)sqlite3_column_int64(st, 4);
-	rc = 0;
-out:
-	done(st);
-	return rc;
-}
-
-int
-store_offset_put(struct store *s, const char *source, const struct store_offset *o)
-{
-	sqlite3_stmt *st = s->st[ST_OFF_PUT];
-
-	if (wcheck(s) == -1)
-		return -1;
-	if (bind_text(s, st, 1, source) == -1 || bind_u64(s, st, 2, o->dev) == -1 ||
-	    bind_u64(s, st, 3, o->ino) == -1 || bind_int(s, st, 4, o->pos) == -1 ||
-	    bind_u64(s, st, 5, o->head_hash) == -1 || bind_int(s, st, 6, o->head_len) == -1) {
-		done(st);
-		return -1;
-	}
-	return run(s, st);
-}
-
-int
-store_cursor_get(struct store *s, const char *source, char *buf, size_t len)
-{
-	sqlite3_stmt *st = s->st[ST_CUR_GET];
-	const unsigned char *t;
-	size_t n;
-	int r, rc = -1;
-
-	if (len > 0)
-		buf[0] = '\0';
-	if (bind_text(s, st, 1, source) == -1)
-		goto out;
-	r = sqlite3_step(st);
-	if (r == SQLITE_DONE) {
-		rc = 1;
-		goto out;
-	}
-	if (r != SQLITE_ROW) {
-		db_fail(s, r);
-		goto out;
-	}
-	t = sqlite3_column_text(st, 0);
-	n = (size_t)sqlite3_column_bytes(st, 0);
-	if (t == NULL || n >= len) {
-		fail(s, t == NULL ? EIO : ERANGE, "journal cursor of %zu bytes does not fit in %zu",
-		     n, len);
-		goto out;
-	}
-	memcpy(buf, t, n + 1);
-	rc = 0;
-out:
-	done(st);
-	return rc;
-}
-
-int
-store_cursor_put(struct store *s, const char *source, const char *cursor)
-{
-	sqlite3_stmt *st = s->st[ST_CUR_PUT];
-
-	if (wcheck(s) == -1)
-		return -1;
-	if (bind_text(s, st, 1, source) == -1 || bind_text(s, st, 2, cursor) == -1) {
-		done(st);
-		return -1;
-	}
-	return run(s, st);
+	return store_run(s, s->st[ST_ROLLBACK]);
 }
