@@ -5,7 +5,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "timespec.h"
 
@@ -78,14 +77,6 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen);
  * config); name is used in errors and becomes c->path.
  */
 int conf_load_string(const char *text, const char *name, struct conf *c, char *err, size_t errlen);
-
-/*
- * Writes the effective configuration of a loaded c to f in the same INI form: every key,
- * defaults filled in, the loopback entries of allow included; a jail's allow lists only its
- * own entries. Long lists continue on indented lines. Loading the output gives the same
- * configuration. Returns 0, or -1 (errno set) when f reports a write error.
- */
-int conf_write(const struct conf *c, FILE *f);
 
 /* Frees everything c owns and zeroes it (c may be zeroed already; NULL is ignored). */
 void conf_free(struct conf *c);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "conf_write.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
