@@ -85,7 +85,8 @@ fuzz: | $(B)/fuzz
 	  src/sshd_parse.c src/aux_parse.c src/obuf.c \
 	  src/addr.c src/event.c src/log.c src/xmalloc.c
 	$(FUZZ_CC) $(shell $(PKG_CONFIG) --cflags inih) -o $(B)/fuzz/fuzz_conf \
-	  tests/fuzz/fuzz_conf.c src/conf.c src/addr.c src/timespec.c src/log.c src/xmalloc.c \
+	  tests/fuzz/fuzz_conf.c src/conf.c src/conf_argv.c src/conf_key.c src/conf_write.c \
+	  src/addr.c src/timespec.c src/log.c src/xmalloc.c \
 	  $(shell $(PKG_CONFIG) --libs inih)
 	mkdir -p $(B)/fuzz/corpus $(B)/fuzz/corpus-conf
 	cp tests/fuzz/seeds/* $(B)/fuzz/corpus/ 2>/dev/null || true

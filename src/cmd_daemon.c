@@ -5,6 +5,7 @@
 
 #include "cmd.h"
 #include "conf.h"
+#include "conf_write.h"
 #include "daemon.h"
 #include "log.h"
 

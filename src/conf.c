@@ -1,4 +1,4 @@
-/* conf.c: the daemon's configuration file: libinih splits the lines, this checks every key. */
+/* conf.c: the daemon's configuration file: libinih splits the lines, conf_key.c checks each key. */
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -14,166 +14,15 @@
 
 #include "addr.h"
 #include "conf.h"
-#include "timespec.h"
+#include "conf_impl.h"
 #include "xmalloc.h"
 
 #define MAX_BYTES (16 << 20) /* a configuration file is small: refuse anything larger */
 #define JAIL_NAME_MAX 32
-#define MAXRETRY_MAX 10000
-#define PERMANENT_MAX 1000000
-#define FACTOR_MAX 1000
-#define WEIGHT_MAX_Q 255 /* the detector counts weights in quarters, at most 255 of them */
-#define DEC_PLACES 6     /* decimals accepted in a number (and written back) */
-#define WRAP 100         /* conf_write continues a list on a new line past this column */
-#define INI_LINE 197     /* the longest line libinih reads whole (its 200-byte buffer) */
-#define WEEK ((int64_t)7 * 86400)
-
-/* Every key; ignoreip is the Fail2Ban name of allow (same id). */
-enum kid {
-	K_SOCKET,
-	K_DATABASE,
-	K_GEOIP,
-	K_FIREWALL,
-	K_ALLOW,
-	K_BAN,
-	K_UNBAN,
-	K_ENABLED,
-	K_SOURCE,
-	K_REPLAY,
-	K_MAXRETRY,
-	K_FINDTIME,
-	K_BANTIME,
-	K_INCREMENT,
-	K_FACTOR,
-	K_BANMAX,
-	K_PERMANENT,
-	K_V4,
-	K_V6,
-	K_WFAIL,
-	K_WPROBE,
-	K_WNEG,
-	K__COUNT
-};
-
-enum ktype {
-	T_PATH,     /* one non-empty string */
-	T_FIREWALL, /* nftables | ipset | command | dryrun:PATH */
-	T_CIDRS,    /* addresses and networks; may continue on indented lines */
-	T_ARGV,     /* a command template; may continue on indented lines */
-	T_SOURCES,  /* paths, globs, journal, journal:UNIT; may continue on indented lines */
-	T_BOOL,
-	T_UINT,   /* lo..hi */
-	T_PREFIX, /* lo..hi, an optional leading '/' */
-	T_DUR,    /* duration_parse, > 0 */
-	T_DEC,    /* lo..hi, at most DEC_PLACES decimals */
-	T_WEIGHT  /* 0..63.75 in steps of 0.25 */
-};
-
-#define IN_DAEMON 1u
-#define IN_JAIL 2u
-
-struct key {
-	const char *name;
-	enum kid id;
-	enum ktype type;
-	unsigned where; /* IN_DAEMON, IN_JAIL or both */
-	unsigned lo, hi;
-};
-
-static const struct key keys[] = {
-    {"socket", K_SOCKET, T_PATH, IN_DAEMON, 0, 0},
-    {"database", K_DATABASE, T_PATH, IN_DAEMON, 0, 0},
-    {"geoip", K_GEOIP, T_PATH, IN_DAEMON, 0, 0},
-    {"firewall", K_FIREWALL, T_FIREWALL, IN_DAEMON, 0, 0},
-    {"allow", K_ALLOW, T_CIDRS, IN_DAEMON | IN_JAIL, 0, 0},
-    {"ignoreip", K_ALLOW, T_CIDRS, IN_DAEMON | IN_JAIL, 0, 0},
-    {"ban_command", K_BAN, T_ARGV, IN_DAEMON, 0, 0},
-    {"unban_command", K_UNBAN, T_ARGV, IN_DAEMON, 0, 0},
-    {"enabled", K_ENABLED, T_BOOL, IN_JAIL, 0, 0},
-    {"source", K_SOURCE, T_SOURCES, IN_JAIL, 0, 0},
-    {"replay", K_REPLAY, T_BOOL, IN_JAIL, 0, 0},
-    {"maxretry", K_MAXRETRY, T_UINT, IN_JAIL, 1, MAXRETRY_MAX},
-    {"findtime", K_FINDTIME, T_DUR, IN_JAIL, 0, 0},
-    {"bantime", K_BANTIME, T_DUR, IN_JAIL, 0, 0},
-    {"bantime.increment", K_INCREMENT, T_BOOL, IN_JAIL, 0, 0},
-    {"bantime.factor", K_FACTOR, T_DEC, IN_JAIL, 1, FACTOR_MAX},
-    {"bantime.max", K_BANMAX, T_DUR, IN_JAIL, 0, 0},
-    {"bantime.permanent_after", K_PERMANENT, T_UINT, IN_JAIL, 0, PERMANENT_MAX},
-    {"ipv4.prefix", K_V4, T_PREFIX, IN_JAIL, 1, 32},
-    {"ipv6.prefix", K_V6, T_PREFIX, IN_JAIL, 1, 128},
-    {"weight.failure", K_WFAIL, T_WEIGHT, IN_JAIL, 0, 0},
-    {"weight.probe", K_WPROBE, T_WEIGHT, IN_JAIL, 0, 0},
-    {"weight.negotiation", K_WNEG, T_WEIGHT, IN_JAIL, 0, 0},
-};
-#define NKEYS (sizeof(keys) / sizeof(keys[0]))
-
-/* Fail2Ban keys an admin may bring along, with what to write instead. */
-static const struct {
-	const char *name, *hint;
-} foreign[] = {
-    {"logpath", "Fail2Ban's logpath is source here: files, globs, journal or journal:UNIT"},
-    {"backend", "to read the systemd journal write source = journal (or journal:ssh.service)"},
-    {"journalmatch", "write source = journal:UNIT, such as journal:ssh.service"},
-    {"banaction", "the firewall is chosen once, in [daemon]: firewall = nftables, ipset, "
-                  "command or dryrun:PATH"},
-    {"action", "the firewall is chosen once, in [daemon]: firewall = nftables, ipset, command "
-               "or dryrun:PATH"},
-    {"filter", "the sshd rules are built in; weight.failure, weight.probe and "
-               "weight.negotiation tune them"},
-    {"port", "a ban blocks every port of the address"},
-    {"usedns", "authwatch never resolves host names: the address is sshd's own field"},
-    {"bantime.maxtime", "Fail2Ban's bantime.maxtime is bantime.max here"},
-    {"dbfile", "Fail2Ban's dbfile is database here, in [daemon]"},
-};
-
-/*
- * What was written in one section, for duplicates and errors. Invariant: at[id] is the
- * line of the key line that set id (0: not set) and as[id] the name it was set under.
- */
-struct sect {
-	int line; /* of the [name] header, 0 when the section is absent */
-	int at[K__COUNT];
-	const struct key *as[K__COUNT];
-};
-
-/* What the line libinih is parsing is, by the same rules libinih applies. */
-enum lkind { L_SKIP, L_KEY, L_CONT };
-
-#define S_NONE (-2)
-#define S_DAEMON (-1)
-
-/*
- * One load. The reader hands libinih one line at a time and classifies it first, so the
- * handler knows its line number, its section (by our reading, not libinih's truncated
- * one) and whether it continues the previous key. Invariant: jm has c->njails entries;
- * sect is S_NONE, S_DAEMON or a jail index; once failed is set, err holds the first error
- * and the reader returns NULL (libinih stops).
- */
-struct ctx {
-	const char *name; /* for errors */
-	const char *text;
-	size_t len, pos;
-	int lineno;
-	enum lkind kind;
-	int prev_key;      /* a key line since the last [section] (libinih's prev_name) */
-	const char *kname; /* the key name of an L_KEY line, in text */
-	size_t knamelen;
-	int sect;
-	const struct key *cur; /* the last key set in this section (continuations add to it) */
-	struct conf *c;
-	struct sect dm; /* [daemon] */
-	struct sect *jm;
-	int failed;
-	char *err;
-	size_t errlen;
-};
 
 /* Records the first error as "NAME:LINE: msg" ("NAME: msg" for line 0); returns 0. */
-static int fail(struct ctx *x, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(struct ctx *x, int line, const char *fmt, ...)
+int
+conf_fail(struct ctx *x, int line, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -193,25 +42,12 @@ fail(struct ctx *x, int line, const char *fmt, ...)
 	return 0;
 }
 
-/* isspace() of the C locale, which libinih uses (the other control characters are refused). */
-static int
-is_sp(char ch)
+void
+conf_trim(const char **p, const char **e)
 {
-	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\v' || ch == '\f';
-}
-
-static int
-is_alnum(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
-}
-
-static void
-trim(const char **p, const char **e)
-{
-	while (*p < *e && is_sp(**p))
+	while (*p < *e && conf_is_sp(**p))
 		(*p)++;
-	while (*e > *p && is_sp((*e)[-1]))
+	while (*e > *p && conf_is_sp((*e)[-1]))
 		(*e)--;
 }
 
@@ -219,8 +55,8 @@ trim(const char **p, const char **e)
  * libinih's find_chars_or_comment: the first of chars in [p, e), or a ';' that follows
  * whitespace (an inline comment), or e.
  */
-static const char *
-find_sep(const char *p, const char *e, const char *chars)
+const char *
+conf_find_sep(const char *p, const char *e, const char *chars)
 {
 	int was_space = 0;
 
@@ -229,304 +65,12 @@ find_sep(const char *p, const char *e, const char *chars)
 			return p;
 		if (was_space && *p == ';')
 			return p;
-		was_space = is_sp(*p);
+		was_space = conf_is_sp(*p);
 	}
 	return e;
 }
 
-/* ---- values ---- */
-
-static int
-cidr_eq(const struct cidr *a, const struct cidr *b)
-{
-	return a->bits == b->bits && addr_eq(&a->net, &b->net);
-}
-
-/* Appends *v to the list unless an equal entry is there already. */
-static void
-cidr_add(struct cidr **list, size_t *n, const struct cidr *v)
-{
-	size_t i;
-
-	for (i = 0; i < *n; i++)
-		if (cidr_eq(&(*list)[i], v))
-			return;
-	*list = xreallocarray(*list, *n + 1, sizeof(**list));
-	(*list)[(*n)++] = *v;
-}
-
-/* Appends s (taken) to a NULL-terminated vector of n strings. */
-static void
-strv_push(char ***v, size_t *n, char *s)
-{
-	*v = xreallocarray(*v, *n + 2, sizeof(**v));
-	(*v)[(*n)++] = s;
-	(*v)[*n] = NULL;
-}
-
-static size_t
-strv_len(char *const *v)
-{
-	size_t n = 0;
-
-	while (v != NULL && v[n] != NULL)
-		n++;
-	return n;
-}
-
-static int
-parse_bool(const char *v, int *out)
-{
-	static const char *const yes[] = {"yes", "true", "on", "1"}, *const no[] = {"no", "false",
-	                                                                            "off", "0"};
-	size_t i;
-
-	for (i = 0; i < 4; i++) {
-		if (strcasecmp(v, yes[i]) == 0) {
-			*out = 1;
-			return 0;
-		}
-		if (strcasecmp(v, no[i]) == 0) {
-			*out = 0;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-static int
-parse_uint(const char *v, unsigned lo, unsigned hi, unsigned *out)
-{
-	unsigned long long n = 0;
-	const char *p;
-
-	if (*v == '\0')
-		return -1;
-	for (p = v; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		n = n * 10 + (unsigned)(*p - '0');
-		if (n > hi)
-			return -1;
-	}
-	if (n < lo)
-		return -1;
-	*out = (unsigned)n;
-	return 0;
-}
-
-static const int64_t pow10s[DEC_PLACES + 1] = {1, 10, 100, 1000, 10000, 100000, 1000000};
-
-/*
- * Parses "D+" or "D+.D{1,6}" (no sign, no exponent, whatever the locale) into num / 10^*k,
- * with the value at most hi. The double num / 10^k is then the correctly rounded value.
- */
-static int
-parse_dec(const char *v, unsigned hi, int64_t *num, int *k)
-{
-	int64_t ip = 0, fp = 0;
-	const char *p = v;
-	int nd = 0;
-
-	if (*p < '0' || *p > '9')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		ip = ip * 10 + (*p - '0');
-		if (ip > hi)
-			return -1;
-	}
-	if (*p == '.') {
-		for (p++; *p >= '0' && *p <= '9'; p++) {
-			if (++nd > DEC_PLACES)
-				return -1;
-			fp = fp * 10 + (*p - '0');
-		}
-		if (nd == 0)
-			return -1;
-	}
-	if (*p != '\0')
-		return -1;
-	*num = ip * pow10s[nd] + fp;
-	*k = nd;
-	if (*num > (int64_t)hi * pow10s[nd])
-		return -1;
-	return 0;
-}
-
-/* Writes a duration in the largest units: 600 -> "10m", 5400 -> "1h30m", 0 -> "0s". */
-static const char *
-fmt_dur(int64_t s, char *buf, size_t len)
-{
-	static const struct {
-		int64_t sec;
-		char u;
-	} units[] = {{WEEK, 'w'}, {86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
-	size_t i, o = 0;
-
-	buf[0] = '\0';
-	if (s <= 0) {
-		snprintf(buf, len, "%llds", (long long)s);
-		return buf;
-	}
-	for (i = 0; i < sizeof(units) / sizeof(units[0]) && o < len; i++) {
-		if (s >= units[i].sec) {
-			o += (size_t)snprintf(buf + o, len - o, "%lld%c",
-			                      (long long)(s / units[i].sec), units[i].u);
-			s %= units[i].sec;
-		}
-	}
-	return buf;
-}
-
-/* Writes a number parsed by parse_dec back (at most 6 decimals, no trailing zeros). */
-static const char *
-fmt_dec(double v, char *buf, size_t len)
-{
-	long long n = (long long)(v * (double)pow10s[DEC_PLACES] + 0.5);
-	long long ip = n / pow10s[DEC_PLACES], fp = n % pow10s[DEC_PLACES];
-	int d = DEC_PLACES;
-
-	if (fp == 0) {
-		snprintf(buf, len, "%lld", ip);
-		return buf;
-	}
-	while (fp % 10 == 0) {
-		fp /= 10;
-		d--;
-	}
-	snprintf(buf, len, "%lld.%0*lld", ip, d, fp);
-	return buf;
-}
-
-static const char *const placeholders[] = {"ip", "prefix", "seconds", "jail"};
-
-/*
- * Finds the first placeholder in s: '{', letters, digits or '_', '}'. Returns its start
- * and length in *n, or NULL. Other braces are plain text.
- */
-static const char *
-next_placeholder(const char *s, size_t *n)
-{
-	const char *p, *q;
-
-	for (p = strchr(s, '{'); p != NULL; p = strchr(p + 1, '{')) {
-		for (q = p + 1; is_alnum(*q) || *q == '_'; q++)
-			;
-		if (*q == '}' && q > p + 1) {
-			*n = (size_t)(q - p) + 1;
-			return p;
-		}
-	}
-	return NULL;
-}
-
-/* Index in placeholders of the placeholder p[0..n) ("{ip}"), or -1. */
-static int
-placeholder_id(const char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(placeholders) / sizeof(placeholders[0]); i++)
-		if (strlen(placeholders[i]) == n - 2 && memcmp(p + 1, placeholders[i], n - 2) == 0)
-			return (int)i;
-	return -1;
-}
-
-/*
- * Splits one line of a command template into arguments appended to *v (n of them):
- * whitespace separates, "..." and '...' group, a backslash escapes the next character
- * (outside single quotes). Checks each argument's placeholders and the program (the first
- * argument of the template). Returns 0, or -1 with the reason in why.
- */
-static int
-argv_split(const char *s, char ***v, size_t *n, char *why, size_t whylen)
-{
-	char *buf = xmalloc(strlen(s) + 1), *o;
-	const char *p = s, *ph;
-	size_t phn;
-	int rc = -1;
-	char q;
-
-	while (*p) {
-		while (is_sp(*p))
-			p++;
-		if (*p == '\0')
-			break;
-		o = buf;
-		q = 0;
-		while (*p && (q || !is_sp(*p))) {
-			if (q == '\'' && *p == '\'') {
-				q = 0;
-				p++;
-			} else if (q == '\'') {
-				*o++ = *p++;
-			} else if (*p == '\\') {
-				if (p[1] == '\0') {
-					snprintf(why, whylen, "it ends with a backslash");
-					goto out;
-				}
-				*o++ = p[1];
-				p += 2;
-			} else if (q == '"' && *p == '"') {
-				q = 0;
-				p++;
-			} else if (q == 0 && (*p == '"' || *p == '\'')) {
-				q = *p++;
-			} else {
-				*o++ = *p++;
-			}
-		}
-		if (q) {
-			snprintf(why, whylen, "a %s quote is not closed (quotes do not span lines)",
-			         q == '"' ? "double" : "single");
-			goto out;
-		}
-		*o = '\0';
-		for (ph = buf; (ph = next_placeholder(ph, &phn)) != NULL; ph += phn) {
-			if (placeholder_id(ph, phn) < 0) {
-				snprintf(why, whylen,
-				         "unknown placeholder %.*s (known: {ip} {prefix} {seconds} "
-				         "{jail})",
-				         (int)phn, ph);
-				goto out;
-			}
-		}
-		if (*n == 0 && buf[0] != '/') {
-			snprintf(
-			    why, whylen,
-			    "the program '%s' must be an absolute path such as /usr/sbin/ipset "
-			    "(no PATH search, no shell)",
-			    buf);
-			goto out;
-		}
-		if (*n == 0 && next_placeholder(buf, &phn) != NULL) {
-			snprintf(why, whylen, "the program '%s' cannot contain a placeholder", buf);
-			goto out;
-		}
-		strv_push(v, n, xstrdup(buf));
-	}
-	rc = 0;
-out:
-	free(buf);
-	return rc;
-}
-
-/* 1 when s is a systemd unit name as journal:UNIT takes it, or an absolute directory of
- * journal files (journal:/var/log/journal/remote). */
-static int
-unit_ok(const char *s)
-{
-	if (*s == '/')
-		return strchr(s, ' ') == NULL && strchr(s, '\t') == NULL;
-	if (*s == '\0')
-		return 0;
-	for (; *s; s++)
-		if (!is_alnum(*s) && strchr(":-_.\\@", *s) == NULL)
-			return 0;
-	return 1;
-}
-
-/* ---- keys ---- */
+/* ---- lines ---- */
 
 static void
 jail_defaults(struct conf_jail *j)
@@ -547,418 +91,15 @@ jail_defaults(struct conf_jail *j)
 	j->w_negotiation = 0.25;
 }
 
-static const struct key *
-find_key(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < NKEYS; i++)
-		if (strcmp(keys[i].name, name) == 0)
-			return &keys[i];
-	return NULL;
-}
-
-static char
-lower(char ch)
-{
-	return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
-}
-
-/* Optimal string alignment distance (edits, transpositions), ignoring case; 99 when long. */
-static unsigned
-edit_distance(const char *a, const char *b)
-{
-	unsigned d[33][33], cost, v;
-	size_t la = strlen(a), lb = strlen(b), i, j;
-
-	if (la > 32 || lb > 32)
-		return 99;
-	for (i = 0; i <= la; i++)
-		d[i][0] = (unsigned)i;
-	for (j = 0; j <= lb; j++)
-		d[0][j] = (unsigned)j;
-	for (i = 1; i <= la; i++) {
-		for (j = 1; j <= lb; j++) {
-			cost = lower(a[i - 1]) != lower(b[j - 1]);
-			v = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < v)
-				v = d[i][j - 1] + 1;
-			if (d[i - 1][j - 1] + cost < v)
-				v = d[i - 1][j - 1] + cost;
-			if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
-			    lower(a[i - 2]) == lower(b[j - 1]) && d[i - 2][j - 2] + 1 < v)
-				v = d[i - 2][j - 2] + 1;
-			d[i][j] = v;
-		}
-	}
-	return d[la][lb];
-}
-
-/* The known key nearest to name among those valid in where (or any), if near enough. */
-static const struct key *
-nearest_key(const char *name, unsigned where)
-{
-	const struct key *best = NULL;
-	unsigned bd = 99, d, pass;
-	size_t i, l = strlen(name);
-
-	for (pass = 0; pass < 2 && best == NULL; pass++) {
-		for (i = 0; i < NKEYS; i++) {
-			if (pass == 0 && !(keys[i].where & where))
-				continue;
-			d = edit_distance(name, keys[i].name);
-			if (d < bd &&
-			    (d <= 2 ||
-			     d * 3 <= (l > strlen(keys[i].name) ? l : strlen(keys[i].name)))) {
-				bd = d;
-				best = &keys[i];
-			}
-		}
-	}
-	return best;
-}
-
-static int
-unknown_key(struct ctx *x, const char *name, unsigned where)
-{
-	const struct key *k;
-	size_t i;
-
-	for (i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++)
-		if (strcmp(foreign[i].name, name) == 0)
-			return fail(x, x->lineno, "unknown key '%s' (%s)", name, foreign[i].hint);
-	k = nearest_key(name, where);
-	if (k != NULL)
-		return fail(x, x->lineno, "unknown key '%s' (did you mean '%s'?)", name, k->name);
-	return fail(x, x->lineno, "unknown key '%s'", name);
-}
-
-static const char *
-sect_desc(const struct ctx *x, char *buf, size_t len)
-{
-	if (x->sect == S_DAEMON)
-		snprintf(buf, len, "[daemon]");
-	else
-		snprintf(buf, len, "jail [%s]", x->c->jails[x->sect].name);
-	return buf;
-}
-
-/* Parses and stores the value of the current key line, or one continuation line. */
-static int
-set_value(struct ctx *x, const struct key *k, const char *v)
-{
-	struct conf *c = x->c;
-	struct conf_jail *j = x->sect >= 0 ? &c->jails[x->sect] : NULL;
-	char why[512], tok[512];
-	const char *p, *q, *form = "";
-	struct cidr cidr;
-	unsigned u;
-	int64_t d, num;
-	int kd, bv;
-	size_t i, n;
-
-	switch (k->type) {
-	case T_PATH:
-		if (*v == '\0') {
-			form = "a path";
-			goto bad;
-		}
-		if (k->id == K_SOCKET)
-			c->socket = xstrdup(v);
-		else if (k->id == K_GEOIP)
-			c->geoip = xstrdup(v);
-		else
-			c->database = xstrdup(v);
-		return 1;
-	case T_FIREWALL:
-		if (strcmp(v, "nftables") == 0)
-			c->firewall = CONF_FW_NFTABLES;
-		else if (strcmp(v, "ipset") == 0)
-			c->firewall = CONF_FW_IPSET;
-		else if (strcmp(v, "command") == 0)
-			c->firewall = CONF_FW_COMMAND;
-		else if (strncmp(v, "dryrun:", 7) == 0 && v[7] != '\0') {
-			c->firewall = CONF_FW_DRYRUN;
-			c->dryrun_path = xstrdup(v + 7);
-		} else if (strncmp(v, "dryrun", 6) == 0 && (v[6] == '\0' || v[6] == ':'))
-			return fail(x, x->lineno,
-			            "bad firewall '%s': dryrun needs a file, such as "
-			            "dryrun:/var/log/authwatch/decisions.log",
-			            v);
-		else {
-			form = "nftables, ipset, command or dryrun:PATH";
-			goto bad;
-		}
-		return 1;
-	case T_CIDRS:
-		for (p = v; *p;) {
-			while (is_sp(*p) || *p == ',')
-				p++;
-			for (q = p; *q && !is_sp(*q) && *q != ','; q++)
-				;
-			if (q == p)
-				break;
-			n = (size_t)(q - p) < sizeof(tok) - 1 ? (size_t)(q - p) : sizeof(tok) - 1;
-			memcpy(tok, p, n);
-			tok[n] = '\0';
-			p = q;
-			if (cidr_parse(tok, &cidr) != 0)
-				return fail(
-				    x, x->lineno,
-				    "bad %s entry '%s': expected an address or network such as "
-				    "192.0.2.7, 192.0.2.0/24 or 2001:db8::/48 (host names are "
-				    "not resolved)",
-				    k->name, tok);
-			if (cidr.bits == 0)
-				return fail(
-				    x, x->lineno,
-				    "%s entry '%s' covers every address: nothing would ever be "
-				    "banned",
-				    k->name, tok);
-			if (j != NULL)
-				cidr_add(&j->allow, &j->nallow, &cidr);
-			else
-				cidr_add(&c->allow, &c->nallow, &cidr);
-		}
-		return 1;
-	case T_ARGV: {
-		char ***av = k->id == K_BAN ? &c->ban_argv : &c->unban_argv;
-
-		n = strv_len(*av);
-		if (argv_split(v, av, &n, why, sizeof(why)) != 0)
-			return fail(x, x->lineno, "bad %s: %s", k->name, why);
-		return 1;
-	}
-	case T_SOURCES:
-		for (p = v; *p;) {
-			while (is_sp(*p))
-				p++;
-			for (q = p; *q && !is_sp(*q); q++)
-				;
-			if (q == p)
-				break;
-			n = (size_t)(q - p) < sizeof(tok) - 1 ? (size_t)(q - p) : sizeof(tok) - 1;
-			memcpy(tok, p, n);
-			tok[n] = '\0';
-			p = q;
-			if (strncmp(tok, "journal:", 8) == 0 && !unit_ok(tok + 8))
-				return fail(
-				    x, x->lineno,
-				    "bad source '%s': journal:UNIT takes a systemd unit such as "
-				    "journal:ssh.service (or journal:/DIR, a directory of journal "
-				    "files)",
-				    tok);
-			for (i = 0; i < j->nsources; i++)
-				if (strcmp(j->sources[i], tok) == 0)
-					return fail(x, x->lineno, "source '%s' is listed twice",
-					            tok);
-			strv_push(&j->sources, &j->nsources, xstrdup(tok));
-		}
-		return 1;
-	case T_BOOL:
-		if (parse_bool(v, &bv) != 0) {
-			form = "yes or no (also true/false, on/off, 1/0)";
-			goto bad;
-		}
-		if (k->id == K_ENABLED)
-			j->enabled = bv;
-		else if (k->id == K_REPLAY)
-			j->replay = bv;
-		else
-			j->increment = bv;
-		return 1;
-	case T_UINT:
-		if (parse_uint(v, k->lo, k->hi, &u) != 0) {
-			snprintf(why, sizeof(why), "a whole number from %u%s to %u", k->lo,
-			         k->lo == 0 ? " (never)" : "", k->hi);
-			form = why;
-			goto bad;
-		}
-		if (k->id == K_MAXRETRY)
-			j->maxretry = u;
-		else
-			j->permanent_after = u;
-		return 1;
-	case T_PREFIX:
-		if (parse_uint(v + (*v == '/'), k->lo, k->hi, &u) != 0) {
-			snprintf(why, sizeof(why), "a prefix length from %u to %u", k->lo, k->hi);
-			form = why;
-			goto bad;
-		}
-		if (k->id == K_V4)
-			j->ipv4_prefix = u;
-		else
-			j->ipv6_prefix = u;
-		return 1;
-	case T_DUR:
-		if (k->id == K_BANTIME && strcmp(v, "-1") == 0)
-			return fail(x, x->lineno,
-			            "bad bantime '-1': for permanent bans write "
-			            "bantime.permanent_after = N (the Nth ban is permanent)");
-		if (duration_parse(v, &d) != 0) {
-			form = "a duration such as 30s, 10m, 1h, 2d, 1w or 1h30m";
-			goto bad;
-		}
-		if (d <= 0)
-			return fail(x, x->lineno, "bad %s '%s': must be longer than 0", k->name, v);
-		if (k->id == K_FINDTIME)
-			j->findtime = d;
-		else if (k->id == K_BANTIME)
-			j->bantime = d;
-		else
-			j->bantime_max = d;
-		return 1;
-	case T_DEC:
-		if (parse_dec(v, k->hi, &num, &kd) != 0 || num < (int64_t)k->lo * pow10s[kd]) {
-			snprintf(why, sizeof(why),
-			         "a number from %u to %u such as 1.5 (at most %d decimals)", k->lo,
-			         k->hi, DEC_PLACES);
-			form = why;
-			goto bad;
-		}
-		j->factor = (double)num / (double)pow10s[kd];
-		return 1;
-	case T_WEIGHT:
-		if (parse_dec(v, WEIGHT_MAX_Q / 4 + 1, &num, &kd) != 0 ||
-		    num * 4 % pow10s[kd] != 0 || num * 4 / pow10s[kd] > WEIGHT_MAX_Q) {
-			form = "a multiple of 0.25 from 0 (not counted) to 63.75, such as 0.5";
-			goto bad;
-		}
-		if (k->id == K_WFAIL)
-			j->w_failure = (double)num / (double)pow10s[kd];
-		else if (k->id == K_WPROBE)
-			j->w_probe = (double)num / (double)pow10s[kd];
-		else
-			j->w_negotiation = (double)num / (double)pow10s[kd];
-		return 1;
-	}
-	return fail(x, x->lineno, "internal error: key '%s' has no type", k->name);
-bad:
-	return fail(x, x->lineno, "bad %s '%s': expected %s", k->name, v, form);
-}
-
-static int
-on_key(struct ctx *x, const char *name, const char *value)
-{
-	struct sect *s;
-	const struct key *k;
-	unsigned where;
-	char b[64];
-
-	if (x->sect == S_NONE)
-		return fail(x, x->lineno,
-		            "'%s' is outside any section: put it under [daemon] or a jail such as "
-		            "[sshd]",
-		            name);
-	where = x->sect == S_DAEMON ? IN_DAEMON : IN_JAIL;
-	k = find_key(name);
-	if (k == NULL)
-		return unknown_key(x, name, where);
-	if (!(k->where & where))
-		return fail(x, x->lineno, "'%s' belongs in %s, not in %s", name,
-		            k->where & IN_DAEMON ? "[daemon]" : "a jail section such as [sshd]",
-		            sect_desc(x, b, sizeof(b)));
-	s = x->sect == S_DAEMON ? &x->dm : &x->jm[x->sect];
-	if (s->at[k->id] != 0) {
-		if (s->as[k->id] != k)
-			return fail(
-			    x, x->lineno,
-			    "duplicate key '%s' (already set on line %d as '%s'; continue a "
-			    "list on indented lines)",
-			    name, s->at[k->id], s->as[k->id]->name);
-		return fail(x, x->lineno, "duplicate key '%s' (already set on line %d)", name,
-		            s->at[k->id]);
-	}
-	s->at[k->id] = x->lineno;
-	s->as[k->id] = k;
-	x->cur = k;
-	/*
-	 * "key =;x" gives ";x", but "key = ;x" a comment: the value could not be
-	 * written back (conf_write puts a space after '=') and is a typo anyway
-	 */
-	if (value[0] == ';')
-		return fail(x, x->lineno,
-		            "the value of '%s' starts with ';', which after a space starts a "
-		            "comment: remove it, or put the comment after a space",
-		            name);
-	return set_value(x, k, value);
-}
-
-/* An indented line after a key: libinih hands it over as more of that key's value. */
-static int
-on_cont(struct ctx *x, const char *name, const char *value)
-{
-	const char *p, *e;
-	char *v;
-	int rc;
-
-	if (x->cur == NULL || strcmp(x->cur->name, name) != 0)
-		return fail(x, x->lineno, "cannot read this indented line");
-	if (value[0] == '[')
-		return fail(x, x->lineno,
-		            "an indented line after a key continues its value: remove the "
-		            "indentation of this [section] header");
-	/* "  maxretry = 2" under "source = /x" would silently become three more sources */
-	p = value;
-	e = find_sep(p, p + strlen(p), "=:");
-	if (*e == '=' || *e == ':') {
-		trim(&p, &e);
-		v = xstrndup(p, (size_t)(e - p));
-		rc = find_key(v) != NULL;
-		if (rc)
-			fail(x, x->lineno,
-			     "this indented line would continue '%s' (libinih reads indented lines "
-			     "so): remove the indentation of '%s'",
-			     x->cur->name, v);
-		free(v);
-		if (rc)
-			return 0;
-	}
-	if (x->cur->type != T_CIDRS && x->cur->type != T_SOURCES && x->cur->type != T_ARGV)
-		return fail(x, x->lineno,
-		            "this indented line continues '%s', which takes one value (remove the "
-		            "indentation if it is a new key)",
-		            x->cur->name);
-	/* libinih leaves inline comments in continuation lines: cut them as on key lines */
-	p = value;
-	e = find_sep(p, p + strlen(p), "");
-	trim(&p, &e);
-	if (p == e)
-		return 1;
-	v = xstrndup(p, (size_t)(e - p));
-	rc = set_value(x, x->cur, v);
-	free(v);
-	return rc;
-}
-
-/* libinih's handler: section is ignored (ctx knows it, untruncated). */
-static int
-on_pair(void *user, const char *section, const char *name, const char *value)
-{
-	struct ctx *x = user;
-
-	(void)section;
-	if (x->failed)
-		return 0;
-	if (x->kind == L_CONT)
-		return on_cont(x, name, value);
-	if (x->kind != L_KEY || strlen(name) != x->knamelen ||
-	    memcmp(name, x->kname, x->knamelen) != 0)
-		return fail(x, x->lineno, "cannot read this line (libinih split it differently)");
-	return on_key(x, name, value);
-}
-
-/* ---- lines ---- */
-
 static int
 jail_name_ok(const char *s, size_t n)
 {
 	size_t i;
 
-	if (n == 0 || n > JAIL_NAME_MAX || !is_alnum(s[0]))
+	if (n == 0 || n > JAIL_NAME_MAX || !conf_is_alnum(s[0]))
 		return 0;
 	for (i = 0; i < n; i++)
-		if (!is_alnum(s[i]) && s[i] != '_' && s[i] != '-' && s[i] != '.')
+		if (!conf_is_alnum(s[i]) && s[i] != '_' && s[i] != '-' && s[i] != '.')
 			return 0;
 	return 1;
 }
@@ -968,43 +109,45 @@ static int
 open_section(struct ctx *x, const char *p, const char *e)
 {
 	struct conf *c = x->c;
-	const char *q = find_sep(p + 1, e, "]"), *n0 = p + 1, *n1 = q, *r = q + 1, *re = e;
+	const char *q = conf_find_sep(p + 1, e, "]"), *n0 = p + 1, *n1 = q, *r = q + 1, *re = e;
 	size_t n, i;
 
 	if (q == e || *q != ']')
-		return fail(x, x->lineno, "missing ']' at the end of the section header");
-	trim(&n0, &n1);
-	trim(&r, &re);
+		return conf_fail(x, x->lineno, "missing ']' at the end of the section header");
+	conf_trim(&n0, &n1);
+	conf_trim(&r, &re);
 	if (r < re && *r != ';' && *r != '#')
-		return fail(x, x->lineno, "unexpected text after ']': '%.*s'", (int)(re - r), r);
+		return conf_fail(x, x->lineno, "unexpected text after ']': '%.*s'", (int)(re - r),
+		                 r);
 	n = (size_t)(n1 - n0);
 	x->prev_key = 0;
 	x->cur = NULL;
 	if (n == 6 && memcmp(n0, "daemon", 6) == 0) {
 		if (x->dm.line)
-			return fail(x, x->lineno, "duplicate section [daemon] (first on line %d)",
-			            x->dm.line);
+			return conf_fail(x, x->lineno,
+			                 "duplicate section [daemon] (first on line %d)",
+			                 x->dm.line);
 		x->dm.line = x->lineno;
 		x->sect = S_DAEMON;
 		return 1;
 	}
 	if (n == 6 && strncasecmp(n0, "daemon", 6) == 0)
-		return fail(x, x->lineno, "section names are case-sensitive: write [daemon]");
+		return conf_fail(x, x->lineno, "section names are case-sensitive: write [daemon]");
 	if (n == 7 && memcmp(n0, "DEFAULT", 7) == 0)
-		return fail(
+		return conf_fail(
 		    x, x->lineno,
 		    "[DEFAULT] is Fail2Ban's: authwatch has no defaults section, set the keys "
 		    "in each jail");
 	if (!jail_name_ok(n0, n))
-		return fail(
+		return conf_fail(
 		    x, x->lineno,
 		    "bad jail name '%.*s': 1 to %d letters, digits, '_', '-' or '.', starting "
 		    "with a letter or digit",
 		    (int)n, n0, JAIL_NAME_MAX);
 	for (i = 0; i < c->njails; i++)
 		if (strlen(c->jails[i].name) == n && memcmp(c->jails[i].name, n0, n) == 0)
-			return fail(x, x->lineno, "duplicate jail [%.*s] (first on line %d)",
-			            (int)n, n0, x->jm[i].line);
+			return conf_fail(x, x->lineno, "duplicate jail [%.*s] (first on line %d)",
+			                 (int)n, n0, x->jm[i].line);
 	c->jails = xreallocarray(c->jails, c->njails + 1, sizeof(*c->jails));
 	x->jm = xreallocarray(x->jm, c->njails + 1, sizeof(*x->jm));
 	memset(&c->jails[c->njails], 0, sizeof(*c->jails));
@@ -1018,7 +161,7 @@ open_section(struct ctx *x, const char *p, const char *e)
 
 /*
  * Classifies line s[0..n) (no end of line) as libinih will: comment or blank, continuation
- * (indented, after a key), section, key line. Returns 1, or 0 after fail().
+ * (indented, after a key), section, key line. Returns 1, or 0 after conf_fail().
  */
 static int
 classify(struct ctx *x, const char *s, size_t n)
@@ -1029,7 +172,7 @@ classify(struct ctx *x, const char *s, size_t n)
 	x->kind = L_SKIP;
 	if (x->lineno == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
 		p += 3; /* libinih skips a UTF-8 BOM */
-	trim(&p, &e);
+	conf_trim(&p, &e);
 	if (p == e || *p == ';' || *p == '#')
 		return 1;
 	if (x->prev_key && p > s) {
@@ -1038,27 +181,27 @@ classify(struct ctx *x, const char *s, size_t n)
 	}
 	if (*p == '[')
 		return open_section(x, p, e);
-	q = find_sep(p, e, "=:");
+	q = conf_find_sep(p, e, "=:");
 	if (q == e || (*q != '=' && *q != ':')) {
 		k0 = p;
 		k1 = q;
-		trim(&k0, &k1);
+		conf_trim(&k0, &k1);
 		if ((size_t)(k1 - k0) < sizeof(word)) {
 			memcpy(word, k0, (size_t)(k1 - k0));
 			word[k1 - k0] = '\0';
-			if (find_key(word) != NULL)
-				return fail(x, x->lineno, "'%s' has no value: write %s = VALUE",
-				            word, word);
+			if (conf_find_key(word) != NULL)
+				return conf_fail(x, x->lineno,
+				                 "'%s' has no value: write %s = VALUE", word, word);
 		}
-		return fail(x, x->lineno,
-		            "expected 'key = value', '[section]' or a comment, not '%.*s'",
-		            (int)(k1 - k0), k0);
+		return conf_fail(x, x->lineno,
+		                 "expected 'key = value', '[section]' or a comment, not '%.*s'",
+		                 (int)(k1 - k0), k0);
 	}
 	k0 = p;
 	k1 = q;
-	trim(&k0, &k1);
+	conf_trim(&k0, &k1);
 	if (k0 == k1)
-		return fail(x, x->lineno, "missing key name before '%c'", *q);
+		return conf_fail(x, x->lineno, "missing key name before '%c'", *q);
 	x->kind = L_KEY;
 	x->prev_key = 1;
 	x->kname = k0;
@@ -1076,10 +219,11 @@ check_bytes(struct ctx *x, const char *s, size_t n)
 	for (i = 0; i < n; i++) {
 		ch = (unsigned char)s[i];
 		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
-			return fail(x, x->lineno,
-			            "byte 0x%02x (column %zu) is not text: is this a configuration "
-			            "file?",
-			            ch, i + 1);
+			return conf_fail(
+			    x, x->lineno,
+			    "byte 0x%02x (column %zu) is not text: is this a configuration "
+			    "file?",
+			    ch, i + 1);
 	}
 	return 1;
 }
@@ -1109,10 +253,11 @@ reader(char *str, int num, void *stream)
 	if (!check_bytes(x, s, n))
 		return NULL;
 	if (num < 4 || n > (size_t)num - 3) {
-		fail(x, x->lineno,
-		     "line longer than %d characters (libinih's limit): continue a long list on "
-		     "indented lines",
-		     num < 4 ? 0 : num - 3);
+		conf_fail(
+		    x, x->lineno,
+		    "line longer than %d characters (libinih's limit): continue a long list on "
+		    "indented lines",
+		    num < 4 ? 0 : num - 3);
 		return NULL;
 	}
 	if (!classify(x, s, n))
@@ -1140,29 +285,30 @@ finish(struct ctx *x)
 	if (c->database == NULL)
 		c->database = xstrdup(CONF_DATABASE);
 	if (c->firewall == CONF_FW_COMMAND && c->ban_argv == NULL)
-		return fail(x, x->dm.at[K_FIREWALL],
-		            "firewall = command needs ban_command, such as ban_command = "
-		            "/usr/sbin/ipset add blk {ip}/{prefix} timeout {seconds}");
+		return conf_fail(x, x->dm.at[K_FIREWALL],
+		                 "firewall = command needs ban_command, such as ban_command = "
+		                 "/usr/sbin/ipset add blk {ip}/{prefix} timeout {seconds}");
 	if (c->njails == 0)
-		return fail(
+		return conf_fail(
 		    x, 0, "no jail: add a section such as [sshd] with source = /var/log/auth.log");
 	for (i = 0; i < c->njails; i++) {
 		j = &c->jails[i];
 		m = &x->jm[i];
 		if (j->nsources == 0 && m->at[K_SOURCE])
-			return fail(x, m->at[K_SOURCE],
-			            "source is empty: name log files or globs, journal or "
-			            "journal:UNIT");
+			return conf_fail(x, m->at[K_SOURCE],
+			                 "source is empty: name log files or globs, journal or "
+			                 "journal:UNIT");
 		if (j->nsources == 0)
-			return fail(x, m->line,
-			            "jail [%s] has no source (such as source = /var/log/auth.log, "
-			            "or journal)",
-			            j->name);
+			return conf_fail(
+			    x, m->line,
+			    "jail [%s] has no source (such as source = /var/log/auth.log, "
+			    "or journal)",
+			    j->name);
 		if (m->at[K_BANMAX] && j->bantime_max < j->bantime)
-			return fail(x, m->at[K_BANMAX],
-			            "bantime.max (%s) is shorter than bantime (%s)",
-			            fmt_dur(j->bantime_max, b1, sizeof(b1)),
-			            fmt_dur(j->bantime, b2, sizeof(b2)));
+			return conf_fail(x, m->at[K_BANMAX],
+			                 "bantime.max (%s) is shorter than bantime (%s)",
+			                 conf_fmt_dur(j->bantime_max, b1, sizeof(b1)),
+			                 conf_fmt_dur(j->bantime, b2, sizeof(b2)));
 		if (!m->at[K_BANMAX])
 			j->bantime_max = j->bantime > WEEK ? j->bantime : WEEK;
 		own = j->allow;
@@ -1171,7 +317,7 @@ finish(struct ctx *x)
 		memcpy(j->allow, c->allow, c->nallow * sizeof(*j->allow));
 		j->nallow = c->nallow;
 		for (k = 0; k < nown; k++)
-			cidr_add(&j->allow, &j->nallow, &own[k]);
+			conf_cidr_add(&j->allow, &j->nallow, &own[k]);
 		free(own);
 	}
 	return 1;
@@ -1197,12 +343,12 @@ parse(const char *text, size_t len, const char *name, struct conf *c, char *err,
 	c->path = xstrdup(name);
 	/* loopback is always allowed: first, so that the written list keeps its place */
 	if (cidr_parse("127.0.0.0/8", &lo) == 0)
-		cidr_add(&c->allow, &c->nallow, &lo);
+		conf_cidr_add(&c->allow, &c->nallow, &lo);
 	if (cidr_parse("::1", &lo) == 0)
-		cidr_add(&c->allow, &c->nallow, &lo);
-	r = ini_parse_stream(reader, &x, on_pair, &x);
+		conf_cidr_add(&c->allow, &c->nallow, &lo);
+	r = ini_parse_stream(reader, &x, conf_on_pair, &x);
 	if (!x.failed && r != 0)
-		fail(&x, r > 0 ? r : 0, r == -2 ? "out of memory" : "cannot parse this line");
+		conf_fail(&x, r > 0 ? r : 0, r == -2 ? "out of memory" : "cannot parse this line");
 	if (!x.failed)
 		finish(&x);
 	free(x.jm);
@@ -1322,386 +468,4 @@ conf_free(struct conf *c)
 	xfree_strv(c->unban_argv);
 	free(c->allow);
 	memset(c, 0, sizeof(*c));
-}
-
-/* ---- writing ---- */
-
-/*
- * A "key = item item ..." line, continued on tab-indented lines past WRAP
- * columns. The items are kept until wl_end, which lays them out: where a line
- * breaks depends on the items after it (see wl_end).
- */
-struct wline {
-	FILE *f;
-	size_t keylen; /* of "key =" */
-	char **items;
-	size_t n;
-};
-
-static void
-wl_start(struct wline *w, FILE *f, const char *key)
-{
-	w->f = f;
-	w->items = NULL;
-	w->n = 0;
-	w->keylen = (size_t)fprintf(f, "%s =", key);
-}
-
-/* Adds a copy of s. */
-static void
-wl_item(struct wline *w, const char *s)
-{
-	strv_push(&w->items, &w->n, xstrdup(s));
-}
-
-/*
- * Whether item s may begin an indented line: not when libinih would read the
- * line as a comment, or conf_load as a section header or as a key of its own
- * (on_cont refuses a line whose text before '=' or ':' is a key's name: an
- * item that is a key's name is kept off the start of a line too, as an item
- * "=..." after it would make it one).
- */
-static int
-wl_may_begin(const char *s)
-{
-	size_t n = strcspn(s, "=:");
-	char *k;
-	int ok;
-
-	if (*s == ';' || *s == '#' || *s == '[')
-		return 0;
-	k = xstrndup(s, n);
-	ok = find_key(k) == NULL;
-	free(k);
-	return ok;
-}
-
-/*
- * Writes the items, a new indented line before one that would end past WRAP.
- * Loading the output must give the same configuration, so a line may only
- * begin with an item that wl_may_begin: when the one that does not fit may
- * not, the line breaks before the last one on it that may (items stay on the
- * lines they would have been read from). The first item goes on an indented
- * line when that is shorter than after the key, or when a later one needs it
- * there, so that lines stay within libinih's 197 characters whenever the
- * items came from lines that did.
- */
-static void
-wl_end(struct wline *w)
-{
-	uint8_t *brk = xcalloc(w->n + 1, 1); /* brk[i]: an indented line begins with item i */
-	size_t first = 0, col = w->keylen, i, k, m;
-	int on_key = 1; /* the current line is the key's */
-
-	for (i = 0; i < w->n; i++) {
-		size_t l = strlen(w->items[i]);
-
-		if ((on_key || i > first) && col + 1 + l > WRAP) {
-			/* a break may go before items lo..i of this line (before the key line's
-			 * first: when that is shorter, to make room for a later one, or when it
-			 * would not fit libinih's line after the key) */
-			size_t lo =
-			    on_key
-			        ? (w->keylen > 8 || i > 0 || w->keylen + 1 + l > INI_LINE ? 0 : 1)
-			        : first + 1;
-
-			/* the last of them that may begin a line: items[k - 1] */
-			for (k = i + 1; k > lo && !wl_may_begin(w->items[k - 1]); k--)
-				;
-			if (k > lo) {
-				first = k - 1;
-				brk[first] = 1;
-				on_key = 0;
-				col = 8 + strlen(w->items[first]);
-				for (m = first + 1; m <= i; m++)
-					col += 1 + strlen(w->items[m]);
-				continue;
-			}
-		}
-		col += (!on_key && i == first ? 0 : 1) + l;
-	}
-	for (i = 0; i < w->n; i++) {
-		fputs(brk[i] ? "\n\t" : " ", w->f);
-		fputs(w->items[i], w->f);
-	}
-	fputc('\n', w->f);
-	free(brk);
-	xfree_strv(w->items);
-	w->items = NULL;
-	w->n = 0;
-}
-
-static void
-write_cidrs(FILE *f, const char *key, const struct cidr *v, size_t n)
-{
-	struct wline w;
-	char a[ADDR_STRLEN + 8];
-	size_t i, l;
-
-	wl_start(&w, f, key);
-	for (i = 0; i < n; i++) {
-		l = addr_format(&v[i].net, a);
-		if (v[i].bits != (v[i].net.af == 4 ? 32 : 128))
-			snprintf(a + l, sizeof(a) - l, "/%u", (unsigned)v[i].bits);
-		wl_item(&w, a);
-	}
-	wl_end(&w);
-}
-
-/* quote_short's ways of writing a character: bare, in '...', in "..." */
-enum { QM_BARE, QM_SINGLE, QM_DOUBLE, QM__N };
-#define QM_NO ((size_t)-1 / 4) /* a character that cannot be written so */
-
-/* Bytes to write c in mode m; ws: the byte written before it is a space (see quote_short). */
-static size_t
-quote_cost(char c, unsigned m, int ws)
-{
-	switch (m) {
-	case QM_BARE: /* spaces only in quotes: libinih strips them at the end of a line */
-		return is_sp(c)                                                   ? QM_NO
-		       : (c == '\\' || c == '"' || c == '\'' || (c == ';' && ws)) ? 2
-		                                                                  : 1;
-	case QM_SINGLE: /* no escapes in '...': a quote or a comment's ';' must be outside */
-		return c == '\'' || (c == ';' && ws) ? QM_NO : 1;
-	default:
-		return c == '\\' || c == '"' || (c == ';' && ws) ? 2 : 1;
-	}
-}
-
-/*
- * The shortest way to write s for argv_split, mixing bare text, '...' and
- * "..." (so that an argument read from a line that fitted libinih's buffer
- * fits again, however it was quoted). A ';' after a space is escaped or moved
- * out of '...': libinih would take it for a comment. Dynamic programming over
- * (position, mode); malloc'ed result.
- */
-static char *
-quote_short(const char *s)
-{
-	size_t n = strlen(s), i, best, c, t;
-	size_t *cost = xreallocarray(NULL, (n + 1) * QM__N, sizeof(*cost));
-	uint8_t *from = xmalloc((n + 1) * QM__N);
-	unsigned m, pm, last = QM_BARE;
-	char *o, *q;
-
-	for (m = 0; m < QM__N; m++)
-		cost[m] = m == QM_BARE ? 0 : 1; /* the opening quote */
-	for (i = 0; i < n; i++)
-		for (m = 0; m < QM__N; m++) {
-			cost[(i + 1) * QM__N + m] = QM_NO;
-			for (pm = 0; pm < QM__N; pm++) {
-				/* leaving pm and entering m write quotes, which are not spaces */
-				int moved = pm != m && i > 0;
-				int ws = !moved && (i == 0 ? m == QM_BARE : is_sp(s[i - 1]));
-
-				t = cost[i * QM__N + pm] +
-				    (moved ? (pm != QM_BARE) + (m != QM_BARE) : 0);
-				if (i == 0 && pm != m)
-					continue; /* the start: cost[m] already opened m */
-				c = quote_cost(s[i], m, ws);
-				if (c >= QM_NO || t + c >= cost[(i + 1) * QM__N + m])
-					continue;
-				cost[(i + 1) * QM__N + m] = t + c;
-				from[(i + 1) * QM__N + m] = (uint8_t)pm;
-			}
-		}
-	best = QM_NO;
-	for (m = 0; m < QM__N; m++) {
-		/* the closing quote; an empty argument needs its quotes */
-		t = cost[n * QM__N + m] + (m != QM_BARE) + (n == 0 && m == QM_BARE ? QM_NO : 0);
-		if (t < best) {
-			best = t;
-			last = m;
-		}
-	}
-	o = xmalloc(best + 1);
-	q = o + best;
-	*q = '\0';
-	/* written back to front */
-	m = last;
-	if (m != QM_BARE)
-		*--q = m == QM_SINGLE ? '\'' : '"';
-	for (i = n; i-- > 0;) {
-		pm = from[(i + 1) * QM__N + m];
-		*--q = s[i];
-		if (quote_cost(s[i], m, pm == m && (i == 0 ? m == QM_BARE : is_sp(s[i - 1]))) == 2)
-			*--q = '\\';
-		if (pm != m && i > 0) {
-			if (m != QM_BARE)
-				*--q = m == QM_SINGLE ? '\'' : '"';
-			if (pm != QM_BARE)
-				*--q = pm == QM_SINGLE ? '\'' : '"';
-		}
-		m = pm;
-	}
-	if (m != QM_BARE)
-		*--q = m == QM_SINGLE ? '\'' : '"';
-	if (q != o)
-		abort(); /* the costs and the text disagree */
-	free(cost);
-	free(from);
-	return o;
-}
-
-/*
- * One argument quoted so that argv_split gives it back: in "..." when it has
- * spaces, with '\\' before '\\', '"', '\'' and a ';' after a space or at the
- * start (libinih would take that for a comment); or quote_short's way when
- * that is shorter.
- */
-static char *
-quote_arg(const char *s)
-{
-	char *o = xmalloc(2 * strlen(s) + 3), *p = o, *alt;
-	int q = *s == '\0';
-	const char *t;
-
-	for (t = s; *t; t++)
-		if (is_sp(*t))
-			q = 1;
-	if (q)
-		*p++ = '"';
-	for (t = s; *t; t++) {
-		if (*t == '\\' || *t == '"' || *t == '\'' ||
-		    (*t == ';' && (t == s || is_sp(t[-1]))))
-			*p++ = '\\';
-		*p++ = *t;
-	}
-	if (q)
-		*p++ = '"';
-	*p = '\0';
-	alt = quote_short(s);
-	if (strlen(alt) < strlen(o)) {
-		free(o);
-		return alt;
-	}
-	free(alt);
-	return o;
-}
-
-static void
-write_argv(FILE *f, const char *key, char *const *v)
-{
-	struct wline w;
-	char *s;
-
-	wl_start(&w, f, key);
-	for (; v != NULL && *v != NULL; v++) {
-		s = quote_arg(*v);
-		wl_item(&w, s);
-		free(s);
-	}
-	wl_end(&w);
-}
-
-int
-conf_write(const struct conf *c, FILE *f)
-{
-	static const char *const fw[] = {"nftables", "ipset", "command", "dryrun"};
-	const struct conf_jail *j;
-	struct wline w;
-	char b[64];
-	size_t i, k;
-
-	fprintf(f, "; authwatch: the effective configuration (every key, defaults filled in)\n");
-	fprintf(f, "[daemon]\n");
-	fprintf(f, "socket = %s\n", c->socket);
-	fprintf(f, "database = %s\n", c->database);
-	if (c->geoip != NULL)
-		fprintf(f, "geoip = %s\n", c->geoip);
-	if (c->firewall == CONF_FW_DRYRUN)
-		fprintf(f, "firewall = dryrun:%s\n", c->dryrun_path);
-	else
-		fprintf(f, "firewall = %s\n", fw[c->firewall]);
-	write_cidrs(f, "allow", c->allow, c->nallow);
-	write_argv(f, "ban_command", c->ban_argv);
-	write_argv(f, "unban_command", c->unban_argv);
-	for (i = 0; i < c->njails; i++) {
-		j = &c->jails[i];
-		fprintf(f, "\n[%s]\n", j->name);
-		fprintf(f, "enabled = %s\n", j->enabled ? "yes" : "no");
-		wl_start(&w, f, "source");
-		for (k = 0; k < j->nsources; k++)
-			wl_item(&w, j->sources[k]);
-		wl_end(&w);
-		fprintf(f, "replay = %s\n", j->replay ? "yes" : "no");
-		fprintf(f, "maxretry = %u\n", j->maxretry);
-		fprintf(f, "findtime = %s\n", fmt_dur(j->findtime, b, sizeof(b)));
-		fprintf(f, "bantime = %s\n", fmt_dur(j->bantime, b, sizeof(b)));
-		fprintf(f, "bantime.increment = %s\n", j->increment ? "yes" : "no");
-		fprintf(f, "bantime.factor = %s\n", fmt_dec(j->factor, b, sizeof(b)));
-		fprintf(f, "bantime.max = %s\n", fmt_dur(j->bantime_max, b, sizeof(b)));
-		fprintf(f, "bantime.permanent_after = %u\n", j->permanent_after);
-		fprintf(f, "ipv4.prefix = %u\n", j->ipv4_prefix);
-		fprintf(f, "ipv6.prefix = %u\n", j->ipv6_prefix);
-		fprintf(f, "weight.failure = %s\n", fmt_dec(j->w_failure, b, sizeof(b)));
-		fprintf(f, "weight.probe = %s\n", fmt_dec(j->w_probe, b, sizeof(b)));
-		fprintf(f, "weight.negotiation = %s\n", fmt_dec(j->w_negotiation, b, sizeof(b)));
-		/* the jail's own entries: the daemon's list comes first (struct conf_jail) */
-		write_cidrs(f, "allow", j->allow + c->nallow,
-		            j->nallow > c->nallow ? j->nallow - c->nallow : 0);
-	}
-	if (fflush(f) != 0 || ferror(f))
-		return -1;
-	return 0;
-}
-
-/* ---- command templates ---- */
-
-char **
-conf_argv_expand(char *const *tmpl, const char *ip, unsigned prefix, int64_t seconds,
-                 const char *jail)
-{
-	size_t n = strv_len(tmpl), i, cap, len, phn, add;
-	char **out = xcalloc(n + 1, sizeof(*out)), num[2][24];
-	const char *s, *ph, *val;
-	char *buf;
-	int id;
-
-	snprintf(num[0], sizeof(num[0]), "%u", prefix);
-	snprintf(num[1], sizeof(num[1]), "%lld", (long long)seconds);
-	for (i = 0; i < n; i++) {
-		s = tmpl[i];
-		cap = strlen(s) + 1;
-		buf = xmalloc(cap);
-		len = 0;
-		while (*s) {
-			ph = next_placeholder(s, &phn);
-			if (ph == NULL) {
-				ph = s + strlen(s);
-				phn = 0;
-			}
-			id = phn ? placeholder_id(ph, phn) : -1;
-			val = id == 0   ? ip
-			      : id == 1 ? num[0]
-			      : id == 2 ? num[1]
-			      : id == 3 ? jail
-			                : NULL;
-			if (val == NULL) /* text up to and with an unknown placeholder, as is */
-				ph += phn;
-			add = (size_t)(ph - s) + (val ? strlen(val) : 0);
-			if (len + add + 1 > cap) {
-				cap = (len + add + 1) * 2;
-				buf = xreallocarray(buf, cap, 1);
-			}
-			memcpy(buf + len, s, (size_t)(ph - s));
-			len += (size_t)(ph - s);
-			if (val != NULL) {
-				memcpy(buf + len, val, strlen(val));
-				len += strlen(val);
-				ph += phn;
-			}
-			s = ph;
-		}
-		buf[len] = '\0';
-		out[i] = buf;
-	}
-	out[n] = NULL;
-	return out;
-}
-
-void
-conf_argv_free(char **argv)
-{
-	xfree_strv(argv);
 }

@@ -5,7 +5,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "timespec.h"
 
@@ -79,30 +78,7 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen);
  */
 int conf_load_string(const char *text, const char *name, struct conf *c, char *err, size_t errlen);
 
-/*
- * Writes the effective configuration of a loaded c to f in the same INI form: every key,
- * defaults filled in, the loopback entries of allow included; a jail's allow lists only its
- * own entries. Long lists continue on indented lines. Loading the output gives the same
- * configuration. Returns 0, or -1 (errno set) when f reports a write error.
- */
-int conf_write(const struct conf *c, FILE *f);
-
 /* Frees everything c owns and zeroes it (c may be zeroed already; NULL is ignored). */
 void conf_free(struct conf *c);
-
-/*
- * Expands a command template (a NULL-terminated argv such as conf.ban_argv) for one
- * decision: in each argument, {ip} becomes ip, {prefix} the decimal prefix, {seconds} the
- * decimal seconds (the ban manager passes 0 for a permanent ban, as ipset's timeout does)
- * and {jail} the jail name; anything else is copied as is. Substitution is textual and only
- * inside arguments: a value is never split, and no shell is involved. ip and jail must not
- * be NULL. Returns a NULL-terminated argv of the same length that the caller frees with
- * conf_argv_free (aborts on OOM).
- */
-char **conf_argv_expand(char *const *tmpl, const char *ip, unsigned prefix, int64_t seconds,
-                        const char *jail);
-
-/* Frees an argv returned by conf_argv_expand (NULL is ignored). */
-void conf_argv_free(char **argv);
 
 #endif

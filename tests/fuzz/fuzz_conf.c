@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "conf_write.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,7 +25,7 @@ written(const struct conf *c, size_t *n)
 /*
  * Any text either loads or is refused with a message; a configuration that
  * loads is written out, and that text must load again and write out the
- * same (conf.h: "loading the output gives the same configuration").
+ * same (conf_write.h: "loading the output gives the same configuration").
  */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "conf.h"
+#include "conf_argv.h"
+#include "conf_write.h"
 #include "t.h"
 #include "tfile.h"
 
