@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf_argv.h"
 #include "fw.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -64,62 +65,19 @@ fw_cmd_close(struct fw_cmd *c)
 	free(c);
 }
 
-/*
- * Expands one template argument for e: {ip} the address, {prefix} its length, {seconds} the
- * timeout, {jail} the sanitized jail. Other text, other braces included, is copied as is; a
- * replacement is never scanned again. Returns a new string.
- */
-static char *
-expand(const char *t, const struct fw_elem *e)
-{
-	struct fw_buf b = {0};
-	char a[ADDR_STRLEN], j[FW_JAIL_MAX + 1];
-
-	fw_buf_add(&b, "", 0);
-	while (*t != '\0') {
-		const char *br = strchr(t, '{');
-
-		if (br == NULL) {
-			fw_buf_adds(&b, t);
-			break;
-		}
-		fw_buf_add(&b, t, (size_t)(br - t));
-		if (strncmp(br, "{ip}", 4) == 0) {
-			fw_buf_add(&b, a, addr_format(&e->net, a));
-			t = br + 4;
-		} else if (strncmp(br, "{prefix}", 8) == 0) {
-			fw_buf_addu(&b, e->prefix);
-			t = br + 8;
-		} else if (strncmp(br, "{seconds}", 9) == 0) {
-			fw_buf_addu(&b, e->timeout);
-			t = br + 9;
-		} else if (strncmp(br, "{jail}", 6) == 0) {
-			fw_buf_add(&b, j, fw_jail(e->jail, j));
-			t = br + 6;
-		} else {
-			fw_buf_add(&b, "{", 1);
-			t = br + 1;
-		}
-	}
-	return b.p;
-}
-
 /* Runs template tmpl for e; 0 or -1 with err. */
 static int
 run_one(struct fw_cmd *c, char **tmpl, const struct fw_elem *e, char *err, size_t errlen)
 {
-	size_t n, i;
+	char a[ADDR_STRLEN], j[FW_JAIL_MAX + 1];
 	char **argv;
 	int rc;
 
-	for (n = 0; tmpl[n] != NULL; n++)
-		;
-	argv = xreallocarray(NULL, n + 1, sizeof(*argv));
-	for (i = 0; i < n; i++)
-		argv[i] = expand(tmpl[i], e);
-	argv[n] = NULL;
+	addr_format(&e->net, a);
+	fw_jail(e->jail, j);
+	argv = conf_argv_expand(tmpl, a, e->prefix, e->timeout, j);
 	rc = fw_run(argv, NULL, 0, NULL, c->timeout_ms, err, errlen);
-	xfree_strv(argv);
+	conf_argv_free(argv);
 	return rc;
 }
 
