@@ -4,6 +4,7 @@
 
 #include "aux_parse.h"
 #include "scan.h"
+#include "sshd_fields.h"
 #include "sshd_parse.h"
 
 /*
@@ -31,128 +32,6 @@ struct rule {
 	{                                                                                          \
 		lit, sizeof(lit) - 1, type, fn                                                     \
 	}
-
-/*
- * "A[ port P]" at the very end of [s, e): sets src/port, returns the start of
- * A. Scans back byte by byte: the fields are short and this runs on most lines.
- */
-static const char *
-tail_addr_port_h(struct event *ev, const char *s, const char *e, int host_ok)
-{
-	const char *p = e, *a;
-	uint32_t port = 0, mul = 1;
-
-	ev->src_port = 0;
-#ifdef SC_SWAR
-	if (e - s >= 8) {
-		/* the digits at the end (at most 6) from the last 8 bytes at once */
-		uint64_t w = sc_ld64(e - 8), nd = sc_nondigit_bytes(w);
-		unsigned k = nd != 0 ? (unsigned)__builtin_clzll(nd) / 8 : 8;
-
-		if (k > 6)
-			k = 6;
-		if (k > 0)
-			port = sc_digits_value(w >> (8 * (8 - k)), k);
-		p = e - k;
-	} else
-#endif
-		while (p > s && (unsigned)(p[-1] - '0') <= 9 && e - p < 6) {
-			port += mul * (uint32_t)(p[-1] - '0');
-			mul *= 10;
-			p--;
-		}
-	if (p < e && p - s >= 6 && memcmp(p - 6, " port ", 6) == 0 && port <= 65535) {
-		ev->src_port = (uint16_t)port;
-		e = p - 6;
-	}
-	a = sc_back_to(s, e, ' ');
-	if (sc_set_src_h(ev, a, e, host_ok) != 0) {
-		ev->src_port = 0;
-		return NULL;
-	}
-	return a;
-}
-
-/* sshd's numeric address fields (ssh_remote_ipaddr): no host names. */
-static const char *
-tail_addr_port(struct event *ev, const char *s, const char *e)
-{
-	return tail_addr_port_h(ev, s, e, 0);
-}
-
-/* Takes "invalid user ", "illegal user ", "authenticating user ", "user " off the front. */
-static void
-user_kind(struct event *ev, const char **sp, const char *e, int dflt)
-{
-	ev->user_valid = (int8_t)dflt;
-	if (SC_EAT(*sp, e, "invalid user ") || SC_EAT(*sp, e, "illegal user "))
-		ev->user_valid = UV_INVALID;
-	else if (SC_EAT(*sp, e, "authenticating user ") || SC_EAT(*sp, e, "user "))
-		ev->user_valid = UV_VALID;
-}
-
-/*
- * "[invalid user ]U from A[ port P]", right-anchored. dflt is user_valid
- * when no "invalid user" is said; host_ok allows a host name as A. Returns 0 or -1.
- */
-static int
-user_from_addr_h(struct event *ev, const char *s, const char *e, int dflt, int host_ok)
-{
-	const char *a, *u;
-
-	if ((a = tail_addr_port_h(ev, s, e, host_ok)) == NULL)
-		return -1;
-	/* a - 1 is the space before A; "from" must end there */
-	u = a - 1;
-	if (u < s + 4 || memcmp(u - 4, "from", 4) != 0)
-		goto bad;
-	u -= 4;
-	if (u == s) {
-		/* "from A" with nothing before: an empty name with no separator */
-		ev->user_valid = (int8_t)dflt;
-		ev->user = sc_span(s, s);
-		return 0;
-	}
-	if (u[-1] != ' ')
-		goto bad;
-	user_kind(ev, &s, u, dflt);
-	if (s > u - 1) /* "invalid user " eaten including the space before "from" */
-		s = u - 1;
-	ev->user = sc_span(s, u - 1);
-	return 0;
-bad:
-	memset(&ev->src, 0, sizeof(ev->src));
-	ev->src_host = sc_span(NULL, NULL);
-	ev->src_port = 0;
-	return -1;
-}
-
-static int
-user_from_addr(struct event *ev, const char *s, const char *e, int dflt)
-{
-	return user_from_addr_h(ev, s, e, dflt, 0);
-}
-
-/* "[invalid user U |authenticating user U |user U ]A[ port P]", right-anchored. */
-static int
-kind_user_addr(struct event *ev, const char *s, const char *e)
-{
-	const char *a;
-
-	if ((a = tail_addr_port(ev, s, e)) == NULL)
-		return -1;
-	if (a > s) {
-		const char *u = s;
-
-		user_kind(ev, &u, a - 1, UV_UNKNOWN);
-		if (ev->user_valid == UV_UNKNOWN)
-			return -1; /* text before A that is not a user */
-		if (u > a - 1)
-			u = a - 1;
-		ev->user = sc_span(u, a - 1);
-	}
-	return 0;
-}
 
 static uint8_t
 method_lookup(const char *s, const char *e)
@@ -272,7 +151,7 @@ auth_both_free(struct event *ev, const char *r, const char *e)
 	for (c = r; (c = SC_FIND(c, e, " ssh2: ")) != NULL; c++) {
 		tmp = *ev;
 		if (free_suffix(&tmp, c + 7, e, ser) != 0 ||
-		    user_from_addr(&tmp, r, c, UV_VALID) != 0)
+		    sshd_fields_user_from_addr(&tmp, r, c, UV_VALID) != 0)
 			continue;
 		if (nfound++ == 0)
 			found = tmp;
@@ -320,7 +199,7 @@ r_auth(struct event *ev, const char *s, const char *e)
 	}
 	return auth_both_free(ev, r, e);
 fields:
-	if (user_from_addr(ev, r, end, UV_VALID) != 0) {
+	if (sshd_fields_user_from_addr(ev, r, end, UV_VALID) != 0) {
 		ev->key_type = ev->key_fp = sc_span(NULL, NULL);
 		return -1;
 	}
@@ -331,7 +210,7 @@ static int
 r_invalid_user(struct event *ev, const char *s, const char *e)
 {
 	/* "U from A[ port P]": the prefix already said "Invalid user " */
-	if (user_from_addr(ev, s, e, UV_INVALID) != 0)
+	if (sshd_fields_user_from_addr(ev, s, e, UV_INVALID) != 0)
 		return -1;
 	ev->user_valid = UV_INVALID;
 	return 0;
@@ -371,7 +250,7 @@ r_root_refused(struct event *ev, const char *s, const char *e)
 {
 	static const char root[] = "root";
 
-	if (tail_addr_port(ev, s, e) != s)
+	if (sshd_fields_tail_addr_port(ev, s, e) != s)
 		return -1;
 	ev->user = sc_span(root, root + 4);
 	ev->user_valid = UV_VALID;
@@ -382,7 +261,7 @@ static int
 r_max_auth(struct event *ev, const char *s, const char *e)
 {
 	SC_CHOP(s, e, " ssh2");
-	return user_from_addr(ev, s, e, UV_VALID);
+	return sshd_fields_user_from_addr(ev, s, e, UV_VALID);
 }
 
 /* "[invalid |authenticating ]user U A port P: REASON" and "Disconnecting: ..." */
@@ -413,13 +292,13 @@ r_disconnecting(struct event *ev, const char *s, const char *e)
 	if (SC_ENDS(s, e, tmf)) {
 		c = e - (sizeof(tmf) - 1);
 		ev->type = EV_TOO_MANY_AUTH_FAILURES;
-		return kind_user_addr(ev, s, c);
+		return sshd_fields_kind_user_addr(ev, s, c);
 	}
 	/* free reason text: use the one place where "A port P: " parses */
 	for (c = s; (c = SC_FIND(c, e, ": ")) != NULL; c++) {
 		struct event tmp = *ev;
 
-		if (kind_user_addr(&tmp, s, c) == 0 && tmp.src_port != 0) {
+		if (sshd_fields_kind_user_addr(&tmp, s, c) == 0 && tmp.src_port != 0) {
 			if (n++ == 0)
 				found = c;
 		}
@@ -430,13 +309,13 @@ r_disconnecting(struct event *ev, const char *s, const char *e)
 		return 0;
 	}
 	ev->reason = sc_span(found + 2, e);
-	return kind_user_addr(ev, s, found);
+	return sshd_fields_kind_user_addr(ev, s, found);
 }
 
 static int
 r_kind_user_addr(struct event *ev, const char *s, const char *e)
 {
-	return kind_user_addr(ev, s, e);
+	return sshd_fields_kind_user_addr(ev, s, e);
 }
 
 /* "A port P on B port Q[ rdomain "R"]" */
@@ -501,7 +380,7 @@ r_received_disconnect(struct event *ev, const char *s, const char *e)
 static int
 r_addr_only(struct event *ev, const char *s, const char *e)
 {
-	return tail_addr_port(ev, s, e) == s ? 0 : -1;
+	return sshd_fields_tail_addr_port(ev, s, e) == s ? 0 : -1;
 }
 
 /* "A port P" / OpenSSH 9.8+: "connection from A to B, pid = N" */
@@ -558,7 +437,7 @@ r_bad_protocol(struct event *ev, const char *s, const char *e)
 {
 	const char *f = SC_RFIND(s, e, "' from ");
 
-	if (f == NULL || tail_addr_port(ev, f + 7, e) != f + 7)
+	if (f == NULL || sshd_fields_tail_addr_port(ev, f + 7, e) != f + 7)
 		return -1;
 	ev->reason = sc_span(s, f);
 	return 0;
@@ -598,7 +477,7 @@ r_dispatch_fatal(struct event *ev, const char *s, const char *e)
 	for (c = e; (c = sc_rfind(s, c, ": ", 2)) != NULL;) {
 		struct event tmp = *ev;
 
-		if (kind_user_addr(&tmp, s, c) == 0) {
+		if (sshd_fields_kind_user_addr(&tmp, s, c) == 0) {
 			*ev = tmp;
 			ev->reason = sc_span(c + 2, e);
 			return 0;
@@ -692,7 +571,8 @@ r_session_start(struct event *ev, const char *s, const char *e)
 
 	if (id == NULL || sc_u64(id + 4, e, &ev->n1) != 0)
 		return -1;
-	if ((fr = tail_addr_port(ev, s, id)) == NULL || fr - s < 6 || memcmp(fr - 6, " from ", 6))
+	if ((fr = sshd_fields_tail_addr_port(ev, s, id)) == NULL || fr - s < 6 ||
+	    memcmp(fr - 6, " from ", 6))
 		return -1;
 	fr -= 6;
 	if ((f = SC_RFIND(s, fr, " for ")) == NULL)
@@ -716,7 +596,7 @@ r_close_session(struct event *ev, const char *s, const char *e)
 
 	if (!SC_EAT(s, e, "user ") || id == NULL || sc_u64(id + 4, e, &ev->n1) != 0)
 		return -1;
-	if (user_from_addr(ev, s, id, UV_VALID) != 0)
+	if (sshd_fields_user_from_addr(ev, s, id, UV_VALID) != 0)
 		return -1;
 	ev->user_valid = UV_VALID;
 	return 0;
@@ -780,7 +660,7 @@ r_pam_for(struct event *ev, const char *s, const char *e)
 		return -1;
 	ev->reason = sc_span(s, f);
 	/* auth-pam.c: "PAM: %s for %s%.100s from %.100s", "illegal user " when not valid */
-	return user_from_addr_h(ev, f + 5, e, UV_VALID, 1);
+	return sshd_fields_user_from_addr_h(ev, f + 5, e, UV_VALID, 1);
 }
 
 /* "N more authentication failure[s]; logname= ... rhost=A[ user=U]" */
