@@ -4,6 +4,7 @@
 
 #include "aux_parse.h"
 #include "scan.h"
+#include "sshd_auth.h"
 #include "sshd_fields.h"
 #include "sshd_parse.h"
 
@@ -33,179 +34,6 @@ struct rule {
 		lit, sizeof(lit) - 1, type, fn                                                     \
 	}
 
-static uint8_t
-method_lookup(const char *s, const char *e)
-{
-	unsigned m;
-
-	/* "password" and "publickey" are most lines: no strlen and memcmp calls for them */
-	if (e - s == 8 && memcmp(s, "password", 8) == 0)
-		return M_PASSWORD;
-	if (e - s == 9 && memcmp(s, "publickey", 9) == 0)
-		return M_PUBLICKEY;
-	for (m = 1; m < M__COUNT; m++) {
-		const char *n = event_method_name(m);
-		size_t len = strlen(n);
-
-		if ((size_t)(e - s) == len && memcmp(s, n, len) == 0)
-			return (uint8_t)m;
-	}
-	return M_NONE_SET;
-}
-
-/* Splits "T FP" at [s, e) into key_type and key_fp; both must be single tokens. */
-static int
-key_pair(struct event *ev, const char *s, const char *e)
-{
-	const char *sp = sc_chr(s, e, ' ');
-
-	if (sp == NULL || sp == s || sp + 1 >= e || sc_chr(sp + 1, e, ' ') != NULL)
-		return -1;
-	ev->key_type = sc_span(s, sp);
-	ev->key_fp = sc_span(sp + 1, e);
-	return 0;
-}
-
-/* "T FP" at the end of [s, e) split into *t and *fp (single tokens); returns 0 or -1. */
-static int
-tail_key(const char *s, const char *e, struct span *t, struct span *fp)
-{
-	const char *sp2 = sc_rchr(s, e, ' '), *sp1;
-
-	if (sp2 == NULL || sp2 + 1 >= e)
-		return -1;
-	sp1 = sc_rchr(s, sp2, ' ');
-	sp1 = sp1 ? sp1 + 1 : s;
-	if (sp1 == sp2)
-		return -1;
-	*t = sc_span(sp1, sp2);
-	*fp = sc_span(sp2 + 1, e);
-	return 0;
-}
-
-/*
- * The key part after "ssh2: " at k when the client can write on both sides
- * of sshd's fields: a certificate ("T-CERT FP ID <id> (serial N) CA T FP",
- * before OpenSSH 7.x without the first FP; ser is where " (serial " starts)
- * whose ID is chosen by whoever signed it, or hostbased ("T FP, client user
- * \"U\", client host \"H\""). Fills the key fields of *ev; returns 0 or -1.
- */
-static int
-free_suffix(struct event *ev, const char *k, const char *e, const char *ser)
-{
-	const char *sp1 = sc_chr(k, e, ' '), *id;
-
-	if (sp1 == NULL || sp1 == k)
-		return -1;
-	if (ser != NULL) {
-		if (sp1 >= ser || sp1 - k <= 5 || memcmp(sp1 - 5, "-CERT", 5) != 0)
-			return -1;
-		if (SC_HAS(sp1, ser, " ID ")) {
-			id = sp1 + 4;
-		} else {
-			const char *sp2 = sc_chr(sp1 + 1, ser, ' ');
-
-			if (sp2 == NULL || !SC_HAS(sp2, ser, " ID "))
-				return -1;
-			ev->key_fp = sc_span(sp1 + 1, sp2);
-			id = sp2 + 4;
-		}
-		ev->key_type = sc_span(k, sp1);
-		ev->detail = sc_span(id, ser);
-		return 0;
-	}
-	{
-		const char *c = SC_FIND(sp1, e, ", client user \"");
-
-		if (c == NULL || c == sp1 + 1 || sc_chr(sp1 + 1, c, ' ') != NULL)
-			return -1;
-		ev->key_type = sc_span(k, sp1);
-		ev->key_fp = sc_span(sp1 + 1, c);
-		return 0;
-	}
-}
-
-/*
- * [r, e) has free text on both sides of "from A port P ssh2: ": take the one
- * place where both the left (user, address) and the right (key part) parse.
- * With more than one such place the line is ambiguous: no user, no address.
- */
-static int
-auth_both_free(struct event *ev, const char *r, const char *e)
-{
-	const char *c, *ser = NULL;
-	int nfound = 0;
-	struct event tmp, found;
-	struct span cat, cafp;
-	uint64_t serial = 0;
-
-	/* a certificate ends "(serial N) CA T FP", written by sshd */
-	if (tail_key(r, e, &cat, &cafp) == 0 && cat.p - r >= 5 &&
-	    memcmp(cat.p - 5, ") CA ", 5) == 0 &&
-	    (ser = SC_RFIND(r, cat.p - 4, " (serial ")) != NULL &&
-	    sc_u64(ser + 9, cat.p - 5, &serial) != 0)
-		ser = NULL;
-	if (ser == NULL)
-		cat = cafp = sc_span(NULL, NULL);
-	found = *ev;
-	for (c = r; (c = SC_FIND(c, e, " ssh2: ")) != NULL; c++) {
-		tmp = *ev;
-		if (free_suffix(&tmp, c + 7, e, ser) != 0 ||
-		    sshd_fields_user_from_addr(&tmp, r, c, UV_VALID) != 0)
-			continue;
-		if (nfound++ == 0)
-			found = tmp;
-	}
-	if (nfound == 0)
-		return -1;
-	if (nfound > 1) {
-		/* both sides imitate sshd's fields: no user, no address */
-		found = *ev;
-		found.reason = sc_span(r, e);
-	}
-	*ev = found;
-	if (ser != NULL) {
-		ev->flags |= EVF_CERT;
-		ev->n1 = serial;
-		ev->target = cat;
-		ev->detail2 = cafp;
-	}
-	return 0;
-}
-
-/* "<method> for [invalid user ]U from A port P ssh2[: T FP | cert]" */
-static int
-r_auth(struct event *ev, const char *s, const char *e)
-{
-	const char *sp = sc_chr(s, e, ' '), *r, *end;
-
-	if (sp == NULL || !SC_HAS(sp, e, " for "))
-		return -1;
-	ev->method = method_lookup(s, sp);
-	if (ev->method == M_NONE_SET)
-		return -1;
-	r = sp + 5;
-	end = e;
-	if (SC_CHOP(r, end, " ssh2") || SC_CHOP(r, end, " ssh1"))
-		goto fields;
-	{
-		/* ": T FP" after the last " ssh2": nothing after sshd's fields is free */
-		const char *colon = SC_RFIND(r, e, " ssh2: ");
-
-		if (colon != NULL && key_pair(ev, colon + 7, e) == 0) {
-			end = colon;
-			goto fields;
-		}
-	}
-	return auth_both_free(ev, r, e);
-fields:
-	if (sshd_fields_user_from_addr(ev, r, end, UV_VALID) != 0) {
-		ev->key_type = ev->key_fp = sc_span(NULL, NULL);
-		return -1;
-	}
-	return 0;
-}
-
 static int
 r_invalid_user(struct event *ev, const char *s, const char *e)
 {
@@ -214,54 +42,6 @@ r_invalid_user(struct event *ev, const char *s, const char *e)
 		return -1;
 	ev->user_valid = UV_INVALID;
 	return 0;
-}
-
-static int
-r_userauth_invalid(struct event *ev, const char *s, const char *e)
-{
-	ev->user = sc_span(s, e);
-	ev->user_valid = UV_INVALID;
-	return 0;
-}
-
-/* "User U from A not allowed because R" / "User U not allowed because R" */
-static int
-r_not_allowed(struct event *ev, const char *s, const char *e)
-{
-	const char *na = SC_RFIND(s, e, " not allowed because "), *f, *a;
-
-	if (na == NULL)
-		return -1;
-	ev->reason = sc_span(na + 21, e);
-	ev->user_valid = UV_VALID;
-	a = sc_rchr(s, na, ' ');
-	f = a ? a - 5 : NULL;
-	if (f != NULL && f >= s && memcmp(f, " from", 5) == 0 &&
-	    sc_set_src_h(ev, a + 1, na, 1) == 0) {
-		ev->user = sc_span(s, f);
-		return 0;
-	}
-	ev->user = sc_span(s, na);
-	return 0;
-}
-
-static int
-r_root_refused(struct event *ev, const char *s, const char *e)
-{
-	static const char root[] = "root";
-
-	if (sshd_fields_tail_addr_port(ev, s, e) != s)
-		return -1;
-	ev->user = sc_span(root, root + 4);
-	ev->user_valid = UV_VALID;
-	return 0;
-}
-
-static int
-r_max_auth(struct event *ev, const char *s, const char *e)
-{
-	SC_CHOP(s, e, " ssh2");
-	return sshd_fields_user_from_addr(ev, s, e, UV_VALID);
 }
 
 /* "[invalid |authenticating ]user U A port P: REASON" and "Disconnecting: ..." */
@@ -650,113 +430,18 @@ r_signal(struct event *ev, const char *s, const char *e)
 	return 0;
 }
 
-/* "[illegal user ]U from A" (A may be a host name) */
-static int
-r_pam_for(struct event *ev, const char *s, const char *e)
-{
-	const char *f = SC_FIND(s, e, " for ");
-
-	if (f == NULL)
-		return -1;
-	ev->reason = sc_span(s, f);
-	/* auth-pam.c: "PAM: %s for %s%.100s from %.100s", "illegal user " when not valid */
-	return sshd_fields_user_from_addr_h(ev, f + 5, e, UV_VALID, 1);
-}
-
-/* "N more authentication failure[s]; logname= ... rhost=A[ user=U]" */
-static int
-r_pam_more(struct event *ev, const char *s, const char *e)
-{
-	uint64_t n;
-	const char *sc;
-
-	if (sc_eat_u64(&s, e, &n) != 0 || !SC_EAT(s, e, " more authentication failure"))
-		return -1;
-	ev->count = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
-	if ((sc = sc_chr(s, e, ';')) == NULL)
-		return 0;
-	aux_pam_kv(ev, sc + 1, e);
-	return 0;
-}
-
-static int
-r_pam_service(struct event *ev, const char *s, const char *e)
-{
-	const char *c = sc_chr(s, e, ')');
-
-	if (c == NULL)
-		return -1;
-	ev->detail = sc_span(s, c);
-	ev->reason = sc_span(c + 1 < e && c[1] == ' ' ? c + 2 : c + 1, e);
-	return 0;
-}
-
 static int
 r_pam_unix(struct event *ev, const char *s, const char *e)
 {
 	return aux_pam(ev, s - 9, e);
 }
 
-/* "T FP revoked by file F" */
-static int
-r_key_revoked(struct event *ev, const char *s, const char *e)
-{
-	const char *r = SC_FIND(s, e, " revoked by file ");
-
-	if (r == NULL || key_pair(ev, s, r) != 0)
-		return -1;
-	ev->detail = sc_span(r + 17, e);
-	return 0;
-}
-
-/* "ID \"name\" (serial N) signed by T CA FP via F" */
-static int
-r_cert_accepted(struct event *ev, const char *s, const char *e)
-{
-	const char *q = SC_RFIND(s, e, "\" (serial "), *p, *ca, *via;
-
-	if (q == NULL)
-		return -1;
-	ev->detail = sc_span(s, q);
-	p = q + 10;
-	if (sc_eat_u64(&p, e, &ev->n1) != 0 || !SC_EAT(p, e, ") signed by "))
-		return -1;
-	via = SC_RFIND(p, e, " via ");
-	if ((ca = SC_FIND(p, via ? via : e, " CA ")) == NULL)
-		return -1;
-	ev->target = sc_span(p, ca);
-	ev->detail2 = sc_span(ca + 4, via ? via : e);
-	ev->flags |= EVF_CERT;
-	return 0;
-}
-
-/* "\"name\" serial=N signed by T CA FP: why" (the why is sshd's) */
-static int
-r_cert_refused(struct event *ev, const char *s, const char *e)
-{
-	const char *q = SC_RFIND(s, e, "\" serial="), *p, *ca, *c;
-
-	if (q == NULL || !SC_EAT(s, q, "\""))
-		return -1;
-	ev->detail = sc_span(s, q);
-	p = q + 9;
-	if (sc_eat_u64(&p, e, &ev->n1) != 0 || !SC_EAT(p, e, " signed by "))
-		return -1;
-	if ((ca = SC_FIND(p, e, " CA ")) == NULL || (c = SC_FIND(ca + 4, e, ": ")) == NULL)
-		return -1;
-	ev->target = sc_span(p, ca);
-	ev->detail2 = sc_span(ca + 4, c);
-	ev->reason = sc_span(c + 2, e);
-	ev->flags |= EVF_CERT;
-	return 0;
-}
-
 /* Rules for sshd's messages, by first byte of the message (after "error: "/"fatal: "). */
 static const struct rule rules_A[] = {
-    R("Accepted certificate ID \"", EV_CERT_ACCEPTED, r_cert_accepted),
-    R("Accepted ", EV_AUTH_ACCEPTED, r_auth),
+    R("Accepted certificate ID \"", EV_CERT_ACCEPTED, sshd_auth_cert_accepted),
+    R("Accepted ", EV_AUTH_ACCEPTED, sshd_auth_method),
     R("Address ", EV_ADDRESS_MISMATCH, r_address_maps),
-    R("Authentication key ", EV_KEY_REVOKED, r_key_revoked),
+    R("Authentication key ", EV_KEY_REVOKED, sshd_auth_key_revoked),
 };
 static const struct rule rules_B[] = {
     R("Bad protocol version identification '", EV_BAD_PROTOCOL, r_bad_protocol),
@@ -774,7 +459,7 @@ static const struct rule rules_D[] = {
     R("Did not receive identification string from ", EV_NO_IDENT, r_addr_only),
 };
 static const struct rule rules_F[] = {
-    R("Failed ", EV_AUTH_FAILED, r_auth),
+    R("Failed ", EV_AUTH_FAILED, sshd_auth_method),
 };
 static const struct rule rules_H[] = {
     R("Hm, kex protocol error: ", EV_KEX_ERROR, r_reason),
@@ -786,19 +471,19 @@ static const struct rule rules_N[] = {
     R("Nasty PTR record \"", EV_NASTY_PTR, r_nasty_ptr),
 };
 static const struct rule rules_P[] = {
-    R("Postponed ", EV_AUTH_POSTPONED, r_auth),
-    R("Partial ", EV_AUTH_PARTIAL, r_auth),
-    R("PAM: ", EV_PAM_AUTH_FAILURE, r_pam_for),
-    R("PAM service(", EV_PAM_IGNORING_RETRIES, r_pam_service),
-    R("PAM ", EV_PAM_MORE_FAILURES, r_pam_more),
+    R("Postponed ", EV_AUTH_POSTPONED, sshd_auth_method),
+    R("Partial ", EV_AUTH_PARTIAL, sshd_auth_method),
+    R("PAM: ", EV_PAM_AUTH_FAILURE, sshd_auth_pam_for),
+    R("PAM service(", EV_PAM_IGNORING_RETRIES, sshd_auth_pam_service),
+    R("PAM ", EV_PAM_MORE_FAILURES, sshd_auth_pam_more),
     R("Protocol major versions differ for ", EV_BAD_PROTOCOL, r_addr_port_reason),
 };
 static const struct rule rules_R[] = {
     R("Received disconnect from ", EV_RECEIVED_DISCONNECT, r_received_disconnect),
-    R("ROOT LOGIN REFUSED FROM ", EV_ROOT_LOGIN_REFUSED, r_root_refused),
+    R("ROOT LOGIN REFUSED FROM ", EV_ROOT_LOGIN_REFUSED, sshd_auth_root_refused),
     R("Read from socket failed: ", EV_WRITE_FAILED, r_reason),
     R("Received signal ", EV_SERVER_TERMINATING, r_signal),
-    R("Refusing certificate ID ", EV_CERT_REJECTED, r_cert_refused),
+    R("Refusing certificate ID ", EV_CERT_REJECTED, sshd_auth_cert_refused),
 };
 static const struct rule rules_S[] = {
     R("Starting session: ", EV_SESSION_START, r_session_start),
@@ -809,7 +494,7 @@ static const struct rule rules_T[] = {
     R("Transferred: ", EV_TRANSFERRED, r_transferred),
 };
 static const struct rule rules_U[] = {
-    R("User ", EV_USER_NOT_ALLOWED, r_not_allowed),
+    R("User ", EV_USER_NOT_ALLOWED, sshd_auth_not_allowed),
     R("Unable to negotiate with ", EV_NEGOTIATION_FAILED, r_negotiate),
     R("Unable to negotiate a key exchange method", EV_KEX_ERROR, r_whole_reason),
 };
@@ -831,7 +516,7 @@ static const struct rule rules_n[] = {
 };
 static const struct rule rules_i[] = {
     R("in MaxStartups throttling", EV_MAXSTARTUPS_THROTTLE, r_whole_reason),
-    R("input_userauth_request: invalid user ", EV_USERAUTH_INVALID, r_userauth_invalid),
+    R("input_userauth_request: invalid user ", EV_USERAUTH_INVALID, sshd_auth_userauth_invalid),
 };
 static const struct rule rules_k[] = {
     R("kex_exchange_identification: ", EV_KEX_IDENT, r_reason),
@@ -839,7 +524,7 @@ static const struct rule rules_k[] = {
     R("kex protocol error: ", EV_KEX_ERROR, r_reason),
 };
 static const struct rule rules_m[] = {
-    R("maximum authentication attempts exceeded for ", EV_MAX_AUTH_EXCEEDED, r_max_auth),
+    R("maximum authentication attempts exceeded for ", EV_MAX_AUTH_EXCEEDED, sshd_auth_max_auth),
 };
 static const struct rule rules_p[] = {
     R("pam_unix(", EV_UNKNOWN, r_pam_unix),
@@ -965,7 +650,7 @@ sshd_msg(struct event *ev, const char *s, const char *e)
 		CASE('B', rules_B);
 		CASE1('C', rules_C, r_kind_user_addr);
 		CASE1('D', rules_D, r_kind_user_addr);
-		CASE1('F', rules_F, r_auth);
+		CASE1('F', rules_F, sshd_auth_method);
 		CASE('H', rules_H);
 		CASE1('I', rules_I, r_invalid_user);
 		CASE('N', rules_N);
