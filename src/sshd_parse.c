@@ -5,6 +5,7 @@
 #include "aux_parse.h"
 #include "scan.h"
 #include "sshd_auth.h"
+#include "sshd_conn.h"
 #include "sshd_fields.h"
 #include "sshd_parse.h"
 
@@ -34,154 +35,7 @@ struct rule {
 		lit, sizeof(lit) - 1, type, fn                                                     \
 	}
 
-static int
-r_invalid_user(struct event *ev, const char *s, const char *e)
-{
-	/* "U from A[ port P]": the prefix already said "Invalid user " */
-	if (sshd_fields_user_from_addr(ev, s, e, UV_INVALID) != 0)
-		return -1;
-	ev->user_valid = UV_INVALID;
-	return 0;
-}
-
-/* "[invalid |authenticating ]user U A port P: REASON" and "Disconnecting: ..." */
-static int
-r_disconnecting(struct event *ev, const char *s, const char *e)
-{
-	static const char tmf[] = ": Too many authentication failures";
-	const char *c, *found = NULL;
-	int n = 0;
-
-	if (SC_EAT(s, e, ": ")) {
-		/* old: "Disconnecting: Too many authentication failures for U" */
-		if (SC_EAT(s, e, "Too many authentication failures for ")) {
-			ev->type = EV_TOO_MANY_AUTH_FAILURES;
-			ev->user = sc_span(s, e);
-			return 0;
-		}
-		if (e - s == 32 && SC_HAS(s, e, "Too many authentication failures")) {
-			ev->type = EV_TOO_MANY_AUTH_FAILURES; /* 7.3-7.5: no user */
-			return 0;
-		}
-		ev->type = EV_DISCONNECTED;
-		ev->reason = sc_span(s, e);
-		return 0;
-	}
-	if (!SC_EAT(s, e, " "))
-		return -1;
-	if (SC_ENDS(s, e, tmf)) {
-		c = e - (sizeof(tmf) - 1);
-		ev->type = EV_TOO_MANY_AUTH_FAILURES;
-		return sshd_fields_kind_user_addr(ev, s, c);
-	}
-	/* free reason text: use the one place where "A port P: " parses */
-	for (c = s; (c = SC_FIND(c, e, ": ")) != NULL; c++) {
-		struct event tmp = *ev;
-
-		if (sshd_fields_kind_user_addr(&tmp, s, c) == 0 && tmp.src_port != 0) {
-			if (n++ == 0)
-				found = c;
-		}
-	}
-	ev->type = EV_DISCONNECTED;
-	if (n != 1) {
-		ev->reason = sc_span(s, e);
-		return 0;
-	}
-	ev->reason = sc_span(found + 2, e);
-	return sshd_fields_kind_user_addr(ev, s, found);
-}
-
-static int
-r_kind_user_addr(struct event *ev, const char *s, const char *e)
-{
-	return sshd_fields_kind_user_addr(ev, s, e);
-}
-
-/* "A port P on B port Q[ rdomain "R"]" */
-static int
-r_connection(struct event *ev, const char *s, const char *e)
-{
-	const char *p = SC_FIND(s, e, " port "), *on, *q;
-
-	if (p == NULL || sc_set_src(ev, s, p) != 0)
-		return -1;
-	if ((on = SC_FIND(p + 6, e, " on ")) == NULL)
-		return sc_port(p + 6, e, &ev->src_port); /* before 6.x: no local end */
-	if (sc_port(p + 6, on, &ev->src_port) != 0)
-		return -1;
-	if ((q = SC_FIND(on + 4, e, " port ")) == NULL)
-		return -1;
-	if (addr_parse(on + 4, (size_t)(q - on - 4), &ev->dst) != 0)
-		return -1;
-	q += 6;
-	{
-		const char *end = sc_chr(q, e, ' ');
-
-		if (sc_port(q, end ? end : e, &ev->dst_port) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* "A port P:N: text" or old "A: N: text" */
-static int
-r_received_disconnect(struct event *ev, const char *s, const char *e)
-{
-	const char *sp = sc_chr(s, e, ' '), *c, *t;
-	uint64_t code;
-
-	if (sp != NULL && SC_HAS(sp, e, " port ")) {
-		if (sc_set_src(ev, s, sp) != 0)
-			return -1;
-		c = sp + 6;
-		t = c;
-		if (sc_eat_u64(&t, e, &code) != 0 || code > 65535 || t >= e || *t != ':')
-			return -1;
-		ev->src_port = (uint16_t)code;
-		t++;
-	} else {
-		c = SC_FIND(s, e, ": ");
-		if (c == NULL || sc_set_src(ev, s, c) != 0)
-			return -1;
-		t = c + 2;
-	}
-	if (sc_eat_u64(&t, e, &code) != 0 || t >= e || *t != ':')
-		return -1;
-	ev->n1 = code;
-	t++;
-	if (t < e && *t == ' ')
-		t++;
-	ev->reason = sc_span(t, e);
-	return 0;
-}
-
-/* "A[ port P]" and nothing else */
-static int
-r_addr_only(struct event *ev, const char *s, const char *e)
-{
-	return sshd_fields_tail_addr_port(ev, s, e) == s ? 0 : -1;
-}
-
-/* "A port P" / OpenSSH 9.8+: "connection from A to B, pid = N" */
-static int
-r_timeout(struct event *ev, const char *s, const char *e)
-{
-	const char *to;
-
-	if (SC_EAT(s, e, "connection from ")) {
-		ev->type = EV_LOGIN_GRACE_TIMEOUT;
-		if ((to = SC_FIND(s, e, " to ")) == NULL || sc_set_src(ev, s, to) != 0)
-			return -1;
-		s = to + 4;
-		to = sc_chr(s, e, ',');
-		if (to != NULL)
-			addr_parse(s, (size_t)(to - s), &ev->dst);
-		return 0;
-	}
-	return r_addr_only(ev, s, e);
-}
-
+/* Rules that several families use: the reason is the rest, or the whole message. */
 static int
 r_reason(struct event *ev, const char *s, const char *e)
 {
@@ -196,240 +50,28 @@ r_whole_reason(struct event *ev, const char *s, const char *e)
 	return 0; /* reason set by the caller to the whole message */
 }
 
-/* "A port P: reason" left-anchored (the reason is the client's doing) */
+/*
+ * Adapters from a table entry to a shared scanner or to aux_parse.c. They stay
+ * next to the tables: sshd_msg calls them first for its busiest groups (C, D,
+ * I, p), and inlines them there.
+ */
 static int
-r_addr_port_reason(struct event *ev, const char *s, const char *e)
+r_kind_user_addr(struct event *ev, const char *s, const char *e)
 {
-	const char *p = SC_FIND(s, e, " port "), *c;
+	return sshd_fields_kind_user_addr(ev, s, e);
+}
 
-	if (p == NULL || sc_set_src(ev, s, p) != 0)
+static int
+r_invalid_user(struct event *ev, const char *s, const char *e)
+{
+	/* "U from A[ port P]": the prefix already said "Invalid user " */
+	if (sshd_fields_user_from_addr(ev, s, e, UV_INVALID) != 0)
 		return -1;
-	c = SC_FIND(p + 6, e, ": ");
-	if (c == NULL || sc_port(p + 6, c, &ev->src_port) != 0)
-		return -1;
-	ev->reason = sc_span(c + 2, e);
+	ev->user_valid = UV_INVALID;
 	return 0;
 }
 
-/* "TEXT' from A[ port P]": TEXT is the client's banner; right-anchored */
-static int
-r_bad_protocol(struct event *ev, const char *s, const char *e)
-{
-	const char *f = SC_RFIND(s, e, "' from ");
-
-	if (f == NULL || sshd_fields_tail_addr_port(ev, f + 7, e) != f + 7)
-		return -1;
-	ev->reason = sc_span(s, f);
-	return 0;
-}
-
-/* "A port P: no matching WHAT found. Their offer: OFFER" */
-static int
-r_negotiate(struct event *ev, const char *s, const char *e)
-{
-	const char *w, *f, *o, *c;
-
-	if (r_addr_port_reason(ev, s, e) != 0) {
-		/* 7.0-7.1: "Unable to negotiate with A: ..." */
-		if ((c = SC_FIND(s, e, ": ")) == NULL || sc_set_src(ev, s, c) != 0)
-			return -1;
-		ev->src_port = 0;
-		ev->reason = sc_span(c + 2, e);
-	}
-	w = ev->reason.p;
-	ev->reason = sc_span(NULL, NULL);
-	if (!SC_EAT(w, e, "no matching ") || (f = SC_FIND(w, e, " found.")) == NULL) {
-		ev->reason = sc_span(w, e);
-		return 0;
-	}
-	ev->detail = sc_span(w, f);
-	if ((o = SC_FIND(f, e, "Their offer: ")) != NULL)
-		ev->detail2 = sc_span(o + 13, e);
-	return 0;
-}
-
-/* "[authenticating user U |invalid user U ]A port P: reason" (sshd's own reason) */
-static int
-r_dispatch_fatal(struct event *ev, const char *s, const char *e)
-{
-	const char *c;
-
-	for (c = e; (c = sc_rfind(s, c, ": ", 2)) != NULL;) {
-		struct event tmp = *ev;
-
-		if (sshd_fields_kind_user_addr(&tmp, s, c) == 0) {
-			*ev = tmp;
-			ev->reason = sc_span(c + 2, e);
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* "N from [A]:P on [B]:Q penalty: why" / "... past MaxStartups" */
-static int
-r_drop(struct event *ev, const char *s, const char *e)
-{
-	const char *b, *c;
-	uint64_t n;
-
-	if (sc_eat_u64(&s, e, &n) != 0 || !SC_EAT(s, e, " from ["))
-		return -1;
-	if ((b = sc_chr(s, e, ']')) == NULL || addr_parse(s, (size_t)(b - s), &ev->src) != 0)
-		return -1;
-	s = b + 1;
-	if (!SC_EAT(s, e, ":") || (c = SC_FIND(s, e, " on [")) == NULL ||
-	    sc_port(s, c, &ev->src_port) != 0)
-		return -1;
-	s = c + 5;
-	if ((b = sc_chr(s, e, ']')) == NULL || addr_parse(s, (size_t)(b - s), &ev->dst) != 0)
-		return -1;
-	s = b + 1;
-	if (!SC_EAT(s, e, ":") || (c = sc_chr(s, e, ' ')) == NULL || sc_port(s, c, &ev->dst_port))
-		return -1;
-	s = c + 1;
-	if (SC_EAT(s, e, "penalty: ")) {
-		ev->type = EV_PENALTY_DROP;
-		ev->reason = sc_span(s, e);
-	} else if (SC_HAS(s, e, "past MaxStartups") || SC_HAS(s, e, "past Maxstartups")) {
-		ev->type = EV_MAXSTARTUPS_DROP;
-	} else {
-		ev->type = EV_MAXSTARTUPS_DROP;
-		ev->reason = sc_span(s, e);
-	}
-	return 0;
-}
-
-/* "H [A] failed[ - POSSIBLE BREAK-IN ATTEMPT!]" */
-static int
-r_reverse_mapping(struct event *ev, const char *s, const char *e)
-{
-	const char *f = SC_RFIND(s, e, "] failed"), *b;
-
-	if (f == NULL || (b = sc_rchr(s, f, '[')) == NULL || b == s || b[-1] != ' ')
-		return -1;
-	if (addr_parse(b + 1, (size_t)(f - b - 1), &ev->src) != 0)
-		return -1;
-	ev->src_host = sc_span(s, b - 1);
-	return 0;
-}
-
-/* "A maps to H, but this does not map back to the address..." */
-static int
-r_address_maps(struct event *ev, const char *s, const char *e)
-{
-	const char *m = SC_FIND(s, e, " maps to "), *c;
-
-	if (m == NULL || addr_parse(s, (size_t)(m - s), &ev->src) != 0)
-		return -1;
-	if ((c = SC_FIND(m, e, ", but this does not map back")) == NULL)
-		return -1;
-	ev->src_host = sc_span(m + 9, c);
-	return 0;
-}
-
-/* "H\" is set up for A, ignoring" */
-static int
-r_nasty_ptr(struct event *ev, const char *s, const char *e)
-{
-	const char *f = SC_RFIND(s, e, "\" is set up for "), *c;
-
-	if (f == NULL)
-		return -1;
-	c = SC_RFIND(f, e, ", ignoring");
-	if (addr_parse(f + 16, (size_t)((c ? c : e) - f - 16), &ev->src) != 0)
-		return -1;
-	ev->src_host = sc_span(s, f);
-	return 0;
-}
-
-/* "KIND[ on TTY] for U from A port P id N" */
-static int
-r_session_start(struct event *ev, const char *s, const char *e)
-{
-	const char *id = SC_RFIND(s, e, " id "), *f, *on, *fr;
-
-	if (id == NULL || sc_u64(id + 4, e, &ev->n1) != 0)
-		return -1;
-	if ((fr = sshd_fields_tail_addr_port(ev, s, id)) == NULL || fr - s < 6 ||
-	    memcmp(fr - 6, " from ", 6))
-		return -1;
-	fr -= 6;
-	if ((f = SC_RFIND(s, fr, " for ")) == NULL)
-		return -1;
-	ev->user = sc_span(f + 5, fr);
-	ev->user_valid = UV_VALID;
-	on = SC_RFIND(s, f, " on ");
-	if (on != NULL && sc_chr(on + 4, f, ' ') == NULL) {
-		ev->detail2 = sc_span(on + 4, f);
-		f = on;
-	}
-	ev->detail = sc_span(s, f);
-	return 0;
-}
-
-/* "user U from A port P id N" */
-static int
-r_close_session(struct event *ev, const char *s, const char *e)
-{
-	const char *id = SC_RFIND(s, e, " id ");
-
-	if (!SC_EAT(s, e, "user ") || id == NULL || sc_u64(id + 4, e, &ev->n1) != 0)
-		return -1;
-	if (sshd_fields_user_from_addr(ev, s, id, UV_VALID) != 0)
-		return -1;
-	ev->user_valid = UV_VALID;
-	return 0;
-}
-
-/* "NAME by user U" */
-static int
-r_subsystem(struct event *ev, const char *s, const char *e)
-{
-	const char *b = SC_RFIND(s, e, " by user ");
-
-	if (b == NULL)
-		return -1;
-	ev->detail = sc_span(s, b);
-	ev->user = sc_span(b + 9, e);
-	ev->user_valid = UV_VALID;
-	return 0;
-}
-
-/* "sent N, received M bytes" */
-static int
-r_transferred(struct event *ev, const char *s, const char *e)
-{
-	if (!SC_EAT(s, e, "sent ") || sc_eat_u64(&s, e, &ev->n1) != 0)
-		return -1;
-	if (!SC_EAT(s, e, ", received ") || sc_eat_u64(&s, e, &ev->n2) != 0)
-		return -1;
-	return SC_HAS(s, e, " bytes") ? 0 : -1;
-}
-
-/* "B port Q." */
-static int
-r_listening(struct event *ev, const char *s, const char *e)
-{
-	const char *p = SC_FIND(s, e, " port "), *r;
-
-	SC_CHOP(s, e, ".");
-	if (p == NULL || addr_parse(s, (size_t)(p - s), &ev->dst) != 0)
-		return -1;
-	if ((r = SC_FIND(p + 6, e, " rdomain ")) != NULL)
-		e = r;
-	return sc_port(p + 6, e, &ev->dst_port);
-}
-
-/* "N; terminating." */
-static int
-r_signal(struct event *ev, const char *s, const char *e)
-{
-	if (sc_eat_u64(&s, e, &ev->n1) != 0 || !SC_HAS(s, e, "; terminating"))
-		return -1;
-	return 0;
-}
-
+/* aux_pam reads the line from the rule's "pam_unix(", the 9 bytes before s. */
 static int
 r_pam_unix(struct event *ev, const char *s, const char *e)
 {
@@ -440,23 +82,23 @@ r_pam_unix(struct event *ev, const char *s, const char *e)
 static const struct rule rules_A[] = {
     R("Accepted certificate ID \"", EV_CERT_ACCEPTED, sshd_auth_cert_accepted),
     R("Accepted ", EV_AUTH_ACCEPTED, sshd_auth_method),
-    R("Address ", EV_ADDRESS_MISMATCH, r_address_maps),
+    R("Address ", EV_ADDRESS_MISMATCH, sshd_conn_address_maps),
     R("Authentication key ", EV_KEY_REVOKED, sshd_auth_key_revoked),
 };
 static const struct rule rules_B[] = {
-    R("Bad protocol version identification '", EV_BAD_PROTOCOL, r_bad_protocol),
+    R("Bad protocol version identification '", EV_BAD_PROTOCOL, sshd_conn_bad_protocol),
 };
 static const struct rule rules_C[] = {
     R("Connection closed by ", EV_CONN_CLOSED, r_kind_user_addr),
     R("Connection reset by ", EV_CONN_RESET, r_kind_user_addr),
-    R("Connection from ", EV_CONNECTION, r_connection),
-    R("Close session: ", EV_SESSION_CLOSE, r_close_session),
+    R("Connection from ", EV_CONNECTION, sshd_conn_connection),
+    R("Close session: ", EV_SESSION_CLOSE, sshd_conn_close_session),
     R("Certificate invalid: ", EV_CERT_REJECTED, r_reason),
 };
 static const struct rule rules_D[] = {
     R("Disconnected from ", EV_DISCONNECTED, r_kind_user_addr),
-    R("Disconnecting", EV_DISCONNECTED, r_disconnecting),
-    R("Did not receive identification string from ", EV_NO_IDENT, r_addr_only),
+    R("Disconnecting", EV_DISCONNECTED, sshd_conn_disconnecting),
+    R("Did not receive identification string from ", EV_NO_IDENT, sshd_conn_addr_only),
 };
 static const struct rule rules_F[] = {
     R("Failed ", EV_AUTH_FAILED, sshd_auth_method),
@@ -468,7 +110,7 @@ static const struct rule rules_I[] = {
     R("Invalid user ", EV_INVALID_USER, r_invalid_user),
 };
 static const struct rule rules_N[] = {
-    R("Nasty PTR record \"", EV_NASTY_PTR, r_nasty_ptr),
+    R("Nasty PTR record \"", EV_NASTY_PTR, sshd_conn_nasty_ptr),
 };
 static const struct rule rules_P[] = {
     R("Postponed ", EV_AUTH_POSTPONED, sshd_auth_method),
@@ -476,37 +118,37 @@ static const struct rule rules_P[] = {
     R("PAM: ", EV_PAM_AUTH_FAILURE, sshd_auth_pam_for),
     R("PAM service(", EV_PAM_IGNORING_RETRIES, sshd_auth_pam_service),
     R("PAM ", EV_PAM_MORE_FAILURES, sshd_auth_pam_more),
-    R("Protocol major versions differ for ", EV_BAD_PROTOCOL, r_addr_port_reason),
+    R("Protocol major versions differ for ", EV_BAD_PROTOCOL, sshd_conn_addr_port_reason),
 };
 static const struct rule rules_R[] = {
-    R("Received disconnect from ", EV_RECEIVED_DISCONNECT, r_received_disconnect),
+    R("Received disconnect from ", EV_RECEIVED_DISCONNECT, sshd_conn_received_disconnect),
     R("ROOT LOGIN REFUSED FROM ", EV_ROOT_LOGIN_REFUSED, sshd_auth_root_refused),
     R("Read from socket failed: ", EV_WRITE_FAILED, r_reason),
-    R("Received signal ", EV_SERVER_TERMINATING, r_signal),
+    R("Received signal ", EV_SERVER_TERMINATING, sshd_conn_signal),
     R("Refusing certificate ID ", EV_CERT_REJECTED, sshd_auth_cert_refused),
 };
 static const struct rule rules_S[] = {
-    R("Starting session: ", EV_SESSION_START, r_session_start),
-    R("Server listening on ", EV_SERVER_LISTENING, r_listening),
+    R("Starting session: ", EV_SESSION_START, sshd_conn_session_start),
+    R("Server listening on ", EV_SERVER_LISTENING, sshd_conn_listening),
 };
 static const struct rule rules_T[] = {
-    R("Timeout before authentication for ", EV_PREAUTH_TIMEOUT, r_timeout),
-    R("Transferred: ", EV_TRANSFERRED, r_transferred),
+    R("Timeout before authentication for ", EV_PREAUTH_TIMEOUT, sshd_conn_timeout),
+    R("Transferred: ", EV_TRANSFERRED, sshd_conn_transferred),
 };
 static const struct rule rules_U[] = {
     R("User ", EV_USER_NOT_ALLOWED, sshd_auth_not_allowed),
-    R("Unable to negotiate with ", EV_NEGOTIATION_FAILED, r_negotiate),
+    R("Unable to negotiate with ", EV_NEGOTIATION_FAILED, sshd_conn_negotiate),
     R("Unable to negotiate a key exchange method", EV_KEX_ERROR, r_whole_reason),
 };
 static const struct rule rules_W[] = {
     R("Write failed: ", EV_WRITE_FAILED, r_reason),
 };
 static const struct rule rules_b[] = {
-    R("banner exchange: Connection from ", EV_BANNER_INVALID, r_addr_port_reason),
+    R("banner exchange: Connection from ", EV_BANNER_INVALID, sshd_conn_addr_port_reason),
     R("beginning MaxStartups throttling", EV_MAXSTARTUPS_THROTTLE, r_whole_reason),
 };
 static const struct rule rules_d[] = {
-    R("drop connection #", EV_MAXSTARTUPS_DROP, r_drop),
+    R("drop connection #", EV_MAXSTARTUPS_DROP, sshd_conn_drop),
 };
 static const struct rule rules_e[] = {
     R("exited MaxStartups throttling", EV_MAXSTARTUPS_THROTTLE, r_whole_reason),
@@ -530,11 +172,12 @@ static const struct rule rules_p[] = {
     R("pam_unix(", EV_UNKNOWN, r_pam_unix),
 };
 static const struct rule rules_r[] = {
-    R("reverse mapping checking getaddrinfo for ", EV_REVERSE_MAPPING_FAILED, r_reverse_mapping),
+    R("reverse mapping checking getaddrinfo for ", EV_REVERSE_MAPPING_FAILED,
+      sshd_conn_reverse_mapping),
 };
 static const struct rule rules_s[] = {
-    R("ssh_dispatch_run_fatal: Connection from ", EV_DISPATCH_FATAL, r_dispatch_fatal),
-    R("subsystem request for ", EV_SUBSYSTEM_REQUEST, r_subsystem),
+    R("ssh_dispatch_run_fatal: Connection from ", EV_DISPATCH_FATAL, sshd_conn_dispatch_fatal),
+    R("subsystem request for ", EV_SUBSYSTEM_REQUEST, sshd_conn_subsystem),
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -655,7 +298,7 @@ sshd_msg(struct event *ev, const char *s, const char *e)
 		CASE1('I', rules_I, r_invalid_user);
 		CASE('N', rules_N);
 		CASE('P', rules_P);
-		CASE1('R', rules_R, r_received_disconnect);
+		CASE1('R', rules_R, sshd_conn_received_disconnect);
 		CASE('S', rules_S);
 		CASE('T', rules_T);
 		CASE('U', rules_U);
