@@ -4,6 +4,9 @@
 
 #include "aux_parse.h"
 #include "scan.h"
+#include "sshd_auth.h"
+#include "sshd_conn.h"
+#include "sshd_fields.h"
 #include "sshd_parse.h"
 
 /*
@@ -32,497 +35,7 @@ struct rule {
 		lit, sizeof(lit) - 1, type, fn                                                     \
 	}
 
-/*
- * "A[ port P]" at the very end of [s, e): sets src/port, returns the start of
- * A. Scans back byte by byte: the fields are short and this runs on most lines.
- */
-static const char *
-tail_addr_port_h(struct event *ev, const char *s, const char *e, int host_ok)
-{
-	const char *p = e, *a;
-	uint32_t port = 0, mul = 1;
-
-	ev->src_port = 0;
-#ifdef SC_SWAR
-	if (e - s >= 8) {
-		/* the digits at the end (at most 6) from the last 8 bytes at once */
-		uint64_t w = sc_ld64(e - 8), nd = sc_nondigit_bytes(w);
-		unsigned k = nd != 0 ? (unsigned)__builtin_clzll(nd) / 8 : 8;
-
-		if (k > 6)
-			k = 6;
-		if (k > 0)
-			port = sc_digits_value(w >> (8 * (8 - k)), k);
-		p = e - k;
-	} else
-#endif
-		while (p > s && (unsigned)(p[-1] - '0') <= 9 && e - p < 6) {
-			port += mul * (uint32_t)(p[-1] - '0');
-			mul *= 10;
-			p--;
-		}
-	if (p < e && p - s >= 6 && memcmp(p - 6, " port ", 6) == 0 && port <= 65535) {
-		ev->src_port = (uint16_t)port;
-		e = p - 6;
-	}
-	a = sc_back_to(s, e, ' ');
-	if (sc_set_src_h(ev, a, e, host_ok) != 0) {
-		ev->src_port = 0;
-		return NULL;
-	}
-	return a;
-}
-
-/* sshd's numeric address fields (ssh_remote_ipaddr): no host names. */
-static const char *
-tail_addr_port(struct event *ev, const char *s, const char *e)
-{
-	return tail_addr_port_h(ev, s, e, 0);
-}
-
-/* Takes "invalid user ", "illegal user ", "authenticating user ", "user " off the front. */
-static void
-user_kind(struct event *ev, const char **sp, const char *e, int dflt)
-{
-	ev->user_valid = (int8_t)dflt;
-	if (SC_EAT(*sp, e, "invalid user ") || SC_EAT(*sp, e, "illegal user "))
-		ev->user_valid = UV_INVALID;
-	else if (SC_EAT(*sp, e, "authenticating user ") || SC_EAT(*sp, e, "user "))
-		ev->user_valid = UV_VALID;
-}
-
-/*
- * "[invalid user ]U from A[ port P]", right-anchored. dflt is user_valid
- * when no "invalid user" is said; host_ok allows a host name as A. Returns 0 or -1.
- */
-static int
-user_from_addr_h(struct event *ev, const char *s, const char *e, int dflt, int host_ok)
-{
-	const char *a, *u;
-
-	if ((a = tail_addr_port_h(ev, s, e, host_ok)) == NULL)
-		return -1;
-	/* a - 1 is the space before A; "from" must end there */
-	u = a - 1;
-	if (u < s + 4 || memcmp(u - 4, "from", 4) != 0)
-		goto bad;
-	u -= 4;
-	if (u == s) {
-		/* "from A" with nothing before: an empty name with no separator */
-		ev->user_valid = (int8_t)dflt;
-		ev->user = sc_span(s, s);
-		return 0;
-	}
-	if (u[-1] != ' ')
-		goto bad;
-	user_kind(ev, &s, u, dflt);
-	if (s > u - 1) /* "invalid user " eaten including the space before "from" */
-		s = u - 1;
-	ev->user = sc_span(s, u - 1);
-	return 0;
-bad:
-	memset(&ev->src, 0, sizeof(ev->src));
-	ev->src_host = sc_span(NULL, NULL);
-	ev->src_port = 0;
-	return -1;
-}
-
-static int
-user_from_addr(struct event *ev, const char *s, const char *e, int dflt)
-{
-	return user_from_addr_h(ev, s, e, dflt, 0);
-}
-
-/* "[invalid user U |authenticating user U |user U ]A[ port P]", right-anchored. */
-static int
-kind_user_addr(struct event *ev, const char *s, const char *e)
-{
-	const char *a;
-
-	if ((a = tail_addr_port(ev, s, e)) == NULL)
-		return -1;
-	if (a > s) {
-		const char *u = s;
-
-		user_kind(ev, &u, a - 1, UV_UNKNOWN);
-		if (ev->user_valid == UV_UNKNOWN)
-			return -1; /* text before A that is not a user */
-		if (u > a - 1)
-			u = a - 1;
-		ev->user = sc_span(u, a - 1);
-	}
-	return 0;
-}
-
-static uint8_t
-method_lookup(const char *s, const char *e)
-{
-	unsigned m;
-
-	/* "password" and "publickey" are most lines: no strlen and memcmp calls for them */
-	if (e - s == 8 && memcmp(s, "password", 8) == 0)
-		return M_PASSWORD;
-	if (e - s == 9 && memcmp(s, "publickey", 9) == 0)
-		return M_PUBLICKEY;
-	for (m = 1; m < M__COUNT; m++) {
-		const char *n = event_method_name(m);
-		size_t len = strlen(n);
-
-		if ((size_t)(e - s) == len && memcmp(s, n, len) == 0)
-			return (uint8_t)m;
-	}
-	return M_NONE_SET;
-}
-
-/* Splits "T FP" at [s, e) into key_type and key_fp; both must be single tokens. */
-static int
-key_pair(struct event *ev, const char *s, const char *e)
-{
-	const char *sp = sc_chr(s, e, ' ');
-
-	if (sp == NULL || sp == s || sp + 1 >= e || sc_chr(sp + 1, e, ' ') != NULL)
-		return -1;
-	ev->key_type = sc_span(s, sp);
-	ev->key_fp = sc_span(sp + 1, e);
-	return 0;
-}
-
-/* "T FP" at the end of [s, e) split into *t and *fp (single tokens); returns 0 or -1. */
-static int
-tail_key(const char *s, const char *e, struct span *t, struct span *fp)
-{
-	const char *sp2 = sc_rchr(s, e, ' '), *sp1;
-
-	if (sp2 == NULL || sp2 + 1 >= e)
-		return -1;
-	sp1 = sc_rchr(s, sp2, ' ');
-	sp1 = sp1 ? sp1 + 1 : s;
-	if (sp1 == sp2)
-		return -1;
-	*t = sc_span(sp1, sp2);
-	*fp = sc_span(sp2 + 1, e);
-	return 0;
-}
-
-/*
- * The key part after "ssh2: " at k when the client can write on both sides
- * of sshd's fields: a certificate ("T-CERT FP ID <id> (serial N) CA T FP",
- * before OpenSSH 7.x without the first FP; ser is where " (serial " starts)
- * whose ID is chosen by whoever signed it, or hostbased ("T FP, client user
- * \"U\", client host \"H\""). Fills the key fields of *ev; returns 0 or -1.
- */
-static int
-free_suffix(struct event *ev, const char *k, const char *e, const char *ser)
-{
-	const char *sp1 = sc_chr(k, e, ' '), *id;
-
-	if (sp1 == NULL || sp1 == k)
-		return -1;
-	if (ser != NULL) {
-		if (sp1 >= ser || sp1 - k <= 5 || memcmp(sp1 - 5, "-CERT", 5) != 0)
-			return -1;
-		if (SC_HAS(sp1, ser, " ID ")) {
-			id = sp1 + 4;
-		} else {
-			const char *sp2 = sc_chr(sp1 + 1, ser, ' ');
-
-			if (sp2 == NULL || !SC_HAS(sp2, ser, " ID "))
-				return -1;
-			ev->key_fp = sc_span(sp1 + 1, sp2);
-			id = sp2 + 4;
-		}
-		ev->key_type = sc_span(k, sp1);
-		ev->detail = sc_span(id, ser);
-		return 0;
-	}
-	{
-		const char *c = SC_FIND(sp1, e, ", client user \"");
-
-		if (c == NULL || c == sp1 + 1 || sc_chr(sp1 + 1, c, ' ') != NULL)
-			return -1;
-		ev->key_type = sc_span(k, sp1);
-		ev->key_fp = sc_span(sp1 + 1, c);
-		return 0;
-	}
-}
-
-/*
- * [r, e) has free text on both sides of "from A port P ssh2: ": take the one
- * place where both the left (user, address) and the right (key part) parse.
- * With more than one such place the line is ambiguous: no user, no address.
- */
-static int
-auth_both_free(struct event *ev, const char *r, const char *e)
-{
-	const char *c, *ser = NULL;
-	int nfound = 0;
-	struct event tmp, found;
-	struct span cat, cafp;
-	uint64_t serial = 0;
-
-	/* a certificate ends "(serial N) CA T FP", written by sshd */
-	if (tail_key(r, e, &cat, &cafp) == 0 && cat.p - r >= 5 &&
-	    memcmp(cat.p - 5, ") CA ", 5) == 0 &&
-	    (ser = SC_RFIND(r, cat.p - 4, " (serial ")) != NULL &&
-	    sc_u64(ser + 9, cat.p - 5, &serial) != 0)
-		ser = NULL;
-	if (ser == NULL)
-		cat = cafp = sc_span(NULL, NULL);
-	found = *ev;
-	for (c = r; (c = SC_FIND(c, e, " ssh2: ")) != NULL; c++) {
-		tmp = *ev;
-		if (free_suffix(&tmp, c + 7, e, ser) != 0 ||
-		    user_from_addr(&tmp, r, c, UV_VALID) != 0)
-			continue;
-		if (nfound++ == 0)
-			found = tmp;
-	}
-	if (nfound == 0)
-		return -1;
-	if (nfound > 1) {
-		/* both sides imitate sshd's fields: no user, no address */
-		found = *ev;
-		found.reason = sc_span(r, e);
-	}
-	*ev = found;
-	if (ser != NULL) {
-		ev->flags |= EVF_CERT;
-		ev->n1 = serial;
-		ev->target = cat;
-		ev->detail2 = cafp;
-	}
-	return 0;
-}
-
-/* "<method> for [invalid user ]U from A port P ssh2[: T FP | cert]" */
-static int
-r_auth(struct event *ev, const char *s, const char *e)
-{
-	const char *sp = sc_chr(s, e, ' '), *r, *end;
-
-	if (sp == NULL || !SC_HAS(sp, e, " for "))
-		return -1;
-	ev->method = method_lookup(s, sp);
-	if (ev->method == M_NONE_SET)
-		return -1;
-	r = sp + 5;
-	end = e;
-	if (SC_CHOP(r, end, " ssh2") || SC_CHOP(r, end, " ssh1"))
-		goto fields;
-	{
-		/* ": T FP" after the last " ssh2": nothing after sshd's fields is free */
-		const char *colon = SC_RFIND(r, e, " ssh2: ");
-
-		if (colon != NULL && key_pair(ev, colon + 7, e) == 0) {
-			end = colon;
-			goto fields;
-		}
-	}
-	return auth_both_free(ev, r, e);
-fields:
-	if (user_from_addr(ev, r, end, UV_VALID) != 0) {
-		ev->key_type = ev->key_fp = sc_span(NULL, NULL);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-r_invalid_user(struct event *ev, const char *s, const char *e)
-{
-	/* "U from A[ port P]": the prefix already said "Invalid user " */
-	if (user_from_addr(ev, s, e, UV_INVALID) != 0)
-		return -1;
-	ev->user_valid = UV_INVALID;
-	return 0;
-}
-
-static int
-r_userauth_invalid(struct event *ev, const char *s, const char *e)
-{
-	ev->user = sc_span(s, e);
-	ev->user_valid = UV_INVALID;
-	return 0;
-}
-
-/* "User U from A not allowed because R" / "User U not allowed because R" */
-static int
-r_not_allowed(struct event *ev, const char *s, const char *e)
-{
-	const char *na = SC_RFIND(s, e, " not allowed because "), *f, *a;
-
-	if (na == NULL)
-		return -1;
-	ev->reason = sc_span(na + 21, e);
-	ev->user_valid = UV_VALID;
-	a = sc_rchr(s, na, ' ');
-	f = a ? a - 5 : NULL;
-	if (f != NULL && f >= s && memcmp(f, " from", 5) == 0 &&
-	    sc_set_src_h(ev, a + 1, na, 1) == 0) {
-		ev->user = sc_span(s, f);
-		return 0;
-	}
-	ev->user = sc_span(s, na);
-	return 0;
-}
-
-static int
-r_root_refused(struct event *ev, const char *s, const char *e)
-{
-	static const char root[] = "root";
-
-	if (tail_addr_port(ev, s, e) != s)
-		return -1;
-	ev->user = sc_span(root, root + 4);
-	ev->user_valid = UV_VALID;
-	return 0;
-}
-
-static int
-r_max_auth(struct event *ev, const char *s, const char *e)
-{
-	SC_CHOP(s, e, " ssh2");
-	return user_from_addr(ev, s, e, UV_VALID);
-}
-
-/* "[invalid |authenticating ]user U A port P: REASON" and "Disconnecting: ..." */
-static int
-r_disconnecting(struct event *ev, const char *s, const char *e)
-{
-	static const char tmf[] = ": Too many authentication failures";
-	const char *c, *found = NULL;
-	int n = 0;
-
-	if (SC_EAT(s, e, ": ")) {
-		/* old: "Disconnecting: Too many authentication failures for U" */
-		if (SC_EAT(s, e, "Too many authentication failures for ")) {
-			ev->type = EV_TOO_MANY_AUTH_FAILURES;
-			ev->user = sc_span(s, e);
-			return 0;
-		}
-		if (e - s == 32 && SC_HAS(s, e, "Too many authentication failures")) {
-			ev->type = EV_TOO_MANY_AUTH_FAILURES; /* 7.3-7.5: no user */
-			return 0;
-		}
-		ev->type = EV_DISCONNECTED;
-		ev->reason = sc_span(s, e);
-		return 0;
-	}
-	if (!SC_EAT(s, e, " "))
-		return -1;
-	if (SC_ENDS(s, e, tmf)) {
-		c = e - (sizeof(tmf) - 1);
-		ev->type = EV_TOO_MANY_AUTH_FAILURES;
-		return kind_user_addr(ev, s, c);
-	}
-	/* free reason text: use the one place where "A port P: " parses */
-	for (c = s; (c = SC_FIND(c, e, ": ")) != NULL; c++) {
-		struct event tmp = *ev;
-
-		if (kind_user_addr(&tmp, s, c) == 0 && tmp.src_port != 0) {
-			if (n++ == 0)
-				found = c;
-		}
-	}
-	ev->type = EV_DISCONNECTED;
-	if (n != 1) {
-		ev->reason = sc_span(s, e);
-		return 0;
-	}
-	ev->reason = sc_span(found + 2, e);
-	return kind_user_addr(ev, s, found);
-}
-
-static int
-r_kind_user_addr(struct event *ev, const char *s, const char *e)
-{
-	return kind_user_addr(ev, s, e);
-}
-
-/* "A port P on B port Q[ rdomain "R"]" */
-static int
-r_connection(struct event *ev, const char *s, const char *e)
-{
-	const char *p = SC_FIND(s, e, " port "), *on, *q;
-
-	if (p == NULL || sc_set_src(ev, s, p) != 0)
-		return -1;
-	if ((on = SC_FIND(p + 6, e, " on ")) == NULL)
-		return sc_port(p + 6, e, &ev->src_port); /* before 6.x: no local end */
-	if (sc_port(p + 6, on, &ev->src_port) != 0)
-		return -1;
-	if ((q = SC_FIND(on + 4, e, " port ")) == NULL)
-		return -1;
-	if (addr_parse(on + 4, (size_t)(q - on - 4), &ev->dst) != 0)
-		return -1;
-	q += 6;
-	{
-		const char *end = sc_chr(q, e, ' ');
-
-		if (sc_port(q, end ? end : e, &ev->dst_port) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* "A port P:N: text" or old "A: N: text" */
-static int
-r_received_disconnect(struct event *ev, const char *s, const char *e)
-{
-	const char *sp = sc_chr(s, e, ' '), *c, *t;
-	uint64_t code;
-
-	if (sp != NULL && SC_HAS(sp, e, " port ")) {
-		if (sc_set_src(ev, s, sp) != 0)
-			return -1;
-		c = sp + 6;
-		t = c;
-		if (sc_eat_u64(&t, e, &code) != 0 || code > 65535 || t >= e || *t != ':')
-			return -1;
-		ev->src_port = (uint16_t)code;
-		t++;
-	} else {
-		c = SC_FIND(s, e, ": ");
-		if (c == NULL || sc_set_src(ev, s, c) != 0)
-			return -1;
-		t = c + 2;
-	}
-	if (sc_eat_u64(&t, e, &code) != 0 || t >= e || *t != ':')
-		return -1;
-	ev->n1 = code;
-	t++;
-	if (t < e && *t == ' ')
-		t++;
-	ev->reason = sc_span(t, e);
-	return 0;
-}
-
-/* "A[ port P]" and nothing else */
-static int
-r_addr_only(struct event *ev, const char *s, const char *e)
-{
-	return tail_addr_port(ev, s, e) == s ? 0 : -1;
-}
-
-/* "A port P" / OpenSSH 9.8+: "connection from A to B, pid = N" */
-static int
-r_timeout(struct event *ev, const char *s, const char *e)
-{
-	const char *to;
-
-	if (SC_EAT(s, e, "connection from ")) {
-		ev->type = EV_LOGIN_GRACE_TIMEOUT;
-		if ((to = SC_FIND(s, e, " to ")) == NULL || sc_set_src(ev, s, to) != 0)
-			return -1;
-		s = to + 4;
-		to = sc_chr(s, e, ',');
-		if (to != NULL)
-			addr_parse(s, (size_t)(to - s), &ev->dst);
-		return 0;
-	}
-	return r_addr_only(ev, s, e);
-}
-
+/* Rules that several families use: the reason is the rest, or the whole message. */
 static int
 r_reason(struct event *ev, const char *s, const char *e)
 {
@@ -537,364 +50,58 @@ r_whole_reason(struct event *ev, const char *s, const char *e)
 	return 0; /* reason set by the caller to the whole message */
 }
 
-/* "A port P: reason" left-anchored (the reason is the client's doing) */
+/*
+ * Adapters from a table entry to a shared scanner or to aux_parse.c. They stay
+ * next to the tables: sshd_msg calls them first for its busiest groups (C, D,
+ * I, p), and inlines them there.
+ */
 static int
-r_addr_port_reason(struct event *ev, const char *s, const char *e)
+r_kind_user_addr(struct event *ev, const char *s, const char *e)
 {
-	const char *p = SC_FIND(s, e, " port "), *c;
+	return sshd_fields_kind_user_addr(ev, s, e);
+}
 
-	if (p == NULL || sc_set_src(ev, s, p) != 0)
+static int
+r_invalid_user(struct event *ev, const char *s, const char *e)
+{
+	/* "U from A[ port P]": the prefix already said "Invalid user " */
+	if (sshd_fields_user_from_addr(ev, s, e, UV_INVALID) != 0)
 		return -1;
-	c = SC_FIND(p + 6, e, ": ");
-	if (c == NULL || sc_port(p + 6, c, &ev->src_port) != 0)
-		return -1;
-	ev->reason = sc_span(c + 2, e);
+	ev->user_valid = UV_INVALID;
 	return 0;
 }
 
-/* "TEXT' from A[ port P]": TEXT is the client's banner; right-anchored */
-static int
-r_bad_protocol(struct event *ev, const char *s, const char *e)
-{
-	const char *f = SC_RFIND(s, e, "' from ");
-
-	if (f == NULL || tail_addr_port(ev, f + 7, e) != f + 7)
-		return -1;
-	ev->reason = sc_span(s, f);
-	return 0;
-}
-
-/* "A port P: no matching WHAT found. Their offer: OFFER" */
-static int
-r_negotiate(struct event *ev, const char *s, const char *e)
-{
-	const char *w, *f, *o, *c;
-
-	if (r_addr_port_reason(ev, s, e) != 0) {
-		/* 7.0-7.1: "Unable to negotiate with A: ..." */
-		if ((c = SC_FIND(s, e, ": ")) == NULL || sc_set_src(ev, s, c) != 0)
-			return -1;
-		ev->src_port = 0;
-		ev->reason = sc_span(c + 2, e);
-	}
-	w = ev->reason.p;
-	ev->reason = sc_span(NULL, NULL);
-	if (!SC_EAT(w, e, "no matching ") || (f = SC_FIND(w, e, " found.")) == NULL) {
-		ev->reason = sc_span(w, e);
-		return 0;
-	}
-	ev->detail = sc_span(w, f);
-	if ((o = SC_FIND(f, e, "Their offer: ")) != NULL)
-		ev->detail2 = sc_span(o + 13, e);
-	return 0;
-}
-
-/* "[authenticating user U |invalid user U ]A port P: reason" (sshd's own reason) */
-static int
-r_dispatch_fatal(struct event *ev, const char *s, const char *e)
-{
-	const char *c;
-
-	for (c = e; (c = sc_rfind(s, c, ": ", 2)) != NULL;) {
-		struct event tmp = *ev;
-
-		if (kind_user_addr(&tmp, s, c) == 0) {
-			*ev = tmp;
-			ev->reason = sc_span(c + 2, e);
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* "N from [A]:P on [B]:Q penalty: why" / "... past MaxStartups" */
-static int
-r_drop(struct event *ev, const char *s, const char *e)
-{
-	const char *b, *c;
-	uint64_t n;
-
-	if (sc_eat_u64(&s, e, &n) != 0 || !SC_EAT(s, e, " from ["))
-		return -1;
-	if ((b = sc_chr(s, e, ']')) == NULL || addr_parse(s, (size_t)(b - s), &ev->src) != 0)
-		return -1;
-	s = b + 1;
-	if (!SC_EAT(s, e, ":") || (c = SC_FIND(s, e, " on [")) == NULL ||
-	    sc_port(s, c, &ev->src_port) != 0)
-		return -1;
-	s = c + 5;
-	if ((b = sc_chr(s, e, ']')) == NULL || addr_parse(s, (size_t)(b - s), &ev->dst) != 0)
-		return -1;
-	s = b + 1;
-	if (!SC_EAT(s, e, ":") || (c = sc_chr(s, e, ' ')) == NULL || sc_port(s, c, &ev->dst_port))
-		return -1;
-	s = c + 1;
-	if (SC_EAT(s, e, "penalty: ")) {
-		ev->type = EV_PENALTY_DROP;
-		ev->reason = sc_span(s, e);
-	} else if (SC_HAS(s, e, "past MaxStartups") || SC_HAS(s, e, "past Maxstartups")) {
-		ev->type = EV_MAXSTARTUPS_DROP;
-	} else {
-		ev->type = EV_MAXSTARTUPS_DROP;
-		ev->reason = sc_span(s, e);
-	}
-	return 0;
-}
-
-/* "H [A] failed[ - POSSIBLE BREAK-IN ATTEMPT!]" */
-static int
-r_reverse_mapping(struct event *ev, const char *s, const char *e)
-{
-	const char *f = SC_RFIND(s, e, "] failed"), *b;
-
-	if (f == NULL || (b = sc_rchr(s, f, '[')) == NULL || b == s || b[-1] != ' ')
-		return -1;
-	if (addr_parse(b + 1, (size_t)(f - b - 1), &ev->src) != 0)
-		return -1;
-	ev->src_host = sc_span(s, b - 1);
-	return 0;
-}
-
-/* "A maps to H, but this does not map back to the address..." */
-static int
-r_address_maps(struct event *ev, const char *s, const char *e)
-{
-	const char *m = SC_FIND(s, e, " maps to "), *c;
-
-	if (m == NULL || addr_parse(s, (size_t)(m - s), &ev->src) != 0)
-		return -1;
-	if ((c = SC_FIND(m, e, ", but this does not map back")) == NULL)
-		return -1;
-	ev->src_host = sc_span(m + 9, c);
-	return 0;
-}
-
-/* "H\" is set up for A, ignoring" */
-static int
-r_nasty_ptr(struct event *ev, const char *s, const char *e)
-{
-	const char *f = SC_RFIND(s, e, "\" is set up for "), *c;
-
-	if (f == NULL)
-		return -1;
-	c = SC_RFIND(f, e, ", ignoring");
-	if (addr_parse(f + 16, (size_t)((c ? c : e) - f - 16), &ev->src) != 0)
-		return -1;
-	ev->src_host = sc_span(s, f);
-	return 0;
-}
-
-/* "KIND[ on TTY] for U from A port P id N" */
-static int
-r_session_start(struct event *ev, const char *s, const char *e)
-{
-	const char *id = SC_RFIND(s, e, " id "), *f, *on, *fr;
-
-	if (id == NULL || sc_u64(id + 4, e, &ev->n1) != 0)
-		return -1;
-	if ((fr = tail_addr_port(ev, s, id)) == NULL || fr - s < 6 || memcmp(fr - 6, " from ", 6))
-		return -1;
-	fr -= 6;
-	if ((f = SC_RFIND(s, fr, " for ")) == NULL)
-		return -1;
-	ev->user = sc_span(f + 5, fr);
-	ev->user_valid = UV_VALID;
-	on = SC_RFIND(s, f, " on ");
-	if (on != NULL && sc_chr(on + 4, f, ' ') == NULL) {
-		ev->detail2 = sc_span(on + 4, f);
-		f = on;
-	}
-	ev->detail = sc_span(s, f);
-	return 0;
-}
-
-/* "user U from A port P id N" */
-static int
-r_close_session(struct event *ev, const char *s, const char *e)
-{
-	const char *id = SC_RFIND(s, e, " id ");
-
-	if (!SC_EAT(s, e, "user ") || id == NULL || sc_u64(id + 4, e, &ev->n1) != 0)
-		return -1;
-	if (user_from_addr(ev, s, id, UV_VALID) != 0)
-		return -1;
-	ev->user_valid = UV_VALID;
-	return 0;
-}
-
-/* "NAME by user U" */
-static int
-r_subsystem(struct event *ev, const char *s, const char *e)
-{
-	const char *b = SC_RFIND(s, e, " by user ");
-
-	if (b == NULL)
-		return -1;
-	ev->detail = sc_span(s, b);
-	ev->user = sc_span(b + 9, e);
-	ev->user_valid = UV_VALID;
-	return 0;
-}
-
-/* "sent N, received M bytes" */
-static int
-r_transferred(struct event *ev, const char *s, const char *e)
-{
-	if (!SC_EAT(s, e, "sent ") || sc_eat_u64(&s, e, &ev->n1) != 0)
-		return -1;
-	if (!SC_EAT(s, e, ", received ") || sc_eat_u64(&s, e, &ev->n2) != 0)
-		return -1;
-	return SC_HAS(s, e, " bytes") ? 0 : -1;
-}
-
-/* "B port Q." */
-static int
-r_listening(struct event *ev, const char *s, const char *e)
-{
-	const char *p = SC_FIND(s, e, " port "), *r;
-
-	SC_CHOP(s, e, ".");
-	if (p == NULL || addr_parse(s, (size_t)(p - s), &ev->dst) != 0)
-		return -1;
-	if ((r = SC_FIND(p + 6, e, " rdomain ")) != NULL)
-		e = r;
-	return sc_port(p + 6, e, &ev->dst_port);
-}
-
-/* "N; terminating." */
-static int
-r_signal(struct event *ev, const char *s, const char *e)
-{
-	if (sc_eat_u64(&s, e, &ev->n1) != 0 || !SC_HAS(s, e, "; terminating"))
-		return -1;
-	return 0;
-}
-
-/* "[illegal user ]U from A" (A may be a host name) */
-static int
-r_pam_for(struct event *ev, const char *s, const char *e)
-{
-	const char *f = SC_FIND(s, e, " for ");
-
-	if (f == NULL)
-		return -1;
-	ev->reason = sc_span(s, f);
-	/* auth-pam.c: "PAM: %s for %s%.100s from %.100s", "illegal user " when not valid */
-	return user_from_addr_h(ev, f + 5, e, UV_VALID, 1);
-}
-
-/* "N more authentication failure[s]; logname= ... rhost=A[ user=U]" */
-static int
-r_pam_more(struct event *ev, const char *s, const char *e)
-{
-	uint64_t n;
-	const char *sc;
-
-	if (sc_eat_u64(&s, e, &n) != 0 || !SC_EAT(s, e, " more authentication failure"))
-		return -1;
-	ev->count = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
-	if ((sc = sc_chr(s, e, ';')) == NULL)
-		return 0;
-	aux_pam_kv(ev, sc + 1, e);
-	return 0;
-}
-
-static int
-r_pam_service(struct event *ev, const char *s, const char *e)
-{
-	const char *c = sc_chr(s, e, ')');
-
-	if (c == NULL)
-		return -1;
-	ev->detail = sc_span(s, c);
-	ev->reason = sc_span(c + 1 < e && c[1] == ' ' ? c + 2 : c + 1, e);
-	return 0;
-}
-
+/* aux_pam reads the line from the rule's "pam_unix(", the 9 bytes before s. */
 static int
 r_pam_unix(struct event *ev, const char *s, const char *e)
 {
 	return aux_pam(ev, s - 9, e);
 }
 
-/* "T FP revoked by file F" */
-static int
-r_key_revoked(struct event *ev, const char *s, const char *e)
-{
-	const char *r = SC_FIND(s, e, " revoked by file ");
-
-	if (r == NULL || key_pair(ev, s, r) != 0)
-		return -1;
-	ev->detail = sc_span(r + 17, e);
-	return 0;
-}
-
-/* "ID \"name\" (serial N) signed by T CA FP via F" */
-static int
-r_cert_accepted(struct event *ev, const char *s, const char *e)
-{
-	const char *q = SC_RFIND(s, e, "\" (serial "), *p, *ca, *via;
-
-	if (q == NULL)
-		return -1;
-	ev->detail = sc_span(s, q);
-	p = q + 10;
-	if (sc_eat_u64(&p, e, &ev->n1) != 0 || !SC_EAT(p, e, ") signed by "))
-		return -1;
-	via = SC_RFIND(p, e, " via ");
-	if ((ca = SC_FIND(p, via ? via : e, " CA ")) == NULL)
-		return -1;
-	ev->target = sc_span(p, ca);
-	ev->detail2 = sc_span(ca + 4, via ? via : e);
-	ev->flags |= EVF_CERT;
-	return 0;
-}
-
-/* "\"name\" serial=N signed by T CA FP: why" (the why is sshd's) */
-static int
-r_cert_refused(struct event *ev, const char *s, const char *e)
-{
-	const char *q = SC_RFIND(s, e, "\" serial="), *p, *ca, *c;
-
-	if (q == NULL || !SC_EAT(s, q, "\""))
-		return -1;
-	ev->detail = sc_span(s, q);
-	p = q + 9;
-	if (sc_eat_u64(&p, e, &ev->n1) != 0 || !SC_EAT(p, e, " signed by "))
-		return -1;
-	if ((ca = SC_FIND(p, e, " CA ")) == NULL || (c = SC_FIND(ca + 4, e, ": ")) == NULL)
-		return -1;
-	ev->target = sc_span(p, ca);
-	ev->detail2 = sc_span(ca + 4, c);
-	ev->reason = sc_span(c + 2, e);
-	ev->flags |= EVF_CERT;
-	return 0;
-}
-
 /* Rules for sshd's messages, by first byte of the message (after "error: "/"fatal: "). */
 static const struct rule rules_A[] = {
-    R("Accepted certificate ID \"", EV_CERT_ACCEPTED, r_cert_accepted),
-    R("Accepted ", EV_AUTH_ACCEPTED, r_auth),
-    R("Address ", EV_ADDRESS_MISMATCH, r_address_maps),
-    R("Authentication key ", EV_KEY_REVOKED, r_key_revoked),
+    R("Accepted certificate ID \"", EV_CERT_ACCEPTED, sshd_auth_cert_accepted),
+    R("Accepted ", EV_AUTH_ACCEPTED, sshd_auth_method),
+    R("Address ", EV_ADDRESS_MISMATCH, sshd_conn_address_maps),
+    R("Authentication key ", EV_KEY_REVOKED, sshd_auth_key_revoked),
 };
 static const struct rule rules_B[] = {
-    R("Bad protocol version identification '", EV_BAD_PROTOCOL, r_bad_protocol),
+    R("Bad protocol version identification '", EV_BAD_PROTOCOL, sshd_conn_bad_protocol),
 };
 static const struct rule rules_C[] = {
     R("Connection closed by ", EV_CONN_CLOSED, r_kind_user_addr),
     R("Connection reset by ", EV_CONN_RESET, r_kind_user_addr),
-    R("Connection from ", EV_CONNECTION, r_connection),
-    R("Close session: ", EV_SESSION_CLOSE, r_close_session),
+    R("Connection from ", EV_CONNECTION, sshd_conn_connection),
+    R("Close session: ", EV_SESSION_CLOSE, sshd_conn_close_session),
     R("Certificate invalid: ", EV_CERT_REJECTED, r_reason),
 };
 static const struct rule rules_D[] = {
     R("Disconnected from ", EV_DISCONNECTED, r_kind_user_addr),
-    R("Disconnecting", EV_DISCONNECTED, r_disconnecting),
-    R("Did not receive identification string from ", EV_NO_IDENT, r_addr_only),
+    R("Disconnecting", EV_DISCONNECTED, sshd_conn_disconnecting),
+    R("Did not receive identification string from ", EV_NO_IDENT, sshd_conn_addr_only),
 };
 static const struct rule rules_F[] = {
-    R("Failed ", EV_AUTH_FAILED, r_auth),
+    R("Failed ", EV_AUTH_FAILED, sshd_auth_method),
 };
 static const struct rule rules_H[] = {
     R("Hm, kex protocol error: ", EV_KEX_ERROR, r_reason),
@@ -903,45 +110,45 @@ static const struct rule rules_I[] = {
     R("Invalid user ", EV_INVALID_USER, r_invalid_user),
 };
 static const struct rule rules_N[] = {
-    R("Nasty PTR record \"", EV_NASTY_PTR, r_nasty_ptr),
+    R("Nasty PTR record \"", EV_NASTY_PTR, sshd_conn_nasty_ptr),
 };
 static const struct rule rules_P[] = {
-    R("Postponed ", EV_AUTH_POSTPONED, r_auth),
-    R("Partial ", EV_AUTH_PARTIAL, r_auth),
-    R("PAM: ", EV_PAM_AUTH_FAILURE, r_pam_for),
-    R("PAM service(", EV_PAM_IGNORING_RETRIES, r_pam_service),
-    R("PAM ", EV_PAM_MORE_FAILURES, r_pam_more),
-    R("Protocol major versions differ for ", EV_BAD_PROTOCOL, r_addr_port_reason),
+    R("Postponed ", EV_AUTH_POSTPONED, sshd_auth_method),
+    R("Partial ", EV_AUTH_PARTIAL, sshd_auth_method),
+    R("PAM: ", EV_PAM_AUTH_FAILURE, sshd_auth_pam_for),
+    R("PAM service(", EV_PAM_IGNORING_RETRIES, sshd_auth_pam_service),
+    R("PAM ", EV_PAM_MORE_FAILURES, sshd_auth_pam_more),
+    R("Protocol major versions differ for ", EV_BAD_PROTOCOL, sshd_conn_addr_port_reason),
 };
 static const struct rule rules_R[] = {
-    R("Received disconnect from ", EV_RECEIVED_DISCONNECT, r_received_disconnect),
-    R("ROOT LOGIN REFUSED FROM ", EV_ROOT_LOGIN_REFUSED, r_root_refused),
+    R("Received disconnect from ", EV_RECEIVED_DISCONNECT, sshd_conn_received_disconnect),
+    R("ROOT LOGIN REFUSED FROM ", EV_ROOT_LOGIN_REFUSED, sshd_auth_root_refused),
     R("Read from socket failed: ", EV_WRITE_FAILED, r_reason),
-    R("Received signal ", EV_SERVER_TERMINATING, r_signal),
-    R("Refusing certificate ID ", EV_CERT_REJECTED, r_cert_refused),
+    R("Received signal ", EV_SERVER_TERMINATING, sshd_conn_signal),
+    R("Refusing certificate ID ", EV_CERT_REJECTED, sshd_auth_cert_refused),
 };
 static const struct rule rules_S[] = {
-    R("Starting session: ", EV_SESSION_START, r_session_start),
-    R("Server listening on ", EV_SERVER_LISTENING, r_listening),
+    R("Starting session: ", EV_SESSION_START, sshd_conn_session_start),
+    R("Server listening on ", EV_SERVER_LISTENING, sshd_conn_listening),
 };
 static const struct rule rules_T[] = {
-    R("Timeout before authentication for ", EV_PREAUTH_TIMEOUT, r_timeout),
-    R("Transferred: ", EV_TRANSFERRED, r_transferred),
+    R("Timeout before authentication for ", EV_PREAUTH_TIMEOUT, sshd_conn_timeout),
+    R("Transferred: ", EV_TRANSFERRED, sshd_conn_transferred),
 };
 static const struct rule rules_U[] = {
-    R("User ", EV_USER_NOT_ALLOWED, r_not_allowed),
-    R("Unable to negotiate with ", EV_NEGOTIATION_FAILED, r_negotiate),
+    R("User ", EV_USER_NOT_ALLOWED, sshd_auth_not_allowed),
+    R("Unable to negotiate with ", EV_NEGOTIATION_FAILED, sshd_conn_negotiate),
     R("Unable to negotiate a key exchange method", EV_KEX_ERROR, r_whole_reason),
 };
 static const struct rule rules_W[] = {
     R("Write failed: ", EV_WRITE_FAILED, r_reason),
 };
 static const struct rule rules_b[] = {
-    R("banner exchange: Connection from ", EV_BANNER_INVALID, r_addr_port_reason),
+    R("banner exchange: Connection from ", EV_BANNER_INVALID, sshd_conn_addr_port_reason),
     R("beginning MaxStartups throttling", EV_MAXSTARTUPS_THROTTLE, r_whole_reason),
 };
 static const struct rule rules_d[] = {
-    R("drop connection #", EV_MAXSTARTUPS_DROP, r_drop),
+    R("drop connection #", EV_MAXSTARTUPS_DROP, sshd_conn_drop),
 };
 static const struct rule rules_e[] = {
     R("exited MaxStartups throttling", EV_MAXSTARTUPS_THROTTLE, r_whole_reason),
@@ -951,7 +158,7 @@ static const struct rule rules_n[] = {
 };
 static const struct rule rules_i[] = {
     R("in MaxStartups throttling", EV_MAXSTARTUPS_THROTTLE, r_whole_reason),
-    R("input_userauth_request: invalid user ", EV_USERAUTH_INVALID, r_userauth_invalid),
+    R("input_userauth_request: invalid user ", EV_USERAUTH_INVALID, sshd_auth_userauth_invalid),
 };
 static const struct rule rules_k[] = {
     R("kex_exchange_identification: ", EV_KEX_IDENT, r_reason),
@@ -959,17 +166,18 @@ static const struct rule rules_k[] = {
     R("kex protocol error: ", EV_KEX_ERROR, r_reason),
 };
 static const struct rule rules_m[] = {
-    R("maximum authentication attempts exceeded for ", EV_MAX_AUTH_EXCEEDED, r_max_auth),
+    R("maximum authentication attempts exceeded for ", EV_MAX_AUTH_EXCEEDED, sshd_auth_max_auth),
 };
 static const struct rule rules_p[] = {
     R("pam_unix(", EV_UNKNOWN, r_pam_unix),
 };
 static const struct rule rules_r[] = {
-    R("reverse mapping checking getaddrinfo for ", EV_REVERSE_MAPPING_FAILED, r_reverse_mapping),
+    R("reverse mapping checking getaddrinfo for ", EV_REVERSE_MAPPING_FAILED,
+      sshd_conn_reverse_mapping),
 };
 static const struct rule rules_s[] = {
-    R("ssh_dispatch_run_fatal: Connection from ", EV_DISPATCH_FATAL, r_dispatch_fatal),
-    R("subsystem request for ", EV_SUBSYSTEM_REQUEST, r_subsystem),
+    R("ssh_dispatch_run_fatal: Connection from ", EV_DISPATCH_FATAL, sshd_conn_dispatch_fatal),
+    R("subsystem request for ", EV_SUBSYSTEM_REQUEST, sshd_conn_subsystem),
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -1085,12 +293,12 @@ sshd_msg(struct event *ev, const char *s, const char *e)
 		CASE('B', rules_B);
 		CASE1('C', rules_C, r_kind_user_addr);
 		CASE1('D', rules_D, r_kind_user_addr);
-		CASE1('F', rules_F, r_auth);
+		CASE1('F', rules_F, sshd_auth_method);
 		CASE('H', rules_H);
 		CASE1('I', rules_I, r_invalid_user);
 		CASE('N', rules_N);
 		CASE('P', rules_P);
-		CASE1('R', rules_R, r_received_disconnect);
+		CASE1('R', rules_R, sshd_conn_received_disconnect);
 		CASE('S', rules_S);
 		CASE('T', rules_T);
 		CASE('U', rules_U);
