@@ -48,8 +48,8 @@ $(B)/obj/%.o: src/%.c | $(B)/obj
 $(B)/tests/%: tests/unit/%.c $(LIBOBJS) tests/t.h | $(B)/tests
 	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -MMD -MP -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
 
-$(B)/bench/gen: bench/gen.c | $(B)/bench
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $<
+$(B)/bench/gen: bench/gen.c bench/gen_script.c bench/gen_sshd.c bench/gen.h | $(B)/bench
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $(filter %.c,$^)
 
 $(B)/bench/consumer: bench/consumer.c $(LIBOBJS) | $(B)/bench
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)

@@ -43,8 +43,8 @@ done
 [ "$BANS" -ge 1 ] && [ "$BANS" -le 500 ] || { say "BENCH_BANS must be 1..500"; exit 1; }
 mkdir -p "$DIR" || exit 1
 if [ ! -x "$GEN" ]; then
-	say "$GEN missing, compiling $here/gen.c"
-	${CC:-cc} -std=c11 -O2 -o "$GEN" "$here/gen.c" || exit 1
+	say "$GEN missing, compiling $here/gen.c and its modules"
+	${CC:-cc} -std=c11 -O2 -o "$GEN" "$here/gen.c" "$here/gen_script.c" "$here/gen_sshd.c" || exit 1
 fi
 AW=$(cd "$(dirname "$AW")" && pwd)/authwatch # absolute: the daemons run from elsewhere
 PY=/usr/bin/python3                           # Debian's, as Fail2Ban's

@@ -50,8 +50,8 @@ trap 'exit 130' INT TERM
 # --- tools ---------------------------------------------------------------------------------
 
 if [ ! -x "$GEN" ]; then
-	say "$GEN missing, compiling $here/gen.c"
-	${CC:-cc} -std=c11 -O2 -o "$GEN" "$here/gen.c" || exit 1
+	say "$GEN missing, compiling $here/gen.c and its modules"
+	${CC:-cc} -std=c11 -O2 -o "$GEN" "$here/gen.c" "$here/gen_script.c" "$here/gen_sshd.c" || exit 1
 fi
 
 have_aw=1

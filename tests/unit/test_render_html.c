@@ -13,11 +13,8 @@
 #include "strtab.h"
 #include "t.h"
 #include "tfile.h"
+#include "render_fixture.h"
 
-#define T0 1622444400000000LL /* 2021-05-31 07:00:00 UTC, a Monday */
-#define MIN 60000000LL
-#define HOUR (60 * MIN)
-#define DAY (24 * HOUR)
 #define NAT 60 /* attacker rows: more than a figure shows */
 #define NUN 8
 #define NAL 4
@@ -55,17 +52,6 @@ static uint32_t
 S(struct fx *f, const char *s)
 {
 	return strtab_intern(f->st, s, strlen(s));
-}
-
-static void
-addr4(struct addr *a, unsigned x, unsigned y, unsigned z, unsigned w)
-{
-	memset(a, 0, sizeof(*a));
-	a->af = 4;
-	a->a[0] = (uint8_t)x;
-	a->a[1] = (uint8_t)y;
-	a->a[2] = (uint8_t)z;
-	a->a[3] = (uint8_t)w;
 }
 
 static void
@@ -243,47 +229,6 @@ static void
 fx_free(struct fx *f)
 {
 	strtab_free(f->st);
-}
-
-/* Reads a whole file (NUL-terminated; *n its length). */
-static char *
-slurp(const char *path, size_t *n)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long len;
-
-	if (fp == NULL)
-		return NULL;
-	fseek(fp, 0, SEEK_END);
-	len = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	buf = malloc((size_t)len + 1);
-	if (fread(buf, 1, (size_t)len, fp) != (size_t)len)
-		len = 0;
-	buf[len] = '\0';
-	fclose(fp);
-	if (n)
-		*n = (size_t)len;
-	return buf;
-}
-
-/* Renders v as HTML to the file name in the test directory; returns its contents (caller frees).
- */
-static char *
-render_to(const struct agg_view *v, const char *name, size_t *n)
-{
-	const char *p = tf_path(name);
-	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644), rc;
-
-	if (fd < 0) {
-		T_FAIL("open %s", p);
-		return NULL;
-	}
-	rc = render_html(v, fd);
-	close(fd);
-	CHECK_INT(rc, 0);
-	return slurp(p, n);
 }
 
 /* render_html_esc of s[0..n) cut to max, as a string (caller frees); *cut its return. */
@@ -568,7 +513,7 @@ T(hostile_text_is_escaped)
 	char *out;
 
 	fx_init(&f);
-	out = render_to(&f.v, "hostile.html", &n);
+	out = render_to(&f.v, HTML, "hostile.html", &n);
 	if (out == NULL)
 		goto done;
 	CHECK(strstr(out, "<script>alert") == NULL);
@@ -611,7 +556,7 @@ T(sections_and_figures)
 	char *out;
 
 	fx_init(&f);
-	out = render_to(&f.v, "sections.html", &n);
+	out = render_to(&f.v, HTML, "sections.html", &n);
 	if (out == NULL)
 		goto done;
 	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
@@ -656,7 +601,7 @@ T(no_urls)
 	char *out;
 
 	fx_init(&f);
-	out = render_to(&f.v, "urls.html", &n);
+	out = render_to(&f.v, HTML, "urls.html", &n);
 	if (out == NULL)
 		goto done;
 	for (i = 0; i < sizeof(banned) / sizeof(banned[0]); i++)
@@ -679,7 +624,7 @@ T(url_user_stays_text)
 
 	fx_init(&f);
 	f.un[0].user = S(&f, "http://evil.example/x.png\" onerror=\"alert(1)");
-	out = render_to(&f.v, "urluser.html", &n);
+	out = render_to(&f.v, HTML, "urluser.html", &n);
 	if (out == NULL)
 		goto done;
 	CHECK(strstr(out, "onerror=\"") == NULL);
@@ -702,7 +647,7 @@ T(figures_values)
 	char *out;
 
 	fx_init(&f);
-	out = render_to(&f.v, "figures.html", &n);
+	out = render_to(&f.v, HTML, "figures.html", &n);
 	if (out == NULL)
 		goto done;
 	CHECK(strstr(out, "<title>Mon 07:00-08:00 UTC: 1,000</title>") != NULL);
@@ -716,7 +661,7 @@ T(figures_values)
 	/* the bar charts stop at RENDER_HTML_FIG_ROWS rows; the table shows --top */
 	f.opts.top = 0;
 	free(out);
-	out = render_to(&f.v, "figures0.html", &n);
+	out = render_to(&f.v, HTML, "figures0.html", &n);
 	if (out == NULL)
 		goto done;
 	CHECK_INT(count(out, " failed attempts in "), RENDER_HTML_FIG_ROWS + NUN);
@@ -744,7 +689,7 @@ T(empty_view)
 	v.opts = &opts;
 	v.strings = st;
 	v.first = v.last = INT64_MIN;
-	out = render_to(&v, "empty.html", &n);
+	out = render_to(&v, HTML, "empty.html", &n);
 	if (out != NULL) {
 		CHECK(strstr(out, "<title>authwatch report: no dated events</title>") != NULL);
 		CHECK_INT(count(out, "<p class=\"none\">none</p>"), 9);
@@ -768,7 +713,7 @@ T(multihost_and_filters)
 	f.v.nhosts = 2;
 	f.opts.user = "<i>x</i>";
 	f.opts.since = T0;
-	out = render_to(&f.v, "multi.html", &n);
+	out = render_to(&f.v, HTML, "multi.html", &n);
 	if (out == NULL)
 		goto done;
 	CHECK(strstr(out, "<th>when</th><th>host</th><th>user</th>") != NULL);
