@@ -30,11 +30,18 @@ struct seen {
 	int64_t last;
 };
 
+/* A decision for the store: a ban (store_ban_add) or the lifting of one (store_ban_del). */
+struct store_op {
+	struct store_ban b;
+	int del;
+};
+
 /*
  * Invariant: active[0..nactive) are distinct (net, prefix, jail), and
  * seen[active_seen[i]].active == i + 1; every seen entry is in the index
  * (open addressing, at most half full, slots hold seen index + 1); add[] and
- * del[] hold the decisions not yet applied to the firewall, sadd[]/sdel[] those
+ * del[] hold the decisions not yet applied to the firewall (no element is in
+ * add[] after an unban of it was queued: see queue_fw), sops[] those
  * not yet written to the store (in order).
  */
 struct banmgr {
@@ -50,8 +57,8 @@ struct banmgr {
 	uint64_t k0, k1;
 	struct fw_elem *add, *del;
 	size_t nadd, ndel, aadd, adel;
-	struct store_ban *sadd, *sdel;
-	size_t nsadd, nsdel, asadd, asdel;
+	struct store_op *sops;
+	size_t nsops, asops;
 	int64_t *recent_t;  /* ring of the last RECENT bans: start time ... */
 	uint16_t *recent_j; /* ... and jail */
 	size_t nrecent, recent_head;
@@ -115,8 +122,7 @@ banmgr_free(struct banmgr *m)
 	free(m->index);
 	free(m->add);
 	free(m->del);
-	free(m->sadd);
-	free(m->sdel);
+	free(m->sops);
 	while (m->njails > 0)
 		free(m->jails[--m->njails]);
 	free(m->jails);
@@ -147,8 +153,20 @@ static void
 queue_fw(struct banmgr *m, int del, const struct store_ban *b, int64_t now)
 {
 	struct fw_elem *e;
+	const char *jail = m->jails[jail_idx(m, b->jail)];
+	size_t i, k;
 
 	if (del) {
+		/*
+		 * The firewall applies a batch's unbans before its bans: a ban queued
+		 * before this unban would outlive it. Drop it (the unban still goes out,
+		 * for what an earlier batch put in).
+		 */
+		for (i = k = 0; i < m->nadd; i++)
+			if (!(m->add[i].prefix == b->prefix && m->add[i].jail == jail &&
+			      addr_eq(&m->add[i].net, &b->net)))
+				m->add[k++] = m->add[i];
+		m->nadd = k;
 		if (m->ndel == m->adel) {
 			m->adel = m->adel ? m->adel * 2 : 16;
 			m->del = xreallocarray(m->del, m->adel, sizeof(*m->del));
@@ -168,7 +186,7 @@ queue_fw(struct banmgr *m, int del, const struct store_ban *b, int64_t now)
 	             : b->expires - now > UINT32_MAX ? UINT32_MAX
 	             : b->expires > now              ? (uint32_t)(b->expires - now)
 	                                             : 1;
-	e->jail = m->jails[jail_idx(m, b->jail)];
+	e->jail = jail;
 }
 
 static void
@@ -176,19 +194,12 @@ queue_store(struct banmgr *m, int del, const struct store_ban *b)
 {
 	if (m->st == NULL)
 		return;
-	if (del) {
-		if (m->nsdel == m->asdel) {
-			m->asdel = m->asdel ? m->asdel * 2 : 16;
-			m->sdel = xreallocarray(m->sdel, m->asdel, sizeof(*m->sdel));
-		}
-		m->sdel[m->nsdel++] = *b;
-	} else {
-		if (m->nsadd == m->asadd) {
-			m->asadd = m->asadd ? m->asadd * 2 : 16;
-			m->sadd = xreallocarray(m->sadd, m->asadd, sizeof(*m->sadd));
-		}
-		m->sadd[m->nsadd++] = *b;
+	if (m->nsops == m->asops) {
+		m->asops = m->asops ? m->asops * 2 : 16;
+		m->sops = xreallocarray(m->sops, m->asops, sizeof(*m->sops));
 	}
+	m->sops[m->nsops].b = *b;
+	m->sops[m->nsops++].del = del;
 }
 
 static uint32_t
@@ -290,16 +301,16 @@ active_del(struct banmgr *m, size_t i)
 	m->nactive--;
 }
 
-/* How many bans of (net, prefix, jail) wait in sadd[] for the store. */
+/* How many bans of (net, prefix, jail) wait in sops[] for the store. */
 static uint32_t
 queued(const struct banmgr *m, const struct addr *net, uint8_t prefix, const char *jail)
 {
 	uint32_t n = 0;
 	size_t i;
 
-	for (i = 0; i < m->nsadd; i++)
-		n += m->sadd[i].prefix == prefix && addr_eq(&m->sadd[i].net, net) &&
-		     strcmp(m->sadd[i].jail, jail) == 0;
+	for (i = 0; i < m->nsops; i++)
+		n += !m->sops[i].del && m->sops[i].b.prefix == prefix &&
+		     addr_eq(&m->sops[i].b.net, net) && strcmp(m->sops[i].b.jail, jail) == 0;
 	return n;
 }
 
@@ -406,7 +417,7 @@ banmgr_flush(struct banmgr *m, int64_t now, char *err, size_t errlen)
 	size_t i;
 	int ret = 0;
 
-	if (m->nadd == 0 && m->ndel == 0 && m->nsadd == 0 && m->nsdel == 0)
+	if (m->nadd == 0 && m->ndel == 0 && m->nsops == 0)
 		return 0;
 	if ((m->nadd > 0 || m->ndel > 0) &&
 	    fw_apply(m->fw, m->add, m->nadd, m->del, m->ndel, err, errlen) != 0) {
@@ -414,15 +425,18 @@ banmgr_flush(struct banmgr *m, int64_t now, char *err, size_t errlen)
 		ret = -1; /* kept queued: tried again at the next flush */
 	} else
 		m->nadd = m->ndel = 0;
-	if (m->st != NULL && (m->nsadd > 0 || m->nsdel > 0)) {
+	if (m->st != NULL && m->nsops > 0) {
 		int ok = store_begin(m->st) == 0;
 
-		for (i = 0; ok && i < m->nsadd; i++)
-			ok = store_ban_add(m->st, &m->sadd[i]) == 0;
-		for (i = 0; ok && i < m->nsdel; i++)
-			ok = store_ban_del(m->st, &m->sdel[i].net, m->sdel[i].prefix,
-			                   m->sdel[i].jail,
-			                   now) >= 0; /* 1: it had expired already */
+		/* in the order decided: a ban lifted and made again in one turn stays */
+		for (i = 0; ok && i < m->nsops; i++) {
+			const struct store_ban *b = &m->sops[i].b;
+
+			if (!m->sops[i].del)
+				ok = store_ban_add(m->st, b) == 0;
+			else /* >= 0: 1 when it had expired already */
+				ok = store_ban_del(m->st, &b->net, b->prefix, b->jail, now) >= 0;
+		}
 		if (ok)
 			ok = store_commit(m->st) == 0;
 		if (!ok) {
@@ -435,7 +449,7 @@ banmgr_flush(struct banmgr *m, int64_t now, char *err, size_t errlen)
 			ret = -1;
 		}
 	}
-	m->nsadd = m->nsdel = 0;
+	m->nsops = 0;
 	return ret;
 }
 
@@ -459,10 +473,11 @@ banmgr_expire(struct banmgr *m, int64_t now)
 }
 
 int
-banmgr_forget(struct banmgr *m, int64_t before, size_t *forgotten)
+banmgr_forget(struct banmgr *m, int64_t before, int64_t now, size_t *forgotten)
 {
 	size_t i, k = 0, n;
 
+	banmgr_expire(m, now);
 	for (i = 0; i < m->nseen; i++) {
 		struct seen *sn = &m->seen[i];
 
@@ -485,7 +500,9 @@ banmgr_forget(struct banmgr *m, int64_t before, size_t *forgotten)
 	}
 	if (forgotten != NULL)
 		*forgotten = n;
-	if (m->st != NULL && store_history_prune(m->st, before) < 0) {
+	/* rows of bans over by now (even if this run never held them) pin no history row */
+	if (m->st != NULL &&
+	    (store_expire(m->st, now) < 0 || store_history_prune(m->st, before) < 0)) {
 		m->stats.store_errors++;
 		return -1;
 	}

@@ -69,15 +69,16 @@ int banmgr_flush(struct banmgr *m, int64_t now, char *err, size_t errlen);
 size_t banmgr_expire(struct banmgr *m, int64_t now);
 
 /*
- * Forgets the bans that started before `before` (UTC seconds) and are over:
- * they no longer count for escalation nor in banmgr_top, and their rows leave
- * the store's history (a network banned again starts over from what is left).
- * Memory stays the size of the history kept. Call it now and then (the daemon:
- * at start and hourly, before = now - history). *forgotten (may be NULL) gets
- * how many networks left memory. Returns 0, or -1 when the store could not be
- * pruned (memory was; the store is kept, to be tried again next time).
+ * Forgets the bans that started before `before` and are over at now (UTC
+ * seconds): they no longer count for escalation nor in banmgr_top, and their
+ * rows leave the store's history (a network banned again starts over from
+ * what is left). Memory stays the size of the history kept. Call it now and
+ * then (the daemon: at start and hourly, before = now - history). *forgotten
+ * (may be NULL) gets how many networks left memory. Returns 0, or -1 when the
+ * store could not be pruned (memory was; the store is kept, to be tried again
+ * next time).
  */
-int banmgr_forget(struct banmgr *m, int64_t before, size_t *forgotten);
+int banmgr_forget(struct banmgr *m, int64_t before, int64_t now, size_t *forgotten);
 
 /*
  * At start: loads the store's active bans into the set and queues them all,

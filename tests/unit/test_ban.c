@@ -210,7 +210,7 @@ T(forget_history)
 	CHECK_INT(banmgr_top(m, "sshd", top, 4), 3);
 
 	/* forget what started before day 5: b (one old ban) leaves; a keeps its day-10 ban */
-	CHECK_INT(banmgr_forget(m, t + 5 * day, &n), 0);
+	CHECK_INT(banmgr_forget(m, t + 5 * day, t + 5 * day, &n), 0);
 	CHECK_INT(n, 1);
 	CHECK_INT(banmgr_top(m, "sshd", top, 4), 2);
 	CHECK(addr_eq(&top[0].net, &a) || addr_eq(&top[1].net, &a));
@@ -236,11 +236,21 @@ T(forget_history)
 	banmgr_ban(m, &b, 32, "sshd", &p, t + 12 * day + 2, "x", &out);
 	CHECK_INT(out.nth, 3);
 	CHECK_INT(banmgr_flush(m, t + 12 * day + 2, err, sizeof(err)), 0);
-	/* the permanent ban and its history row stay whatever the age */
-	CHECK_INT(banmgr_forget(m, t + 1000 * day, &n), 0);
+	/* b's third ban still holds at day 12 + 1000 s: it and its history stay */
+	CHECK_INT(banmgr_forget(m, t + 12 * day + 1000, t + 12 * day + 1000, &n), 0);
+	CHECK_INT(n, 1); /* a */
 	banmgr_active(m, &n);
-	CHECK_INT(n, 2); /* c, and b's third ban (still in force) */
-	CHECK_INT(banmgr_top(m, "sshd", top, 4), 2);
+	CHECK_INT(n, 2);
+	/* a restart after b's ban ran out: its row in the store's active bans, never expired by a
+	 * manager, does not keep its history either; the permanent ban and its history row stay
+	 * whatever the age */
+	banmgr_free(m);
+	m = banmgr_new(fw, st);
+	CHECK_INT(banmgr_restore(m, t + 1000 * day, err, sizeof(err)), 1);
+	CHECK_INT(banmgr_forget(m, t + 1000 * day, t + 1000 * day, &n), 0);
+	banmgr_active(m, &n);
+	CHECK_INT(n, 1); /* c */
+	CHECK_INT(banmgr_top(m, "sshd", top, 4), 1);
 	{
 		uint32_t cnt;
 		int64_t last;
@@ -248,6 +258,8 @@ T(forget_history)
 		CHECK_INT(store_ban_count(st, &c, 32, "sshd", &cnt, &last), 0);
 		CHECK_INT(cnt, 1);
 		CHECK_INT(store_ban_count(st, &a, 32, "sshd", &cnt, &last), 0);
+		CHECK_INT(cnt, 0);
+		CHECK_INT(store_ban_count(st, &b, 32, "sshd", &cnt, &last), 0);
 		CHECK_INT(cnt, 0);
 	}
 	/* without a store: memory alone forgets, by the last ban's start */
@@ -261,9 +273,53 @@ T(forget_history)
 	banmgr_ban(m, &a, 32, "sshd", &p, t + 2001 * day, "x", &out);
 	CHECK_INT(out.nth, 2);
 	banmgr_expire(m, t + 2002 * day);
-	CHECK_INT(banmgr_forget(m, t + 2002 * day, &n), 0);
+	CHECK_INT(banmgr_forget(m, t + 2002 * day, t + 2002 * day, &n), 0);
 	banmgr_ban(m, &a, 32, "sshd", &p, t + 2003 * day, "x", &out);
 	CHECK_INT(out.nth, 1);
+	banmgr_free(m);
+	store_close(st);
+	fw_close(fw);
+}
+
+/* Decisions that undo each other within one turn reach the firewall and the store as decided. */
+T(same_turn)
+{
+	char err[512], path[512];
+	struct fw *fw;
+	struct store *st;
+	struct banmgr *m = open_mgr("same_turn", &fw, &st);
+	struct ban_policy p = {600, 1, 2.0, 86400, 0};
+	struct addr x = ip("203.0.113.30"), y = ip("203.0.113.31");
+	const struct store_ban *act;
+	const char *log, *last;
+	int64_t t = 1780000000;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/same_turn.log", tf_dir);
+	banmgr_ban(m, &x, 32, "sshd", &p, t, "x", NULL);
+	CHECK_INT(banmgr_flush(m, t, err, sizeof(err)), 0);
+	/* lifted and banned again: still banned, in the kernel and after a restart */
+	CHECK_INT(banmgr_unban(m, &x, 32, "sshd", t + 10), 1);
+	banmgr_ban(m, &x, 32, "sshd", &p, t + 11, "x", NULL);
+	/* banned and lifted: not banned, in the kernel either */
+	banmgr_ban(m, &y, 32, "sshd", &p, t + 11, "y", NULL);
+	CHECK_INT(banmgr_unban(m, &y, 32, "sshd", t + 12), 1);
+	CHECK_INT(banmgr_flush(m, t + 12, err, sizeof(err)), 0);
+	log = slurp(path);
+	CHECK(strstr(log, "ban 203.0.113.30/32") != NULL);
+	/* the dry run writes a batch's unbans, then its bans: y's last word is its unban */
+	for (last = NULL; (log = strstr(log, "203.0.113.31/32")) != NULL; log++)
+		last = log;
+	CHECK(last != NULL && last >= slurp(path) + 6 && strncmp(last - 6, "unban ", 6) == 0);
+	banmgr_free(m);
+	m = banmgr_new(fw, st);
+	CHECK_INT(banmgr_restore(m, t + 20, err, sizeof(err)), 1);
+	act = banmgr_active(m, &n);
+	CHECK_INT(n, 1);
+	if (n == 1) {
+		CHECK(addr_eq(&act[0].net, &x));
+		CHECK_INT(act[0].nth, 2);
+	}
 	banmgr_free(m);
 	store_close(st);
 	fw_close(fw);
@@ -297,7 +353,7 @@ T(forget_many)
 	}
 	CHECK_INT(banmgr_flush(m, t, err, sizeof(err)), 0);
 	CHECK_INT(banmgr_expire(m, t + 100), 2994);
-	CHECK_INT(banmgr_forget(m, t + 1, &n), 0);
+	CHECK_INT(banmgr_forget(m, t + 1, t + 1, &n), 0);
 	CHECK_INT(n, 2994);
 	act = banmgr_active(m, &n);
 	CHECK_INT(n, 6);
@@ -338,6 +394,7 @@ main(void)
 	T_RUN(escalation_and_batches);
 	T_RUN(forget_history);
 	T_RUN(forget_many);
+	T_RUN(same_turn);
 	tf_teardown();
 	return T_END();
 }
