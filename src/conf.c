@@ -284,6 +284,8 @@ finish(struct ctx *x)
 		c->socket = xstrdup(CONF_SOCKET);
 	if (c->database == NULL)
 		c->database = xstrdup(CONF_DATABASE);
+	if (x->dm.at[K_HISTORY] == 0)
+		c->history = CONF_HISTORY;
 	if (c->firewall == CONF_FW_COMMAND && c->ban_argv == NULL)
 		return conf_fail(x, x->dm.at[K_FIREWALL],
 		                 "firewall = command needs ban_command, such as ban_command = "
@@ -307,8 +309,8 @@ finish(struct ctx *x)
 		if (m->at[K_BANMAX] && j->bantime_max < j->bantime)
 			return conf_fail(x, m->at[K_BANMAX],
 			                 "bantime.max (%s) is shorter than bantime (%s)",
-			                 conf_fmt_dur(j->bantime_max, b1, sizeof(b1)),
-			                 conf_fmt_dur(j->bantime, b2, sizeof(b2)));
+			                 duration_format(j->bantime_max, b1, sizeof(b1)),
+			                 duration_format(j->bantime, b2, sizeof(b2)));
 		if (!m->at[K_BANMAX])
 			j->bantime_max = j->bantime > WEEK ? j->bantime : WEEK;
 		own = j->allow;

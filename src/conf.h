@@ -11,6 +11,7 @@
 #define CONF_PATH "/etc/authwatch/authwatch.conf"   /* -c's default */
 #define CONF_SOCKET "/run/authwatch/control.sock"   /* [daemon] socket's default */
 #define CONF_DATABASE "/var/lib/authwatch/state.db" /* [daemon] database's default */
+#define CONF_HISTORY ((int64_t)30 * 86400)          /* [daemon] history's default, seconds */
 
 /* The firewall backend ([daemon] firewall = nftables | ipset | command | dryrun:PATH). */
 enum conf_fw { CONF_FW_NFTABLES, CONF_FW_IPSET, CONF_FW_COMMAND, CONF_FW_DRYRUN };
@@ -54,6 +55,7 @@ struct conf {
 	char *path; /* the file (or the name given to conf_load_string) */
 	char *socket, *database;
 	char *geoip; /* directory of .mmdb files for `report`, `status`, `bans`; NULL: not set */
+	int64_t history; /* seconds of ban history kept (repeat offenders); 0: all of it */
 	enum conf_fw firewall;
 	char *dryrun_path;
 	char **ban_argv, **unban_argv; /* NULL-terminated, NULL when not set */

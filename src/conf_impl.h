@@ -15,6 +15,7 @@ enum kid {
 	K_SOCKET,
 	K_DATABASE,
 	K_GEOIP,
+	K_HISTORY,
 	K_FIREWALL,
 	K_ALLOW,
 	K_BAN,
@@ -138,9 +139,6 @@ const struct key *conf_find_key(const char *name);
 
 /* Appends *v to the list unless an equal entry is there already. */
 void conf_cidr_add(struct cidr **list, size_t *n, const struct cidr *v);
-
-/* Writes a duration in the largest units: 600 -> "10m", 5400 -> "1h30m", 0 -> "0s". */
-const char *conf_fmt_dur(int64_t s, char *buf, size_t len);
 
 /* Writes a number that conf_load accepted back (at most 6 decimals, no trailing zeros). */
 const char *conf_fmt_dec(double v, char *buf, size_t len);

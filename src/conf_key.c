@@ -46,6 +46,7 @@ static const struct key keys[] = {
     {"socket", K_SOCKET, T_PATH, IN_DAEMON, 0, 0},
     {"database", K_DATABASE, T_PATH, IN_DAEMON, 0, 0},
     {"geoip", K_GEOIP, T_PATH, IN_DAEMON, 0, 0},
+    {"history", K_HISTORY, T_DUR, IN_DAEMON, 0, 0},
     {"firewall", K_FIREWALL, T_FIREWALL, IN_DAEMON, 0, 0},
     {"allow", K_ALLOW, T_CIDRS, IN_DAEMON | IN_JAIL, 0, 0},
     {"ignoreip", K_ALLOW, T_CIDRS, IN_DAEMON | IN_JAIL, 0, 0},
@@ -86,6 +87,7 @@ static const struct {
     {"usedns", "authwatch never resolves host names: the address is sshd's own field"},
     {"bantime.maxtime", "Fail2Ban's bantime.maxtime is bantime.max here"},
     {"dbfile", "Fail2Ban's dbfile is database here, in [daemon]"},
+    {"dbpurgeage", "Fail2Ban's dbpurgeage is history here, in [daemon]"},
 };
 
 /* ---- values ---- */
@@ -186,31 +188,6 @@ parse_dec(const char *v, unsigned hi, int64_t *num, int *k)
 	if (*num > (int64_t)hi * pow10s[nd])
 		return -1;
 	return 0;
-}
-
-/* Writes a duration in the largest units: 600 -> "10m", 5400 -> "1h30m", 0 -> "0s". */
-const char *
-conf_fmt_dur(int64_t s, char *buf, size_t len)
-{
-	static const struct {
-		int64_t sec;
-		char u;
-	} units[] = {{WEEK, 'w'}, {86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
-	size_t i, o = 0;
-
-	buf[0] = '\0';
-	if (s <= 0) {
-		snprintf(buf, len, "%llds", (long long)s);
-		return buf;
-	}
-	for (i = 0; i < sizeof(units) / sizeof(units[0]) && o < len; i++) {
-		if (s >= units[i].sec) {
-			o += (size_t)snprintf(buf + o, len - o, "%lld%c",
-			                      (long long)(s / units[i].sec), units[i].u);
-			s %= units[i].sec;
-		}
-	}
-	return buf;
 }
 
 /* Writes a number parsed by parse_dec back (at most 6 decimals, no trailing zeros). */
@@ -503,6 +480,10 @@ set_value(struct ctx *x, const struct key *k, const char *v)
 		if (duration_parse(v, &d) != 0) {
 			form = "a duration such as 30s, 10m, 1h, 2d, 1w or 1h30m";
 			goto bad;
+		}
+		if (k->id == K_HISTORY && d >= 0) {
+			c->history = d; /* 0: every ban is kept */
+			return 1;
 		}
 		if (d <= 0)
 			return conf_fail(x, x->lineno, "bad %s '%s': must be longer than 0",

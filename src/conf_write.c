@@ -297,6 +297,7 @@ conf_write(const struct conf *c, FILE *f)
 	fprintf(f, "database = %s\n", c->database);
 	if (c->geoip != NULL)
 		fprintf(f, "geoip = %s\n", c->geoip);
+	fprintf(f, "history = %s\n", duration_format(c->history, b, sizeof(b)));
 	if (c->firewall == CONF_FW_DRYRUN)
 		fprintf(f, "firewall = dryrun:%s\n", c->dryrun_path);
 	else
@@ -314,11 +315,11 @@ conf_write(const struct conf *c, FILE *f)
 		wl_end(&w);
 		fprintf(f, "replay = %s\n", j->replay ? "yes" : "no");
 		fprintf(f, "maxretry = %u\n", j->maxretry);
-		fprintf(f, "findtime = %s\n", conf_fmt_dur(j->findtime, b, sizeof(b)));
-		fprintf(f, "bantime = %s\n", conf_fmt_dur(j->bantime, b, sizeof(b)));
+		fprintf(f, "findtime = %s\n", duration_format(j->findtime, b, sizeof(b)));
+		fprintf(f, "bantime = %s\n", duration_format(j->bantime, b, sizeof(b)));
 		fprintf(f, "bantime.increment = %s\n", j->increment ? "yes" : "no");
 		fprintf(f, "bantime.factor = %s\n", conf_fmt_dec(j->factor, b, sizeof(b)));
-		fprintf(f, "bantime.max = %s\n", conf_fmt_dur(j->bantime_max, b, sizeof(b)));
+		fprintf(f, "bantime.max = %s\n", duration_format(j->bantime_max, b, sizeof(b)));
 		fprintf(f, "bantime.permanent_after = %u\n", j->permanent_after);
 		fprintf(f, "ipv4.prefix = %u\n", j->ipv4_prefix);
 		fprintf(f, "ipv6.prefix = %u\n", j->ipv6_prefix);

@@ -24,7 +24,8 @@
 #include "xmalloc.h"
 
 #define TICK_MS 1000
-#define ENSURE_EVERY 5 /* ticks between checks that our firewall table is still there */
+#define ENSURE_EVERY 5    /* ticks between checks that our firewall table is still there */
+#define FORGET_EVERY 3600 /* ticks between prunings of the ban history (conf.history) */
 
 int64_t
 daemon_now(void)
@@ -423,6 +424,21 @@ fail:
 	d->st = NULL;
 }
 
+/* Forgets the bans older than the configured history (none when it is 0: kept for ever). */
+static void
+forget(struct daemon *d, int64_t now)
+{
+	size_t n;
+
+	if (d->conf.history <= 0 || now <= d->conf.history)
+		return;
+	if (banmgr_forget(d->bm, now - d->conf.history, now, &n) != 0)
+		log_warnx("ban history: %s", d->st != NULL ? store_errmsg(d->st) : "store error");
+	else if (n > 0)
+		log_debug("ban history: forgot %zu network%s banned over %lld s ago", n,
+		          n == 1 ? "" : "s", (long long)d->conf.history);
+}
+
 static void
 on_tick(void *arg, int fd, uint32_t events)
 {
@@ -437,6 +453,8 @@ on_tick(void *arg, int fd, uint32_t events)
 		return;
 	d->ticks++;
 	banmgr_expire(d->bm, now / 1000000);
+	if (d->ticks % FORGET_EVERY == 0)
+		forget(d, now / 1000000);
 	for (i = 0; i < d->njails; i++) {
 		jail_tick(d->jails[i].j, now);
 		if (d->st != NULL && d->ticks % 60 == 0 &&
@@ -613,6 +631,7 @@ daemon_run(const char *path)
 		log_warnx("restoring bans: %s", err);
 	else if (n > 0)
 		log_warnx("restored %d active ban%s", n, n == 1 ? "" : "s");
+	forget(&d, d.started / 1000000);
 	if (start_jails(&d) != 0)
 		log_warnx("no source could be opened yet; waiting for them to appear");
 	end_turn(&d, 1); /* restored bans and what the sources held: one batch */

@@ -594,3 +594,28 @@ cidr_contains(const struct cidr *c, const struct addr *a)
 		return 0;
 	return 1;
 }
+
+const char *
+duration_format(int64_t s, char *buf, size_t len)
+{
+	static const struct {
+		int64_t sec;
+		char u;
+	} units[] = {{7 * 86400, 'w'}, {86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
+	size_t i, o = 0;
+
+	buf[0] = '\0';
+	if (s <= 0) {
+		snprintf(buf, len, "%llds", (long long)s);
+		return buf;
+	}
+	/* weeks only for whole weeks: 30 days read better as "30d" than as "4w2d" */
+	for (i = s % units[0].sec != 0; i < sizeof(units) / sizeof(units[0]) && o < len; i++) {
+		if (s >= units[i].sec) {
+			o += (size_t)snprintf(buf + o, len - o, "%lld%c",
+			                      (long long)(s / units[i].sec), units[i].u);
+			s %= units[i].sec;
+		}
+	}
+	return buf;
+}

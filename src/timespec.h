@@ -57,4 +57,12 @@ int cidr_contains(const struct cidr *c, const struct addr *a);
  */
 int duration_parse(const char *s, int64_t *out);
 
+/*
+ * Writes seconds s as duration_parse reads them, in the largest units (weeks
+ * only for whole weeks): 600 -> "10m", 5400 -> "1h30m", 1209600 -> "2w",
+ * 2592000 -> "30d", 0 -> "0s" (a negative s: "-5s"). Returns buf, cut to len
+ * bytes (24 always suffice).
+ */
+const char *duration_format(int64_t s, char *buf, size_t len);
+
 #endif

@@ -136,6 +136,7 @@ T(defaults)
 	CHECK_STR(c.path, "t.conf");
 	CHECK_STR(c.socket, "/run/authwatch/control.sock");
 	CHECK_STR(c.database, "/var/lib/authwatch/state.db");
+	CHECK_INT(c.history, 30 * 86400);
 	CHECK_INT(c.firewall, CONF_FW_NFTABLES);
 	CHECK_INT(c.njails, 1);
 	check_defaults(&c.jails[0]);
@@ -157,6 +158,7 @@ T(every_key)
 	if (load("[daemon]\n"
 	         "socket = /tmp/aw/ctl.sock\n"
 	         "database = /tmp/aw/state.db\n"
+	         "history = 1w1d\n"
 	         "firewall = dryrun:/tmp/aw/decisions.log\n"
 	         "allow = 192.0.2.10 198.51.100.0/24, 2001:db8::/32\n"
 	         "ban_command = /usr/sbin/ipset add blk {ip}/{prefix} timeout {seconds}\n"
@@ -182,6 +184,7 @@ T(every_key)
 		return;
 	CHECK_STR(c.socket, "/tmp/aw/ctl.sock");
 	CHECK_STR(c.database, "/tmp/aw/state.db");
+	CHECK_INT(c.history, 8 * 86400);
 	CHECK_INT(c.firewall, CONF_FW_DRYRUN);
 	CHECK_STR(c.dryrun_path, "/tmp/aw/decisions.log");
 	ARGV(c.ban_argv, "/usr/sbin/ipset", "add", "blk", "{ip}/{prefix}", "timeout", "{seconds}");
@@ -225,6 +228,14 @@ T(every_key)
 		CHECK(cidr_is(&j->allow[5], "203.0.113.7"));
 	}
 	conf_free(&c);
+
+	/* history = 0 keeps every ban; it is not "unset" (the default is 30 days) */
+	if (load("[daemon]\nhistory = 0\n" JAIL, &c) == 0)
+		CHECK_INT(c.history, 0);
+	conf_free(&c);
+	ERR("[daemon]\nhistory = -1\n" JAIL, "t.conf:2: bad history '-1': expected a duration "
+	                                     "such as 30s, 10m, 1h, 2d, 1w or 1h30m");
+	ERR(JAIL "history = 1d\n", "t.conf:3: 'history' belongs in [daemon], not in jail [sshd]");
 
 	/* the other backends */
 	if (load("[daemon]\nfirewall = ipset\n" JAIL, &c) == 0)
@@ -484,6 +495,9 @@ T(unknown_keys)
 	ERR(JAIL "backend = systemd\n",
 	    "t.conf:3: unknown key 'backend' (to read the systemd journal write source = journal "
 	    "(or journal:ssh.service))");
+	ERR("[daemon]\ndbpurgeage = 1d\n" JAIL,
+	    "t.conf:2: unknown key 'dbpurgeage' (Fail2Ban's dbpurgeage is history here, in "
+	    "[daemon])");
 	ERR(JAIL "port = ssh\n",
 	    "t.conf:3: unknown key 'port' (a ban blocks every port of the address)");
 }
@@ -683,6 +697,7 @@ round_trip(const char *text)
 	/* field by field, too */
 	CHECK_STR(b.socket, a.socket);
 	CHECK_STR(b.database, a.database);
+	CHECK_INT(b.history, a.history);
 	CHECK_INT(b.firewall, a.firewall);
 	CHECK(b.nallow == a.nallow && memcmp(b.allow, a.allow, a.nallow * sizeof(*a.allow)) == 0);
 	CHECK_INT(b.njails, a.njails);
@@ -721,8 +736,10 @@ T(write_round_trip)
 	int i;
 
 	round_trip(JAIL);
+	round_trip("[daemon]\nhistory = 400d\n" JAIL);
 	round_trip("[daemon]\n"
 	           "socket = /tmp/a b/ctl.sock\n"
+	           "history = 0\n"
 	           "firewall = dryrun:/tmp/dec.log\n"
 	           "allow = 192.0.2.10 198.51.100.7/24 2001:db8::/32\n"
 	           "ban_command = /bin/cmd \"two words\" 'it''s' a\\;b \"x \\;y\" \"\" q\\\"uote "

@@ -554,6 +554,49 @@ T(durations)
 	DUR_BAD("9000000000000s300000000000s"); /* each fits, the sum does not */
 }
 
+/* duration_format writes what duration_parse reads back, in the largest units. */
+T(duration_format)
+{
+	static const struct {
+		int64_t s;
+		const char *want;
+	} cases[] = {
+	    {0, "0s"},
+	    {1, "1s"},
+	    {600, "10m"},
+	    {5400, "1h30m"},
+	    {86400, "1d"},
+	    {604800, "1w"},
+	    {1209600, "2w"},
+	    {2592000, "30d"},
+	    {691200, "8d"},
+	    {788645, "9d3h4m5s"},
+	    {3661, "1h1m1s"},
+	    {-5, "-5s"},
+	    {9223372036853LL, "106751991d4h53s"},
+	};
+	char buf[32];
+	uint64_t x = 88172645463325252ULL;
+	int64_t d;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK_STR(duration_format(cases[i].s, buf, sizeof(buf)), cases[i].want);
+	/* cut to the buffer, still a string */
+	CHECK_STR(duration_format(788645, buf, 4), "9d3");
+	for (i = 0; i < 100000; i++) {
+		int64_t s;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		s = (int64_t)(x % (i % 2 ? 9223372036853ULL : 3000000ULL));
+		duration_format(s, buf, 24);
+		if (duration_parse(buf, &d) != 0 || d != s) {
+			T_FAIL("%lld -> \"%s\" -> %lld", (long long)s, buf, (long long)d);
+			break;
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -570,5 +613,6 @@ main(void)
 	T_RUN(cidr_rejected);
 	T_RUN(cidr_contains_edges);
 	T_RUN(durations);
+	T_RUN(duration_format);
 	return T_END();
 }
