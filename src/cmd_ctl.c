@@ -23,10 +23,15 @@ usage(FILE *f, const char *cmd)
 	        "else " CONF_SOCKET ")\n"
 	        "  -c CONF    read the socket path from this configuration\n",
 	        cmd,
-	        strcmp(cmd, "ban") == 0     ? " [--for DURATION] [--jail NAME] ADDR[/PREFIX]"
-	        : strcmp(cmd, "unban") == 0 ? " [--jail NAME] ADDR[/PREFIX]"
-	        : strcmp(cmd, "status") == 0 || strcmp(cmd, "bans") == 0 ? " [--format text|json]"
-	                                                                 : "");
+	        strcmp(cmd, "ban") == 0      ? " [--for DURATION] [--jail NAME] ADDR[/PREFIX]"
+	        : strcmp(cmd, "unban") == 0  ? " [--jail NAME] ADDR[/PREFIX]"
+	        : strcmp(cmd, "bans") == 0   ? " [--format text|json] [--history ADDR]"
+	        : strcmp(cmd, "status") == 0 ? " [--format text|json]"
+	                                     : "");
+	if (strcmp(cmd, "bans") == 0)
+		fprintf(f,
+		        "  --history ADDR  every ban of ADDR (and of the networks holding it) that "
+		        "the\n                  database keeps, not only the active ones\n");
 }
 
 /* The socket: -s, else the one in -c CONF (or the default config when it exists), else the default.
@@ -57,15 +62,13 @@ int
 cmd_ctl(int argc, char **argv, const struct cmd_env *env)
 {
 	static const struct option opts[] = {
-	    {"socket", required_argument, NULL, 's'},
-	    {"config", required_argument, NULL, 'c'},
-	    {"format", required_argument, NULL, 'f'},
-	    {"for", required_argument, NULL, 'F'},
-	    {"jail", required_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"socket", required_argument, NULL, 's'}, {"config", required_argument, NULL, 'c'},
+	    {"format", required_argument, NULL, 'f'}, {"for", required_argument, NULL, 'F'},
+	    {"jail", required_argument, NULL, 'j'},   {"history", required_argument, NULL, 'H'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 	const char *cmd = argv[0], *sock = NULL, *conf = NULL, *dur = NULL, *jail = NULL;
+	const char *hist = NULL;
 	char *req[6], *path, err[1024], secs[32];
 	int c, json = 0, n = 0, rc;
 	int64_t s;
@@ -94,6 +97,9 @@ cmd_ctl(int argc, char **argv, const struct cmd_env *env)
 		case 'j':
 			jail = optarg;
 			break;
+		case 'H':
+			hist = optarg;
+			break;
 		case 'h':
 			usage(stdout, cmd);
 			return 0;
@@ -102,7 +108,22 @@ cmd_ctl(int argc, char **argv, const struct cmd_env *env)
 			return EX_USAGE;
 		}
 	}
-	req[n++] = argv[0];
+	if (hist != NULL && strcmp(cmd, "bans") != 0) {
+		usage(stderr, cmd);
+		return EX_USAGE;
+	}
+	if (hist != NULL) {
+		struct addr a;
+
+		if (addr_parse(hist, strlen(hist), &a) != 0) {
+			log_warnx("bans: --history takes an address, such as 203.0.113.9 "
+			          "(its networks' bans are shown too)");
+			return EX_USAGE;
+		}
+		req[n++] = (char *)(uintptr_t) "history";
+		req[n++] = (char *)(uintptr_t)hist;
+	} else
+		req[n++] = argv[0];
 	if (strcmp(cmd, "ban") == 0 || strcmp(cmd, "unban") == 0) {
 		if (optind + 1 != argc) {
 			usage(stderr, cmd);

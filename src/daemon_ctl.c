@@ -1,4 +1,5 @@
-/* daemon_ctl.c: the daemon's answers on its control socket: status, bans, ban, unban, reload. */
+/* daemon_ctl.c: the daemon's answers on its control socket: status, bans, history, ban, unban,
+ * reload. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,6 +233,84 @@ out:
 	free(sorted);
 }
 
+/* Collects history rows into a growing array (store_history's fn). */
+struct rows {
+	struct store_ban *v;
+	size_t n, cap;
+};
+
+static int
+add_row(void *arg, const struct store_ban *b)
+{
+	struct rows *r = arg;
+
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->v = xreallocarray(r->v, r->cap, sizeof(*r->v));
+	}
+	r->v[r->n++] = *b;
+	return 0;
+}
+
+/* history ADDR: every ban of a network containing ADDR that the store keeps, newest first. */
+static void
+req_history(struct daemon *d, int argc, char **argv, int json, int color, struct control_out *out)
+{
+	int64_t now = daemon_now() / 1000000;
+	struct rows r = {NULL, 0, 0};
+	struct addr a;
+	struct obuf o;
+	size_t i;
+
+	if (argc < 2 || addr_parse(argv[1], strlen(argv[1]), &a) != 0) {
+		control_fail(out, "history: '%s' is not an address", argc > 1 ? argv[1] : "");
+		return;
+	}
+	if (d->st == NULL) {
+		control_fail(out, "history: the daemon has no database (its state is in memory "
+		                  "only): no ban history to show");
+		return;
+	}
+	if (store_history(d->st, &a, add_row, &r) != 0) {
+		control_fail(out, "history: %s", store_errmsg(d->st));
+		goto out;
+	}
+	if (!json) {
+		obuf_init_sink(&o, to_control, out);
+		status_view_history(&o, &a, r.v, r.n, now, d->conf.history, color);
+		obuf_close(&o);
+		goto out;
+	}
+	control_printf(out, "[");
+	for (i = 0; i < r.n; i++) {
+		const struct store_ban *b = &r.v[i];
+		char s[ADDR_STRLEN], since[32], until[32], ended[32];
+		int in_force = b->ended == 0 && (b->expires == 0 || b->expires > now);
+
+		addr_format(&b->net, s);
+		fmt_when(b->start, since, sizeof(since));
+		if (b->expires != 0)
+			fmt_when(b->expires, until, sizeof(until));
+		if (b->ended != 0)
+			fmt_when(b->ended, ended, sizeof(ended));
+		control_printf(out, "%s{\"address\":\"%s\",\"prefix\":%u,\"jail\":", i ? "," : "",
+		               s, b->prefix);
+		control_json_str(out, b->jail);
+		control_printf(out, ",\"since\":\"%s\",\"until\":%s%s%s,\"ended\":%s%s%s", since,
+		               b->expires ? "\"" : "", b->expires ? until : "null",
+		               b->expires ? "\"" : "", b->ended ? "\"" : "",
+		               b->ended ? ended : "null", b->ended ? "\"" : "");
+		control_printf(out, ",\"in_force\":%s,\"nth\":%u,\"reason\":",
+		               in_force ? "true" : "false", b->nth);
+		control_json_str(out, b->reason);
+		json_geo(out, d->geo, &b->net);
+		control_printf(out, "}");
+	}
+	control_printf(out, "]\n");
+out:
+	free(r.v);
+}
+
 /* "ADDR" or "ADDR/PREFIX" -> network (host bits cleared) and prefix (0 when none was given). */
 static int
 parse_target(const char *s, struct addr *net, uint8_t *prefix, int *explicit_prefix)
@@ -354,7 +433,8 @@ daemon_ctl_request(void *arg, int argc, char **argv, struct control_out *out)
 	struct daemon *d = arg;
 	int json = 0, color = 0, i;
 
-	/* status and bans take flags in any order; an unknown one is ignored (a newer client) */
+	/* status, bans and history take flags in any order; an unknown one is ignored (a newer
+	 * client) */
 	for (i = 1; i < argc; i++) {
 		json |= strcmp(argv[i], "json") == 0;
 		color |= strcmp(argv[i], "color") == 0;
@@ -363,6 +443,8 @@ daemon_ctl_request(void *arg, int argc, char **argv, struct control_out *out)
 		req_status(d, json, color, out);
 	else if (strcmp(argv[0], "bans") == 0)
 		req_bans(d, json, color, out);
+	else if (strcmp(argv[0], "history") == 0)
+		req_history(d, argc, argv, json, color, out);
 	else if (strcmp(argv[0], "ban") == 0)
 		req_ban(d, argc, argv, out);
 	else if (strcmp(argv[0], "unban") == 0)

@@ -1,10 +1,12 @@
-/* status_view.c: the text of `authwatch status` and `bans`, as tables in the report's style. */
+/* status_view.c: the text of `authwatch status`, `bans` and `bans --history`, as tables in the
+ * report's style. */
 #include <stdio.h>
 #include <string.h>
 
 #include "render_text.h"
 #include "render_util.h"
 #include "status_view.h"
+#include "timespec.h"
 
 #define PATH_COLS 60   /* a source or the database, as the report shows a file */
 #define TITLE_COLS 120 /* the database path in the title line */
@@ -223,6 +225,64 @@ status_view_bans(struct obuf *o, const struct store_ban *b, size_t n, int64_t no
 			render_text_cell_dur(&c, (b[i].expires - now) * 1000000);
 			render_text_tab_add(&t, &c, RENDER_TEXT_PLAIN);
 		}
+		render_text_tab_count(&t, b[i].nth,
+		                      b[i].nth > 1 ? RENDER_TEXT_YELLOW : RENDER_TEXT_PLAIN);
+		tab_esc(&t, b[i].reason, strnlen(b[i].reason, sizeof(b[i].reason)),
+		        RENDER_TEXT_NAME_COLS);
+	}
+	render_text_tab_print(&w, &t, 2);
+}
+
+void
+status_view_history(struct obuf *o, const struct addr *a, const struct store_ban *b, size_t n,
+                    int64_t now, int64_t keep, int color)
+{
+	static const char *const head[] = {"network", "jail",    "since", "until",
+	                                   "ended",   "offence", "reason"};
+	struct render_text_out w = {o, NULL, color, 0};
+	struct render_text_table t;
+	struct render_text_cell c;
+	char dur[32];
+	size_t i;
+
+	render_text_cell_clear(&c);
+	render_text_cell_lit(&c, "authwatch daemon: ");
+	if (n == 0)
+		render_text_cell_lit(&c, "no ban");
+	else {
+		render_text_cell_count(&c, n);
+		render_text_cell_lit(&c, n == 1 ? " ban" : " bans");
+	}
+	render_text_cell_lit(&c, " of ");
+	render_text_cell_addr(&c, a);
+	render_text_cell_lit(&c, " in the history (");
+	if (keep > 0) {
+		render_text_cell_lit(&c, "bans of the last ");
+		render_text_cell_lit(&c, duration_format(keep, dur, sizeof(dur)));
+	} else
+		render_text_cell_lit(&c, "every ban");
+	render_text_cell_lit(&c, n > 0 ? "), times in UTC" : ")");
+	render_text_line(&w, &c, RENDER_TEXT_BOLD);
+	if (n == 0)
+		return;
+	render_text_tab_init(&t, 7, head, "lllllrl");
+	for (i = 0; i < n; i++) {
+		render_text_cell_clear(&c);
+		cell_net(&c, &b[i].net, b[i].prefix);
+		render_text_tab_add(&t, &c, RENDER_TEXT_PLAIN);
+		tab_esc(&t, b[i].jail, strnlen(b[i].jail, sizeof(b[i].jail)),
+		        RENDER_TEXT_NAME_COLS);
+		render_text_tab_time(&t, b[i].start * 1000000);
+		if (b[i].expires == 0)
+			render_text_tab_lit(&t, "never", RENDER_TEXT_RED);
+		else
+			render_text_tab_time(&t, b[i].expires * 1000000);
+		if (b[i].ended != 0)
+			render_text_tab_time(&t, b[i].ended * 1000000);
+		else if (b[i].expires == 0 || b[i].expires > now)
+			render_text_tab_lit(&t, "in force", RENDER_TEXT_RED);
+		else
+			render_text_tab_lit(&t, "expired", RENDER_TEXT_PLAIN);
 		render_text_tab_count(&t, b[i].nth,
 		                      b[i].nth > 1 ? RENDER_TEXT_YELLOW : RENDER_TEXT_PLAIN);
 		tab_esc(&t, b[i].reason, strnlen(b[i].reason, sizeof(b[i].reason)),

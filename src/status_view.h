@@ -62,4 +62,15 @@ void status_view_status(struct obuf *o, const struct status_view *s, int color);
 void status_view_bans(struct obuf *o, const struct store_ban *b, size_t n, int64_t now,
                       const struct geoip *geo, int color);
 
+/*
+ * Writes the ban history of address a, b[0..n) in the order given (rows of
+ * the store's history: every network that contains a), to o: a title line
+ * with their number and how long history is kept (keep seconds, 0: for
+ * ever), then one row per ban (network, jail, since, until, how it ended at
+ * now: "in force", "expired" or the time it was lifted, offence number,
+ * reason). Colour as status_view_status.
+ */
+void status_view_history(struct obuf *o, const struct addr *a, const struct store_ban *b, size_t n,
+                         int64_t now, int64_t keep, int color);
+
 #endif

@@ -1,6 +1,7 @@
 #!/bin/sh
 # 42-daemon-state: the daemon with the dry-run firewall: a corrupt database (it goes on in
-# memory), replay of the last findtime at first start, SIGHUP reload, a bad reload refused.
+# memory), replay of the last findtime at first start, SIGHUP reload, a bad reload refused,
+# the ban history forgotten after `history`.
 set -u
 . "$(dirname "$0")/lib.sh"
 d=$(mktmp daemon-state)
@@ -69,6 +70,8 @@ grep -q "^  jail  *tracked  *active bans  *bans 1h  *bans 24h  *lines  *events  
 	fail "status has no jail table: $(cat "$d/status")"
 "$AUTHWATCH" bans -s "$d/ctl.sock" >"$d/bans" || fail "bans"
 grep -q "^  192.0.2.72/32  *sshd  " "$d/bans" || fail "bans has no row for 192.0.2.72: $(cat "$d/bans")"
+"$AUTHWATCH" bans -s "$d/ctl.sock" --history 192.0.2.72 >"$d/nohist" 2>&1 && fail "history without a database"
+grep -q "no database" "$d/nohist" || fail "history without a database: $(cat "$d/nohist")"
 kill -TERM "$pid"
 wait_for 10 sh -c "! kill -0 $pid" || fail "no clean stop"
 pid=
@@ -95,6 +98,43 @@ wait_for 5 grep -q "ban 192.0.2.80/32" "$d/decisions.log" ||
 # a ban by hand naming only the jail gets the jail's own ban time
 "$AUTHWATCH" ban -s "$d/ctl.sock" --jail sshd 192.0.2.91 >"$d/ban.out" 2>&1 || fail "ban --jail: $(cat "$d/ban.out")"
 wait_for 5 grep -q "ban 192.0.2.91/32 600 sshd" "$d/decisions.log" || fail "ban --jail: not 600 s"
+kill -TERM "$pid"
+wait_for 10 sh -c "! kill -0 $pid" || fail "no clean stop"
+pid=
+
+# history: bans older than it no longer count for escalation and leave the database
+sed -e "s|good.db|hist.db|" -e 's/^maxretry = 3/maxretry = 1/' "$d/b.conf" >"$d/h.conf"
+sed -i -e 's/^\[daemon\]/[daemon]\nhistory = 3s/' -e 's/^\[sshd\]/[sshd]\nbantime = 1s/' "$d/h.conf"
+hist() {
+	"$AUTHWATCH" daemon -c "$d/h.conf" >>"$d/daemon3.log" 2>&1 &
+	pid=$!
+	wait_for 10 test -S "$d/ctl.sock" || fail "no start: $(cat "$d/daemon3.log")"
+}
+hist
+now_line 192.0.2.95 401 >>"$d/auth.log"
+wait_for 5 grep -q "ban 192.0.2.95/32 1 sshd" "$d/decisions.log" || fail "no first ban: $(cat "$d/daemon3.log")"
+sleep 2 # the 1 s ban is over
+now_line 192.0.2.95 402 >>"$d/auth.log"
+wait_for 5 grep -q "ban 192.0.2.95/32 2 sshd" "$d/decisions.log" || fail "no doubled second ban"
+"$AUTHWATCH" bans -s "$d/ctl.sock" --history 192.0.2.95 >"$d/hist1" || fail "bans --history"
+[ "$(grep -c "192.0.2.95/32" "$d/hist1")" -eq 2 ] || fail "history of two bans: $(cat "$d/hist1")"
+"$AUTHWATCH" bans -s "$d/ctl.sock" --history 192.0.2.95 --format json >"$d/hist1.json" || fail "bans --history json"
+python3 -c 'import json, sys
+h = json.load(open(sys.argv[1]))
+assert [b["nth"] for b in h] == [2, 1], h
+assert h[0]["address"] == "192.0.2.95" and h[0]["prefix"] == 32 and h[0]["jail"] == "sshd", h
+assert h[1]["in_force"] is False and h[1]["ended"] is None and h[1]["until"] is not None, h' "$d/hist1.json" ||
+	fail "history JSON: $(cat "$d/hist1.json")"
+"$AUTHWATCH" bans -s "$d/ctl.sock" --history 192.0.2.0/24 >"$d/hist.bad" 2>&1 && fail "a network was taken for --history"
+kill -TERM "$pid"
+wait_for 10 sh -c "! kill -0 $pid" || fail "no clean stop"
+sleep 4 # both bans started over 3 s ago: a restart forgets them
+hist
+"$AUTHWATCH" bans -s "$d/ctl.sock" --history 192.0.2.95 >"$d/hist2" || fail "bans --history"
+grep -q "192.0.2.95/32" "$d/hist2" && fail "the history outlived 'history': $(cat "$d/hist2")"
+now_line 192.0.2.95 403 >>"$d/auth.log"
+wait_for 5 sh -c "[ \$(grep -c 'ban 192.0.2.95/32 1 sshd' '$d/decisions.log') -eq 2 ]" ||
+	fail "a forgotten offender is not a first offender again: $(grep 192.0.2.95 "$d/decisions.log")"
 kill -TERM "$pid"
 wait_for 10 sh -c "! kill -0 $pid" || fail "no clean stop"
 pid=

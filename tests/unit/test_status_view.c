@@ -262,6 +262,67 @@ T(bans_layout)
 	free(s);
 }
 
+static char *
+history_text(const struct addr *a, const struct store_ban *b, size_t n, int64_t now, int64_t keep)
+{
+	struct sbuf sb = {NULL, 0};
+	struct obuf o;
+
+	obuf_init_sink(&o, to_sbuf, &sb);
+	status_view_history(&o, a, b, n, now, keep, 0);
+	if (obuf_close(&o) != 0)
+		abort();
+	return sb.b;
+}
+
+T(history_layout)
+{
+	struct store_ban b[3];
+	struct addr a;
+	const int64_t now = 1622444400; /* 2021-05-31 07:00:00 UTC */
+	char *s;
+
+	memset(b, 0, sizeof(b));
+	net(&a, "2001:db8:1::7");
+	net(&b[0].net, "2001:db8:1::");
+	b[0].prefix = 64;
+	snprintf(b[0].jail, sizeof(b[0].jail), "sshd");
+	b[0].start = now - 60;
+	b[0].expires = now + 1140;
+	b[0].nth = 3;
+	snprintf(b[0].reason, sizeof(b[0].reason), "by \x1b[8mhand\n");
+	b[1] = b[0];
+	b[1].start = now - 7200;
+	b[1].expires = now - 6000;
+	b[1].ended = now - 6600; /* lifted early */
+	b[1].nth = 2;
+	b[2] = b[0];
+	b[2].start = now - 86400;
+	b[2].expires = now - 86400 + 600;
+	b[2].nth = 1;
+	s = history_text(&a, b, 3, now, 30 * 86400);
+	CHECK_STR(s, "authwatch daemon: 3 bans of 2001:db8:1::7 in the history (bans of the last "
+	             "30d), times in UTC\n"
+	             "  network          jail  since             until             ended       "
+	             "      offence  reason\n"
+	             "  2001:db8:1::/64  sshd  2021-05-31 06:59  2021-05-31 07:19  in force    "
+	             "            3  by \\x1b[8mhand\\x0a\n"
+	             "  2001:db8:1::/64  sshd  2021-05-31 05:00  2021-05-31 05:20  2021-05-31 05:10"
+	             "        2  by \\x1b[8mhand\\x0a\n"
+	             "  2001:db8:1::/64  sshd  2021-05-30 07:00  2021-05-30 07:10  expired     "
+	             "            1  by \\x1b[8mhand\\x0a\n");
+	free(s);
+	b[0].expires = 0;
+	s = history_text(&a, b, 1, now, 0);
+	CHECK(strstr(s, "(every ban), times in UTC\n") != NULL);
+	CHECK(strstr(s, "  never  ") != NULL && strstr(s, "in force") != NULL);
+	free(s);
+	s = history_text(&a, NULL, 0, now, 86400);
+	CHECK_STR(s, "authwatch daemon: no ban of 2001:db8:1::7 in the history (bans of the last "
+	             "1d)\n");
+	free(s);
+}
+
 int
 main(void)
 {
@@ -270,5 +331,6 @@ main(void)
 	T_RUN(status_color);
 	T_RUN(status_memory_only_and_empty);
 	T_RUN(bans_layout);
+	T_RUN(history_layout);
 	return T_END();
 }
