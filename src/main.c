@@ -22,7 +22,7 @@ static const struct {
     {"daemon", cmd_daemon, "follow the logs, ban attackers in the firewall (-c CONF, -t)"},
     {"check", cmd_check, "which lines each jail counts, and whom it would ban"},
     {"status", cmd_ctl, "the running daemon: jails, sources, addresses tracked, bans"},
-    {"bans", cmd_ctl, "the active bans"},
+    {"bans", cmd_ctl, "the active bans (--history ADDR: every ban of an address)"},
     {"ban", cmd_ctl, "ban ADDR[/PREFIX] by hand (--for DURATION, --jail NAME)"},
     {"unban", cmd_ctl, "lift the bans of ADDR[/PREFIX]"},
     {"reload", cmd_ctl, "make the daemon re-read its configuration"},
