@@ -24,6 +24,7 @@
 #include "journal.h"
 #include "log.h"
 #include "loop.h"
+#include "obuf.h"
 #include "sshd_parse.h"
 #include "strtab.h"
 #include "syslog_hdr.h"
@@ -91,34 +92,11 @@ tail_clock(void)
 
 /* --- output ------------------------------------------------------------------------------- */
 
-/* Writes p[0..n) to fd, waiting when it is non-blocking and full. Returns 0 or -1 (errno). */
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd pfd = {fd, POLLOUT, 0};
-
-			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
-				return -1;
-			continue;
-		}
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static void
 out_flush(struct tail *t)
 {
-	if (t->outlen > 0 && t->werr == 0 && write_all(STDOUT_FILENO, t->out, t->outlen) != 0) {
+	if (t->outlen > 0 && t->werr == 0 &&
+	    obuf_write_all(STDOUT_FILENO, t->out, t->outlen) != 0) {
 		t->werr = errno;
 		t->stop = 1;
 	}
@@ -795,7 +773,7 @@ cmd_tail(int argc, char **argv, const struct cmd_env *env)
 	}
 out:
 	if (t->sum_shown && !t->sum_cleared && t->werr == 0)
-		write_all(STDOUT_FILENO, "\r\033[K", 4); /* the terminal's line as it was */
+		obuf_write_all(STDOUT_FILENO, "\r\033[K", 4); /* the terminal's line as it was */
 	keys_restore(t);
 	for (i = 0; i < t->nsrcs; i++) {
 		follow_close(t->srcs[i].fl);

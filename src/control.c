@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "obuf.h"
 #include "xmalloc.h"
 
 #define MAX_WORDS 16
@@ -332,23 +333,6 @@ control_close(struct control *c)
 	free(c);
 }
 
-/* Writes all of p[0..n) to fd. */
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int
 control_call(const char *path, int argc, char *const *argv, int out, char *err, size_t errlen)
 {
@@ -384,7 +368,7 @@ control_call(const char *path, int argc, char *const *argv, int out, char *err, 
 			close(fd);
 		return -1;
 	}
-	if (write_all(fd, req, len) != 0) {
+	if (obuf_write_all(fd, req, len) != 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
@@ -415,7 +399,7 @@ control_call(const char *path, int argc, char *const *argv, int out, char *err, 
 			n -= 2;
 			first = 0;
 		}
-		if (n > 0 && write_all(out, p, (size_t)n) != 0) {
+		if (n > 0 && obuf_write_all(out, p, (size_t)n) != 0) {
 			snprintf(err, errlen, "write: %s", strerror(errno));
 			status = -1;
 			break;

@@ -1,9 +1,11 @@
 /* obuf.c: buffered output to a file descriptor or a sink, fast number, time, string formatting. */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "civil.h"
 #include "obuf.h"
 #include "xmalloc.h"
 
@@ -25,10 +27,37 @@ obuf_init_sink(struct obuf *o, obuf_sink_fn sink, void *arg)
 }
 
 int
+obuf_write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			/* a non-blocking descriptor (a terminal or pipe shared with another
+			 * process) */
+			struct pollfd pfd = {fd, POLLOUT, 0};
+
+			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+				return -1;
+			continue;
+		}
+		if (w < 0)
+			return -1;
+		if (w == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
 obuf_flush(struct obuf *o)
 {
-	size_t off = 0;
-
 	if (o->err) {
 		o->len = 0;
 		return -1;
@@ -43,17 +72,10 @@ obuf_flush(struct obuf *o)
 		}
 		return 0;
 	}
-	while (off < o->len) {
-		ssize_t w = write(o->fd, o->buf + off, o->len - off);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			o->err = errno;
-			o->len = 0;
-			return -1;
-		}
-		off += (size_t)w;
+	if (obuf_write_all(o->fd, o->buf, o->len) != 0) {
+		o->err = errno;
+		o->len = 0;
+		return -1;
 	}
 	o->len = 0;
 	return 0;
@@ -88,25 +110,6 @@ obuf_put_slow(struct obuf *o, const char *s, size_t n)
 	o->len += n;
 }
 
-/* Days since 1970-01-01 to a civil date (H. Hinnant's algorithm). */
-static void
-civil(int64_t z, int *y, unsigned *m, unsigned *d)
-{
-	int64_t era, yy;
-	unsigned doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	yy = (int64_t)yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int)(yy + (*m <= 2));
-}
-
 static void
 two(char *p, unsigned v)
 {
@@ -124,19 +127,19 @@ obuf_time(struct obuf *o, int64_t us)
 
 	if (min != o->t_min) {
 		int64_t days = min >= 0 ? min / 1440 : -((-min + 1439) / 1440);
-		unsigned mod = (unsigned)(min - days * 1440), mo, d;
-		int y;
+		unsigned mod = (unsigned)(min - days * 1440);
+		int y, mo, d;
 
-		civil(days, &y, &mo, &d);
+		civil_date(days, &y, &mo, &d);
 		if (y < 0 || y > 9999)
 			y = y < 0 ? 0 : 9999;
 		o->t_txt[0] = (char)('0' + y / 1000);
 		o->t_txt[1] = (char)('0' + y / 100 % 10);
 		two(o->t_txt + 2, (unsigned)y % 100);
 		o->t_txt[4] = '-';
-		two(o->t_txt + 5, mo);
+		two(o->t_txt + 5, (unsigned)mo);
 		o->t_txt[7] = '-';
-		two(o->t_txt + 8, d);
+		two(o->t_txt + 8, (unsigned)d);
 		o->t_txt[10] = 'T';
 		two(o->t_txt + 11, mod / 60);
 		o->t_txt[13] = ':';

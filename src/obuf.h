@@ -33,6 +33,13 @@ struct obuf {
 	char t_txt[20]; /* ... and its text "YYYY-MM-DDTHH:MM:" */
 };
 
+/*
+ * Writes p[0..n) to fd whole: again after EINTR or a short write, and after
+ * waiting with poll when fd is non-blocking and full. Returns 0, or -1 with
+ * errno (EIO when write wrote nothing).
+ */
+int obuf_write_all(int fd, const char *p, size_t n);
+
 /* Starts writing to fd (not closed by obuf). Allocates the buffer. */
 void obuf_init(struct obuf *o, int fd);
 /*

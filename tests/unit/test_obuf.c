@@ -1,7 +1,12 @@
-/* test_obuf.c: buffered output to a sink: every byte in order across flushes, a sink's error. */
+/* test_obuf.c: buffered output to a sink: every byte in order across flushes, a sink's error;
+ * obuf_write_all on a full non-blocking pipe and a closed one. */
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "obuf.h"
 #include "t.h"
@@ -79,11 +84,75 @@ T(empty_sink_not_called)
 	CHECK_INT(k.calls, 0);
 }
 
+/* What a reading thread got from a pipe. */
+struct drained {
+	int fd;
+	char *b;
+	size_t len;
+};
+
+/* Reads d->fd to its end into d->b, d->len. */
+static void *
+drain(void *arg)
+{
+	struct drained *d = arg;
+	size_t cap = 1 << 16;
+	ssize_t n;
+
+	d->b = xmalloc(cap);
+	for (;;) {
+		if (d->len == cap)
+			d->b = xreallocarray(d->b, cap *= 2, 1);
+		n = read(d->fd, d->b + d->len, cap - d->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return NULL;
+		d->len += (size_t)n;
+	}
+}
+
+T(write_all_waits_on_a_full_pipe)
+{
+	enum { N = 3 << 20 }; /* far more than a pipe holds */
+	char *data = xmalloc(N);
+	struct drained d = {-1, NULL, 0};
+	int p[2];
+	pthread_t th;
+	size_t i;
+
+	for (i = 0; i < N; i++)
+		data[i] = (char)(i * 131 + i / 4096);
+	if (pipe(p) != 0)
+		abort();
+	CHECK_INT(fcntl(p[1], F_SETFL, O_NONBLOCK), 0);
+	d.fd = p[0];
+	pthread_create(&th, NULL, drain, &d);
+	CHECK_INT(obuf_write_all(p[1], data, N), 0);
+	close(p[1]);
+	pthread_join(th, NULL);
+	CHECK_INT(d.len, N);
+	CHECK(d.len == N && memcmp(d.b, data, N) == 0);
+	free(d.b);
+	close(p[0]);
+	/* nobody reading: an error with errno, not a hang or a signal */
+	signal(SIGPIPE, SIG_IGN);
+	if (pipe(p) != 0)
+		abort();
+	close(p[0]);
+	errno = 0;
+	CHECK_INT(obuf_write_all(p[1], data, 10), -1);
+	CHECK_INT(errno, EPIPE);
+	close(p[1]);
+	free(data);
+}
+
 int
 main(void)
 {
 	T_RUN(sink_gets_everything_in_order);
 	T_RUN(sink_error_fails_the_obuf);
 	T_RUN(empty_sink_not_called);
+	T_RUN(write_all_waits_on_a_full_pipe);
 	return T_END();
 }
