@@ -71,11 +71,13 @@ r_invalid_user(struct event *ev, const char *s, const char *e)
 	return 0;
 }
 
-/* aux_pam reads the line from the rule's "pam_unix(", the 9 bytes before s. */
+#define PAM_UNIX "pam_unix("
+
+/* aux_pam reads the line from the rule's PAM_UNIX, the bytes just before s. */
 static int
 r_pam_unix(struct event *ev, const char *s, const char *e)
 {
-	return aux_pam(ev, s - 9, e);
+	return aux_pam(ev, s - (sizeof(PAM_UNIX) - 1), e);
 }
 
 /* Rules for sshd's messages, by first byte of the message (after "error: "/"fatal: "). */
@@ -169,7 +171,7 @@ static const struct rule rules_m[] = {
     R("maximum authentication attempts exceeded for ", EV_MAX_AUTH_EXCEEDED, sshd_auth_max_auth),
 };
 static const struct rule rules_p[] = {
-    R("pam_unix(", EV_UNKNOWN, r_pam_unix),
+    R(PAM_UNIX, EV_UNKNOWN, r_pam_unix),
 };
 static const struct rule rules_r[] = {
     R("reverse mapping checking getaddrinfo for ", EV_REVERSE_MAPPING_FAILED,
