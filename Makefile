@@ -100,7 +100,7 @@ $(B)/fuzz:
 	mkdir -p $@
 
 format:
-	clang-format -i src/*.c src/*.h tests/*.h tests/unit/*.c bench/*.c tests/fuzz/*.c
+	clang-format -i src/*.c src/*.h tests/*.h tests/unit/*.c bench/*.c bench/*.h tests/fuzz/*.c
 
 install: $(B)/authwatch
 	install -d $(DESTDIR)$(PREFIX)/bin

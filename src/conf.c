@@ -1,6 +1,4 @@
 /* conf.c: the daemon's configuration file: libinih splits the lines, conf_key.c checks each key. */
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>

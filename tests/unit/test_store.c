@@ -21,7 +21,6 @@
 #include "tstore.h"
 #include "addr.h"
 #include "store.h"
-#include "xmalloc.h"
 
 /* The version-1 schema exactly as authwatch 1 created it (store.c migrations[1]): databases in
  * the field look like this, so it is spelled out here rather than taken from store.c. */
