@@ -187,6 +187,43 @@ cmp_ban(const void *a, const void *b)
 	return x->start < y->start ? 1 : x->start > y->start ? -1 : 0;
 }
 
+/* A UTC time as a JSON string, or null for 0 (never). */
+static void
+json_when(struct control_out *out, const char *key, int64_t t)
+{
+	char when[32];
+
+	if (t == 0) {
+		control_printf(out, ",\"%s\":null", key);
+		return;
+	}
+	fmt_when(t, when, sizeof(when));
+	control_printf(out, ",\"%s\":\"%s\"", key, when);
+}
+
+/* The fields every JSON ban starts with: address, prefix, jail, since, until (null: never). */
+static void
+json_ban_head(struct control_out *out, const struct store_ban *b)
+{
+	char a[ADDR_STRLEN];
+
+	addr_format(&b->net, a);
+	control_printf(out, "{\"address\":\"%s\",\"prefix\":%u,\"jail\":", a, b->prefix);
+	control_json_str(out, b->jail);
+	json_when(out, "since", b->start);
+	json_when(out, "until", b->expires);
+}
+
+/* ... and ends with: nth, reason, the geoip fields. */
+static void
+json_ban_tail(struct control_out *out, const struct store_ban *b, const struct geoip *geo)
+{
+	control_printf(out, ",\"nth\":%u,\"reason\":", b->nth);
+	control_json_str(out, b->reason);
+	json_geo(out, geo, &b->net);
+	control_printf(out, "}");
+}
+
 /* bans: the active bans, the most recent first, as JSON or text. */
 static void
 req_bans(struct daemon *d, int json, int color, struct control_out *out)
@@ -208,25 +245,12 @@ req_bans(struct daemon *d, int json, int color, struct control_out *out)
 	control_printf(out, "[");
 	for (i = 0; i < n; i++) {
 		const struct store_ban *b = &sorted[i];
-		char a[ADDR_STRLEN], since[32], until[32];
 
-		addr_format(&b->net, a);
-		fmt_when(b->start, since, sizeof(since));
-		if (b->expires != 0)
-			fmt_when(b->expires, until, sizeof(until));
-		control_printf(out, "%s{\"address\":\"%s\",\"prefix\":%u,\"jail\":", i ? "," : "",
-		               a, b->prefix);
-		control_json_str(out, b->jail);
-		control_printf(out,
-		               ",\"since\":"
-		               "\"%s\",\"until\":%s%s%s,\"seconds_left\":%lld,\"nth\":%u,"
-		               "\"reason\":",
-		               since, b->expires ? "\"" : "", b->expires ? until : "null",
-		               b->expires ? "\"" : "",
-		               (long long)(b->expires ? b->expires - now : -1), b->nth);
-		control_json_str(out, b->reason);
-		json_geo(out, d->geo, &b->net);
-		control_printf(out, "}");
+		control_printf(out, "%s", i ? "," : "");
+		json_ban_head(out, b);
+		control_printf(out, ",\"seconds_left\":%lld",
+		               (long long)(b->expires ? b->expires - now : -1));
+		json_ban_tail(out, b, d->geo);
 	}
 	control_printf(out, "]\n");
 out:
@@ -284,27 +308,13 @@ req_history(struct daemon *d, int argc, char **argv, int json, int color, struct
 	control_printf(out, "[");
 	for (i = 0; i < r.n; i++) {
 		const struct store_ban *b = &r.v[i];
-		char s[ADDR_STRLEN], since[32], until[32], ended[32];
 		int in_force = b->ended == 0 && (b->expires == 0 || b->expires > now);
 
-		addr_format(&b->net, s);
-		fmt_when(b->start, since, sizeof(since));
-		if (b->expires != 0)
-			fmt_when(b->expires, until, sizeof(until));
-		if (b->ended != 0)
-			fmt_when(b->ended, ended, sizeof(ended));
-		control_printf(out, "%s{\"address\":\"%s\",\"prefix\":%u,\"jail\":", i ? "," : "",
-		               s, b->prefix);
-		control_json_str(out, b->jail);
-		control_printf(out, ",\"since\":\"%s\",\"until\":%s%s%s,\"ended\":%s%s%s", since,
-		               b->expires ? "\"" : "", b->expires ? until : "null",
-		               b->expires ? "\"" : "", b->ended ? "\"" : "",
-		               b->ended ? ended : "null", b->ended ? "\"" : "");
-		control_printf(out, ",\"in_force\":%s,\"nth\":%u,\"reason\":",
-		               in_force ? "true" : "false", b->nth);
-		control_json_str(out, b->reason);
-		json_geo(out, d->geo, &b->net);
-		control_printf(out, "}");
+		control_printf(out, "%s", i ? "," : "");
+		json_ban_head(out, b);
+		json_when(out, "ended", b->ended);
+		control_printf(out, ",\"in_force\":%s", in_force ? "true" : "false");
+		json_ban_tail(out, b, d->geo);
 	}
 	control_printf(out, "]\n");
 out:
