@@ -490,8 +490,7 @@ banmgr_forget(struct banmgr *m, int64_t before, int64_t now, size_t *forgotten)
 	n = m->nseen - k;
 	if (n > 0) {
 		m->nseen = k;
-		/* give the memory back: a long-running daemon's list stays the size of its history
-		 */
+		/* memory back: a daemon's list stays the size of its history */
 		if (m->aseen > 64 && k < m->aseen / 4) {
 			m->aseen = k < 64 ? 64 : k * 2;
 			m->seen = xreallocarray(m->seen, m->aseen, sizeof(*m->seen));
