@@ -13,9 +13,6 @@
 
 /* "YYYY-MM-DDTHH:MM:SS.uuuuuuZ" */
 #define TS_LEN 27
-/* Longest header: stamp, host, ident, "[4294967295]", the spaces and ": ". */
-#define HDR_MAX (TS_LEN + 1 + JOURNAL_HOST_MAX + 1 + JOURNAL_IDENT_MAX + 12 + 2)
-#define LINE_MAX_ (HDR_MAX + JOURNAL_MSG_MAX)
 /* 9999-12-31T23:59:59.999999Z in epoch microseconds: the last stamp of 4-digit years. */
 #define REALTIME_MAX 253402300799999999ULL
 
@@ -30,7 +27,7 @@ static const char *const idents[] = {
 #define UNIT_MAX 255
 
 /*
- * Invariant: sj is open; buf holds LINE_MAX_ bytes; failed is set once an
+ * Invariant: sj is open; buf holds JOURNAL_LINE_MAX bytes; failed is set once an
  * error was returned (errmsg says which, and every later call returns -1);
  * done is set once the end was reached (never when following). When
  * following, fd is sd-journal's inotify descriptor (else -1); after a seek to
@@ -81,19 +78,18 @@ field(sd_journal *sj, const char *name, size_t nlen, const char **v, size_t *n)
 	return 1;
 }
 
-/* Copies field name into out (at most max bytes, sanitised by bad()); returns the length. */
+/* Copies field name into out (at most max bytes); returns the length (0: absent). */
 static size_t
-copy_field(sd_journal *sj, const char *name, char *out, size_t max, int (*bad)(unsigned char))
+copy_field(sd_journal *sj, const char *name, char *out, size_t max)
 {
 	const char *v;
-	size_t n, i;
+	size_t n;
 
 	if (field(sj, name, strlen(name), &v, &n) != 1)
 		return 0;
 	if (n > max)
 		n = max;
-	for (i = 0; i < n; i++)
-		out[i] = bad((unsigned char)v[i]) ? '_' : v[i];
+	memcpy(out, v, n);
 	return n;
 }
 
@@ -111,15 +107,13 @@ bad_ident(unsigned char c)
 	return c <= ' ' || c == 0x7f || c == '[' || c == ']' || c == ':';
 }
 
-/* The value of field name when it is a decimal number in 1..UINT32_MAX, else 0. */
-static uint32_t
-pid_field(sd_journal *sj, const char *name)
+uint32_t
+journal_pid(const char *v, size_t n)
 {
-	const char *v;
 	uint64_t p = 0;
-	size_t n, i;
+	size_t i;
 
-	if (field(sj, name, strlen(name), &v, &n) != 1 || n == 0 || n > 10)
+	if (v == NULL || n == 0 || n > 10)
 		return 0;
 	for (i = 0; i < n; i++) {
 		if (v[i] < '0' || v[i] > '9')
@@ -127,6 +121,18 @@ pid_field(sd_journal *sj, const char *name)
 		p = p * 10 + (uint64_t)(v[i] - '0');
 	}
 	return p > UINT32_MAX ? 0 : (uint32_t)p;
+}
+
+/* The value of field name when it is a decimal number in 1..UINT32_MAX, else 0. */
+static uint32_t
+pid_field(sd_journal *sj, const char *name)
+{
+	const char *v;
+	size_t n;
+
+	if (field(sj, name, strlen(name), &v, &n) != 1)
+		return 0;
+	return journal_pid(v, n);
 }
 
 /* Writes the TS_LEN bytes of "YYYY-MM-DDTHH:MM:SS.uuuuuuZ" for usec (<= REALTIME_MAX). */
@@ -149,6 +155,60 @@ format_ts(uint64_t usec, char *out)
 	return 0;
 }
 
+/* Copies v[0..n) (at most max bytes) to p, each bad() byte as '_'; returns the length. */
+static size_t
+put_word(char *p, const char *v, size_t n, size_t max, int (*bad)(unsigned char))
+{
+	size_t i;
+
+	if (v == NULL)
+		return 0;
+	if (n > max)
+		n = max;
+	for (i = 0; i < n; i++)
+		p[i] = bad((unsigned char)v[i]) ? '_' : v[i];
+	return n;
+}
+
+size_t
+journal_format(char *out, uint64_t usec, const struct journal_fields *f, unsigned *flags)
+{
+	char *p = out;
+	size_t n, i;
+
+	*flags = 0;
+	if (usec > REALTIME_MAX || format_ts(usec, p) == -1)
+		return 0;
+	p += TS_LEN;
+	*p++ = ' ';
+	n = put_word(p, f->host, f->host_n, JOURNAL_HOST_MAX, bad_host);
+	if (n > 0 && p[n - 1] == ':')
+		p[n - 1] = '_';
+	if (n == 0)
+		p[n++] = '-';
+	p += n;
+	*p++ = ' ';
+	n = put_word(p, f->ident, f->ident_n, JOURNAL_IDENT_MAX, bad_ident);
+	if (n == 0)
+		n = put_word(p, f->comm, f->comm_n, JOURNAL_IDENT_MAX, bad_ident);
+	if (n == 0)
+		p[n++] = '-';
+	p += n;
+	if (f->pid != 0)
+		p += snprintf(p, 13, "[%u]", (unsigned)f->pid);
+	*p++ = ':';
+	*p++ = ' ';
+	n = f->msg != NULL ? f->msg_n : 0;
+	if (n > JOURNAL_MSG_MAX) {
+		n = JOURNAL_MSG_MAX;
+		*flags |= JOURNAL_TRUNCATED;
+	}
+	for (i = 0; i < n; i++)
+		p[i] = f->msg[i] == '\n' || f->msg[i] == '\r' ? ' ' : f->msg[i];
+	p += n;
+	return (size_t)(p - out);
+}
+
 /*
  * Formats the current entry into j->buf. Returns 1 with *len and *flags set, 0
  * when the entry is to be skipped (outside [since, until], damaged).
@@ -156,56 +216,31 @@ format_ts(uint64_t usec, char *out)
 static int
 format_entry(struct journal *j, size_t *len, unsigned *flags)
 {
-	char *p = j->buf;
-	const char *msg;
+	char host[JOURNAL_HOST_MAX], ident[JOURNAL_IDENT_MAX];
+	struct journal_fields f;
 	uint64_t usec;
-	uint32_t pid;
-	size_t n, i;
 	int r;
 
 	if (sd_journal_get_realtime_usec(j->sj, &usec) < 0 || usec > REALTIME_MAX)
 		return 0;
 	if ((int64_t)usec < j->since || (int64_t)usec > j->until)
 		return 0;
-	if (format_ts(usec, p) == -1)
-		return 0;
-	p += TS_LEN;
-	*p++ = ' ';
 	/* each field is copied before the next sd_journal_get_data invalidates it */
-	n = copy_field(j->sj, "_HOSTNAME", p, JOURNAL_HOST_MAX, bad_host);
-	if (n > 0 && p[n - 1] == ':')
-		p[n - 1] = '_';
-	if (n == 0)
-		p[n++] = '-';
-	p += n;
-	*p++ = ' ';
-	n = copy_field(j->sj, "SYSLOG_IDENTIFIER", p, JOURNAL_IDENT_MAX, bad_ident);
-	if (n == 0)
-		n = copy_field(j->sj, "_COMM", p, JOURNAL_IDENT_MAX, bad_ident);
-	if (n == 0)
-		p[n++] = '-';
-	p += n;
-	if ((pid = pid_field(j->sj, "SYSLOG_PID")) == 0)
-		pid = pid_field(j->sj, "_PID");
-	if (pid != 0)
-		p += snprintf(p, 13, "[%u]", (unsigned)pid);
-	*p++ = ':';
-	*p++ = ' ';
-	*flags = 0;
-	r = field(j->sj, "MESSAGE", 7, &msg, &n);
+	memset(&f, 0, sizeof(f));
+	f.host = host;
+	f.host_n = copy_field(j->sj, "_HOSTNAME", host, sizeof(host));
+	f.ident = ident;
+	if ((f.ident_n = copy_field(j->sj, "SYSLOG_IDENTIFIER", ident, sizeof(ident))) == 0)
+		f.ident_n = copy_field(j->sj, "_COMM", ident, sizeof(ident));
+	if ((f.pid = pid_field(j->sj, "SYSLOG_PID")) == 0)
+		f.pid = pid_field(j->sj, "_PID");
+	r = field(j->sj, "MESSAGE", 7, &f.msg, &f.msg_n);
 	if (r == -1)
 		return 0;
 	if (r == 0)
-		n = 0;
-	if (n > JOURNAL_MSG_MAX) {
-		n = JOURNAL_MSG_MAX;
-		*flags |= JOURNAL_TRUNCATED;
-	}
-	for (i = 0; i < n; i++)
-		p[i] = msg[i] == '\n' || msg[i] == '\r' ? ' ' : msg[i];
-	p += n;
-	*len = (size_t)(p - j->buf);
-	return 1;
+		f.msg = NULL;
+	*len = journal_format(j->buf, usec, &f, flags);
+	return *len > 0;
 }
 
 /*
@@ -315,7 +350,7 @@ jopen(const char *dir, int64_t since, int64_t until, int follow, const char *uni
 		j->cursor0 = xstrdup(cursor);
 		j->at_cursor = 1;
 	}
-	j->buf = xmalloc(LINE_MAX_);
+	j->buf = xmalloc(JOURNAL_LINE_MAX);
 	return j;
 out:
 	if (j->sj != NULL)

@@ -10,6 +10,33 @@
 #define JOURNAL_HOST_MAX 255        /* bytes of _HOSTNAME that are kept */
 #define JOURNAL_IDENT_MAX 64        /* bytes of SYSLOG_IDENTIFIER / _COMM that are kept */
 
+/* "YYYY-MM-DDTHH:MM:SS.uuuuuuZ HOST IDENT[PID]: " at its longest */
+#define JOURNAL_HDR_MAX (27 + 1 + JOURNAL_HOST_MAX + 1 + JOURNAL_IDENT_MAX + 12 + 2)
+/* The longest line journal_next or journal_format writes */
+#define JOURNAL_LINE_MAX (JOURNAL_HDR_MAX + JOURNAL_MSG_MAX)
+
+/*
+ * The fields of one entry that its text line is made of: values as the journal
+ * stores them (not NUL-terminated, not sanitised); NULL when absent. comm is
+ * used when ident is absent or empty.
+ */
+struct journal_fields {
+	const char *host, *ident, *comm, *msg;
+	size_t host_n, ident_n, comm_n, msg_n;
+	uint32_t pid; /* SYSLOG_PID, else _PID (journal_pid); 0: none */
+};
+
+/*
+ * Writes the line journal_next describes (below) for an entry of time usec
+ * (UTC epoch microseconds) and fields f into out, which has room for
+ * JOURNAL_LINE_MAX bytes. Returns its length, with *flags (JOURNAL_TRUNCATED
+ * or 0), or 0 when usec is past year 9999 (nothing written).
+ */
+size_t journal_format(char *out, uint64_t usec, const struct journal_fields *f, unsigned *flags);
+
+/* A PID field's value v[0..n) when it is a decimal number in 1..UINT32_MAX, else 0. */
+uint32_t journal_pid(const char *v, size_t n);
+
 struct journal;
 
 /*

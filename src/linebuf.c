@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "journal.h"
+#include "journal_json.h"
 #include "linebuf.h"
 #include "xmalloc.h"
 
@@ -59,13 +61,27 @@ static int
 emit(struct linebuf *lb, const char *p, size_t n, int complete, const char **line, size_t *len,
      unsigned *flags)
 {
-	unsigned f = 0;
+	unsigned f = 0, jf;
+	size_t jn;
 
 	if (complete && n > 0 && p[n - 1] == '\r')
 		n--;
 	if (n > LINEBUF_MAX_LINE) {
 		n = LINEBUF_MAX_LINE;
 		f |= LB_TRUNCATED;
+	}
+	/* journalctl -o json: decided by the input's first line */
+	if (!(f & LB_TRUNCATED) && n > 0 && p[0] == '{' && (lb->json || lb->lineno == 0)) {
+		if (lb->jscratch == NULL)
+			lb->jscratch = xmalloc(JOURNAL_JSON_SCRATCH(LINEBUF_MAX_LINE));
+		/* p is in buf, ours to rewrite: the text is never longer than its JSON */
+		if (journal_json_line(lb->buf + (p - lb->buf), n, lb->jscratch,
+		                      JOURNAL_JSON_SCRATCH(LINEBUF_MAX_LINE), &jn, &jf) == 1) {
+			lb->json = 1;
+			n = jn;
+			if (jf & JOURNAL_TRUNCATED)
+				f |= LB_TRUNCATED;
+		}
 	}
 	lb->lineno++;
 	*line = p;
@@ -134,7 +150,8 @@ void
 linebuf_free(struct linebuf *lb)
 {
 	free(lb->buf);
-	lb->buf = NULL;
+	free(lb->jscratch);
+	lb->buf = lb->jscratch = NULL;
 	lb->cap = lb->start = lb->end = lb->scan = lb->blk = 0;
 	lb->nl = 0;
 }

@@ -21,7 +21,10 @@
  * set while the rest of an over-long line is being thrown away. The newline
  * search runs ahead of start one block at a time: buf[start..scan) has been
  * searched (start <= scan <= end, scan - blk <= 64), and the "\n" found there
- * are exactly the set bits of nl (bit i: buf[blk + i]).
+ * are exactly the set bits of nl (bit i: buf[blk + i]). json is set when the
+ * input's first line was a journal entry in JSON (`journalctl -o json`): every
+ * line then goes through linebuf_next_slow, which turns such lines into text
+ * in place (journal_json_line, with jscratch, made then).
  */
 struct linebuf {
 	struct reader *r; /* borrowed */
@@ -30,7 +33,8 @@ struct linebuf {
 	size_t scan, blk;
 	uint64_t nl;
 	uint64_t lineno; /* number of the line last returned, 1-based */
-	int eof, err, skipping;
+	int eof, err, skipping, json;
+	char *jscratch;
 };
 
 /* Prepares lb to read r (borrowed; still closed by the caller). Allocates the buffer. */
@@ -89,7 +93,7 @@ linebuf_ready(struct linebuf *lb)
 	/* whole blocks only: the bytes past end are not the input's */
 	while (lb->nl == 0 && lb->end - lb->scan >= 64)
 		linebuf_block(lb);
-	return lb->nl != 0 && !lb->skipping;
+	return lb->nl != 0 && !(lb->skipping | lb->json);
 #else
 	(void)lb;
 	return 0;
@@ -102,6 +106,10 @@ linebuf_ready(struct linebuf *lb)
  * linebuf_ready said they would not read) and *flags (LB_TRUNCATED when the
  * line was longer than LINEBUF_MAX_LINE: the first LINEBUF_MAX_LINE bytes are
  * returned, the rest skipped). A last line without "\n" is still returned.
+ * When the input's first line is a journal entry as `journalctl -o json` writes
+ * it, each such line is returned as the text line journal_next would give
+ * ("2024-05-31T07:07:22.123456Z host sshd[52959]: msg"); other lines of that
+ * input as they are.
  * Lines are (pointer, length): a NUL byte is an ordinary byte. lb->lineno
  * counts physical lines (a truncated line counts once).
  * Returns 0 at the end of input, -1 on a read error (reader_errmsg(lb->r)):

@@ -1,5 +1,6 @@
 #!/bin/sh
-# 31-journal: `authwatch report` on the systemd journal (real journal files, sd-journal).
+# 31-journal: `authwatch report` on the systemd journal (real journal files, sd-journal), and on
+# `journalctl -o json` text.
 set -u
 . "$(dirname "$0")/lib.sh"
 d=$(mktmp journal)
@@ -74,6 +75,74 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 assert [a["src_ip"] for a in r["attackers"]["items"]] == ["198.51.100.1"], r["attackers"]
 ' "$d/since.json" || fail "journal --since"
+
+# `journalctl -o json` text, from this host or another: the same events as the journal itself,
+# from a file and from a pipe; with awkward values (quotes, backslashes, UTF-8, a newline and a
+# byte that is not UTF-8, which journalctl writes as an array of byte values)
+python3 - "$d/export2" <<'PY'
+import struct, sys
+t0 = 1780000100 * 1000000
+def field(k, v):
+    if b"\n" in v:  # the export format's binary form
+        return k + b"\n" + struct.pack("<Q", len(v)) + v + b"\n"
+    return k + b"=" + v + b"\n"
+def ent(i, ident, pid, msg):
+    return (field(b"__CURSOR", b"k%d" % i) + field(b"__REALTIME_TIMESTAMP", b"%d" % (t0 + i)) +
+            field(b"__MONOTONIC_TIMESTAMP", b"%d" % (i + 1)) +
+            field(b"_BOOT_ID", b"0123456789abcdef0123456789abcdef") + field(b"_HOSTNAME", b"gw") +
+            field(b"SYSLOG_IDENTIFIER", ident) + field(b"_PID", b"%d" % pid) +
+            field(b"MESSAGE", msg) + b"\n")
+out = [ent(1, b"sshd", 7001, b'Invalid user a"b\\c from 203.0.113.77 port 5'),
+       ent(2, b"sshd", 7002, "Invalid user jos\u00e9 from 203.0.113.78 port 6".encode()),
+       ent(3, b"sshd", 7003, b"Invalid user q\xffq from 203.0.113.79 port 7"),
+       ent(4, b"sshd", 7004, b"Failed password for root from 203.0.113.80 port 8 ssh2\nsecond line"),
+       ent(5, b"sshd", 7005, b"Accepted password for bob from 192.0.2.11 port 9 ssh2")]
+open(sys.argv[1], "wb").write(b"".join(out))
+PY
+mkdir -p "$d/j2"
+"$remote" --output="$d/j2/odd.journal" "$d/export2" >"$d/remote2.log" 2>&1 ||
+	fail "systemd-journal-remote: $(tail -n 1 "$d/remote2.log")"
+if command -v journalctl >/dev/null 2>&1; then
+	for dir in j j2; do
+		journalctl --file="$d/$dir/*.journal" -o json >"$d/$dir.json" 2>"$d/jctl.err" ||
+			fail "journalctl -o json: $(cat "$d/jctl.err")"
+		"$AUTHWATCH" events --all "$d/$dir.json" >"$d/$dir.from-json" || fail "events on -o json"
+		"$AUTHWATCH" events --all - <"$d/$dir.json" >"$d/$dir.from-pipe" || fail "events - on -o json"
+	done
+	# journalctl's own text of the same entries gives the same events
+	journalctl --file="$d/j/*.journal" -o short-iso-precise --utc >"$d/j.txt" 2>"$d/jctl.err" ||
+		fail "journalctl -o short-iso-precise: $(cat "$d/jctl.err")"
+	"$AUTHWATCH" events --all "$d/j.txt" >"$d/j.from-text" || fail "events on journalctl text"
+	python3 - "$d/j.from-text" "$d/j.from-json" "$d/j.from-pipe" "$d/j2.from-json" "$d/j2.from-pipe" <<'PY' ||
+import json, sys
+def load(p):
+    out = []
+    for line in open(p, encoding="utf-8", errors="surrogateescape"):
+        e = json.loads(line)
+        e.pop("file", None)
+        e.pop("line", None)
+        out.append(e)
+    return out
+text, js, pipe, odd, oddpipe = (load(p) for p in sys.argv[1:])
+assert len(text) == 17 and text == js == pipe, [x for x in zip(text, js) if x[0] != x[1]][:2]
+assert odd == oddpipe and len(odd) == 5, len(odd)
+assert odd[0]["user"] == 'a"b\\c' and odd[0]["src_ip"] == "203.0.113.77", odd[0]
+assert odd[1]["user"] == "jos\u00e9" and odd[1]["host"] == "gw" and odd[1]["pid"] == 7002, odd[1]
+assert odd[2]["src_ip"] == "203.0.113.79" and odd[2]["user"].startswith("q"), odd[2]
+# a newline in MESSAGE becomes a space, as when the journal is read itself
+assert odd[3]["msg"].endswith("ssh2 second line") and odd[3]["pid"] == 7004, odd[3]
+assert odd[4]["event"] == "auth_accepted" and odd[4]["ts"] == "2026-05-28T20:28:20.000005Z", odd[4]
+PY
+		fail "journalctl -o json is not read as the journal's own text"
+	# the report on the JSON agrees with the report on the journal
+	"$AUTHWATCH" report --format json "$d/j.json" >"$d/rj.json" || fail "report on -o json"
+	python3 - "$d/r1.json" "$d/rj.json" <<'PY' || fail "report on journalctl -o json differs"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+for k in ("attackers", "logins", "usernames", "sessions", "alerts"):
+    assert a[k] == b[k], (k, a[k], b[k])
+PY
+fi
 
 # a journal directory that does not exist: a clear error, exit 66
 "$AUTHWATCH" report "journal:$d/nope" >"$d/out" 2>"$d/err"
