@@ -83,7 +83,8 @@ FUZZ_CC = clang -std=c11 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,un
 fuzz: | $(B)/fuzz
 	$(FUZZ_CC) -o $(B)/fuzz/fuzz_parse tests/fuzz/fuzz_parse.c src/syslog_hdr.c \
 	  src/sshd_parse.c src/sshd_fields.c src/sshd_auth.c src/sshd_conn.c src/aux_parse.c \
-	  src/obuf.c src/addr.c src/event.c src/log.c src/xmalloc.c
+	  src/obuf.c src/addr.c src/event.c src/log.c src/xmalloc.c src/journal.c \
+	  src/journal_json.c $(shell $(PKG_CONFIG) --cflags --libs libsystemd)
 	$(FUZZ_CC) $(shell $(PKG_CONFIG) --cflags inih) -o $(B)/fuzz/fuzz_conf \
 	  tests/fuzz/fuzz_conf.c src/conf.c src/conf_argv.c src/conf_key.c src/conf_write.c \
 	  src/addr.c src/timespec.c src/log.c src/xmalloc.c \
