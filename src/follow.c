@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "follow.h"
+#include "journal_json.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -62,6 +63,7 @@ struct follow {
 	struct follow_pos *start;
 	struct ffile cur, old;
 	char *buf;
+	char *jscratch; /* journal_json_line's, made at the first JSON line */
 	/* the line callback of the current follow_read, and its line count */
 	follow_line_fn fn;
 	void *arg;
@@ -281,16 +283,30 @@ ff_close(struct follow *f, struct ffile *ff, int keep_wd)
 	ff_clear(ff);
 }
 
-/* Hands one line to the callback; pos is where the next line starts. */
+/*
+ * Hands one line, p[0..len) in buf, to the callback; pos is where the next line
+ * starts. A journal entry in JSON (`journalctl -o json`) is rewritten in place
+ * into its text line first.
+ */
 static void
-deliver(struct follow *f, struct ffile *ff, const char *p, size_t len, unsigned flags, int64_t pos)
+deliver(struct follow *f, struct ffile *ff, char *p, size_t len, unsigned flags, int64_t pos)
 {
+	size_t jn;
+	unsigned jf;
+
 	ff->pos = pos;
 	if (len > FOLLOW_MAX_LINE) {
 		len = FOLLOW_MAX_LINE;
 		flags |= FOLLOW_TRUNCATED;
 	} else if (len > 0 && p[len - 1] == '\r') {
 		len--;
+	}
+	if (flags == 0 && len > 0 && p[0] == '{') {
+		if (f->jscratch == NULL)
+			f->jscratch = xmalloc(JOURNAL_JSON_SCRATCH(FOLLOW_MAX_LINE));
+		if (journal_json_line(p, len, f->jscratch, JOURNAL_JSON_SCRATCH(FOLLOW_MAX_LINE),
+		                      &jn, &jf) == 1)
+			len = jn;
 	}
 	f->fn(f->arg, p, len, flags);
 	if (f->lines < INT_MAX)
@@ -804,6 +820,7 @@ follow_close(struct follow *f)
 		close(f->ifd);
 	free(f->start);
 	free(f->buf);
+	free(f->jscratch);
 	free(f->path);
 	free(f->dir);
 	free(f->base);

@@ -32,7 +32,9 @@ struct follow_pos {
 /*
  * Called for each line, in file order: line[0..len) without its "\n" (and
  * without a "\r" before it), borrowed until fn returns; NUL bytes and invalid
- * UTF-8 are ordinary bytes. flags: FOLLOW_TRUNCATED, FOLLOW_PARTIAL. fn may
+ * UTF-8 are ordinary bytes. A whole line that is a journal entry as
+ * `journalctl -o json` writes it arrives as the text line journal_next writes
+ * (journal_json_line). flags: FOLLOW_TRUNCATED, FOLLOW_PARTIAL. fn may
  * call follow_pos (it already says "after this line") but not follow_read or
  * follow_close.
  */

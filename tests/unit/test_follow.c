@@ -718,6 +718,30 @@ out:
 	lines_free(&ls);
 }
 
+/* `journalctl -o json` lines arrive as the text journal_next writes; other lines as they are. */
+T(journal_json)
+{
+	struct lines ls = {0};
+	struct follow *f;
+
+	append("j.log", "");
+	if ((f = fopen_("j.log", NULL, &ls)) == NULL)
+		goto out;
+	CHECK_INT(read_now(f, &ls), 0);
+	append("j.log", "{\"__REALTIME_TIMESTAMP\":\"1622444842123456\",\"_HOSTNAME\":\"h\","
+	                "\"SYSLOG_IDENTIFIER\":\"sshd\",\"_PID\":\"7\",\"MESSAGE\":\"a\\\"b\"}\n"
+	                "{\"not\":\"a journal entry\"}\n"
+	                "May 31 07:07:22 h sshd[7]: x\n");
+	CHECK_LINES(ls, "");
+	CHECK_INT(READ_NEW(f, &ls), 3);
+	CHECK_LINES(ls, "2021-05-31T07:07:22.123456Z h sshd[7]: a\"b\n"
+	                "{\"not\":\"a journal entry\"}\n"
+	                "May 31 07:07:22 h sshd[7]: x\n");
+	follow_close(f);
+out:
+	lines_free(&ls);
+}
+
 /* 100,000 lines in one write: all of them, in order, in one follow_read. */
 T(many_lines)
 {
@@ -867,6 +891,7 @@ main(void)
 	T_RUN(resume);
 	T_RUN(long_line);
 	T_RUN(binary_bytes);
+	T_RUN(journal_json);
 	T_RUN(many_lines);
 	T_RUN(queue_overflow);
 	T_RUN(errors);
