@@ -95,6 +95,13 @@ start
 now_line 192.0.2.80 303 >>"$d/auth.log"
 wait_for 5 grep -q "ban 192.0.2.80/32" "$d/decisions.log" ||
 	fail "the window was lost across a clean restart: $(cat "$d/daemon2.log")"
+# journalctl -o json lines in a followed file count as their text would
+for i in 1 2 3; do
+	printf '{"__REALTIME_TIMESTAMP":"%s","_HOSTNAME":"h","SYSLOG_IDENTIFIER":"sshd","_PID":"%d","MESSAGE":"Failed password for invalid user \\"j\\" from 192.0.2.96 port %d ssh2"}\n' \
+		"$(date +%s%6N)" $((500 + i)) $((500 + i)) >>"$d/auth.log"
+done
+wait_for 5 grep -q "ban 192.0.2.96/32" "$d/decisions.log" ||
+	fail "journal JSON lines were not counted: $(tail -n 3 "$d/auth.log")"
 # a ban by hand naming only the jail gets the jail's own ban time
 "$AUTHWATCH" ban -s "$d/ctl.sock" --jail sshd 192.0.2.91 >"$d/ban.out" 2>&1 || fail "ban --jail: $(cat "$d/ban.out")"
 wait_for 5 grep -q "ban 192.0.2.91/32 600 sshd" "$d/decisions.log" || fail "ban --jail: not 600 s"
