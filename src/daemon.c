@@ -511,6 +511,7 @@ daemon_reload(struct daemon *d)
 	conf_free(&d->conf);
 	d->conf = c;
 	open_geo(d);
+	forget(d, daemon_now() / 1000000); /* a shorter history applies now, not within the hour */
 	if (start_jails(d) != 0)
 		log_warnx("reload: no source could be opened; waiting for them to appear");
 	log_warnx("reloaded %s: %zu jails, %zu sources", d->conf.path, d->njails, d->nsrcs);

@@ -142,6 +142,12 @@ grep -q "192.0.2.95/32" "$d/hist2" && fail "the history outlived 'history': $(ca
 now_line 192.0.2.95 403 >>"$d/auth.log"
 wait_for 5 sh -c "[ \$(grep -c 'ban 192.0.2.95/32 1 sshd' '$d/decisions.log') -eq 2 ]" ||
 	fail "a forgotten offender is not a first offender again: $(grep 192.0.2.95 "$d/decisions.log")"
+# a reload forgets at once what is past the history (not within the hour)
+sleep 4
+kill -HUP "$pid"
+wait_for 5 sh -c "grep -q reloaded '$d/daemon3.log'" || fail "no reload"
+"$AUTHWATCH" bans -s "$d/ctl.sock" --history 192.0.2.95 >"$d/hist3" || fail "bans --history"
+grep -q "192.0.2.95/32" "$d/hist3" && fail "a reload kept the history past 'history': $(cat "$d/hist3")"
 kill -TERM "$pid"
 wait_for 10 sh -c "! kill -0 $pid" || fail "no clean stop"
 pid=
