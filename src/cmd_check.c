@@ -87,7 +87,7 @@ on_ban(void *arg, struct jail *j, const struct detect_hit *h, int64_t now)
 {
 	struct check *ck = arg;
 	struct offender *o = NULL;
-	char a[ADDR_STRLEN], t[32];
+	char a[ADDR_STRLEN], t[32], why[64], dur[32];
 	int64_t secs;
 	size_t i;
 
@@ -113,13 +113,13 @@ on_ban(void *arg, struct jail *j, const struct detect_hit *h, int64_t now)
 	ck->bans++;
 	secs = ban_duration(&ck->pol, o->bans);
 	o->until = secs == 0 ? 0 : now + secs * 1000000;
+	jail_reason(h, ck->cj->findtime, why, sizeof(why));
 	if (secs == 0)
-		printf("%s  %-8s BAN %s/%u for good (%.4g failures in %llds, ban #%u)\n", t,
-		       ck->cj->name, a, h->prefix, h->weight, (long long)ck->cj->findtime, o->bans);
+		printf("%s  %-8s BAN %s/%u for good (%s, ban #%u)\n", t, ck->cj->name, a, h->prefix,
+		       why, o->bans);
 	else
-		printf("%s  %-8s BAN %s/%u for %llds (%.4g failures in %llds, ban #%u)\n", t,
-		       ck->cj->name, a, h->prefix, (long long)secs, h->weight,
-		       (long long)ck->cj->findtime, o->bans);
+		printf("%s  %-8s BAN %s/%u for %s (%s, ban #%u)\n", t, ck->cj->name, a, h->prefix,
+		       duration_format(secs, dur, sizeof(dur)), why, o->bans);
 }
 
 /* Replays the files through one jail. Returns 0, or EX_NOINPUT/EX_DATAERR for a bad file. */

@@ -74,7 +74,7 @@ on_ban(void *arg, struct jail *j, const struct detect_hit *hit, int64_t now)
 {
 	struct djail *dj = arg;
 	struct daemon *d = dj->d;
-	char a[ADDR_STRLEN], reason[STORE_REASON_MAX];
+	char a[ADDR_STRLEN], reason[STORE_REASON_MAX], dur[32];
 	struct store_ban b;
 	size_t i;
 
@@ -85,8 +85,7 @@ on_ban(void *arg, struct jail *j, const struct detect_hit *hit, int64_t now)
 			          hit->prefix);
 			return;
 		}
-	snprintf(reason, sizeof(reason), "%.4g failures in %llds", hit->weight,
-	         (long long)dj->cj->findtime);
+	jail_reason(hit, dj->cj->findtime, reason, sizeof(reason));
 	if (banmgr_ban(d->bm, &hit->net, hit->prefix, jail_name(j), &dj->pol, now / 1000000, reason,
 	               &b) == 1) {
 		log_debug("%s: %s/%u still banned: extended (%s)", jail_name(j), a, hit->prefix,
@@ -97,8 +96,8 @@ on_ban(void *arg, struct jail *j, const struct detect_hit *hit, int64_t now)
 		log_warnx("%s: ban %s/%u for good (%s, ban #%u)", jail_name(j), a, hit->prefix,
 		          reason, b.nth);
 	else
-		log_warnx("%s: ban %s/%u for %llds (%s, ban #%u)", jail_name(j), a, hit->prefix,
-		          (long long)(b.expires - b.start), reason, b.nth);
+		log_warnx("%s: ban %s/%u for %s (%s, ban #%u)", jail_name(j), a, hit->prefix,
+		          duration_format(b.expires - b.start, dur, sizeof(dur)), reason, b.nth);
 }
 
 /* --- sources ------------------------------------------------------------------------------ */

@@ -1,5 +1,6 @@
 /* jail.c: one detection rule set: parses lines, folds connections, weighs what they did, decides
  * bans. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,6 +98,16 @@ jail_opts_of(const struct conf_jail *cj, uint64_t seed, struct jail_opts *o)
 	o->det.seed = seed;
 	o->allow = cj->allow;
 	o->nallow = cj->nallow;
+}
+
+const char *
+jail_reason(const struct detect_hit *hit, int64_t findtime, char *buf, size_t len)
+{
+	char win[32];
+
+	snprintf(buf, len, "%.7g failure%s in %s", hit->weight, hit->weight == 1 ? "" : "s",
+	         duration_format(findtime, win, sizeof(win)));
+	return buf;
 }
 
 struct jail *

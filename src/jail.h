@@ -41,6 +41,13 @@ struct jail_cb {
  */
 void jail_opts_of(const struct conf_jail *cj, uint64_t seed, struct jail_opts *o);
 
+/*
+ * The reason a ban gives for hit in a window of findtime seconds: "5 failures
+ * in 10m" (the weighted count, in quarters: "2.5 failures", "1 failure"). Returns buf,
+ * written with snprintf (len >= 64 holds any).
+ */
+const char *jail_reason(const struct detect_hit *hit, int64_t findtime, char *buf, size_t len);
+
 /* A jail (o and cb copied; arg borrowed). Aborts on OOM. */
 struct jail *jail_new(const struct jail_opts *o, const struct jail_cb *cb, void *arg);
 void jail_free(struct jail *j);

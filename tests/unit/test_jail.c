@@ -174,6 +174,23 @@ T(probes_and_ipv6_prefix)
 	jail_free(j);
 }
 
+/* A ban's reason: the weighted count, singular for one, the window as the config writes it. */
+T(reason)
+{
+	struct detect_hit h;
+	char buf[64];
+
+	memset(&h, 0, sizeof(h));
+	h.weight = 5;
+	CHECK_STR(jail_reason(&h, 600, buf, sizeof(buf)), "5 failures in 10m");
+	h.weight = 1;
+	CHECK_STR(jail_reason(&h, 60, buf, sizeof(buf)), "1 failure in 1m");
+	h.weight = 2.5;
+	CHECK_STR(jail_reason(&h, 5400, buf, sizeof(buf)), "2.5 failures in 1h30m");
+	h.weight = 10063.75; /* maxretry 10000 and a last weight of 63.75 */
+	CHECK_STR(jail_reason(&h, 14 * 86400, buf, sizeof(buf)), "10063.75 failures in 2w");
+}
+
 int
 main(void)
 {
@@ -181,5 +198,6 @@ main(void)
 	T_RUN(allowlisted_never_banned);
 	T_RUN(log_injection_bans_only_the_peer);
 	T_RUN(probes_and_ipv6_prefix);
+	T_RUN(reason);
 	return T_END();
 }

@@ -232,7 +232,7 @@ T(bans_layout)
 	b[0].start = now - 125;
 	b[0].expires = now + 3600 + 120;
 	b[0].nth = 1;
-	snprintf(b[0].reason, sizeof(b[0].reason), "5 failures in 600s");
+	snprintf(b[0].reason, sizeof(b[0].reason), "5 failures in 10m");
 	net(&b[1].net, "2001:db8:1::");
 	b[1].prefix = 64;
 	snprintf(b[1].jail, sizeof(b[1].jail), "%s", EVIL_JAIL);
@@ -245,7 +245,7 @@ T(bans_layout)
 	             "  address          jail              since             until              "
 	             "left  offence  reason\n"
 	             "  203.0.113.7/32   sshd              2021-05-31 06:57  2021-05-31 08:02  "
-	             "1h02m        1  5 failures in 600s\n"
+	             "1h02m        1  5 failures in 10m\n"
 	             "  2001:db8:1::/64  ev\\x1b[2Jil\\x0aj  2021-05-30 07:00  never             "
 	             "    -        3  by \\x1b[8mhand\\x0a\n");
 	free(s);
