@@ -301,7 +301,7 @@ deliver(struct follow *f, struct ffile *ff, char *p, size_t len, unsigned flags,
 	} else if (len > 0 && p[len - 1] == '\r') {
 		len--;
 	}
-	if (flags == 0 && len > 0 && p[0] == '{') {
+	if (flags == 0 && len > 0 && JOURNAL_JSON_START(p[0])) {
 		if (f->jscratch == NULL)
 			f->jscratch = xmalloc(JOURNAL_JSON_SCRATCH(FOLLOW_MAX_LINE));
 		if (journal_json_line(p, len, f->jscratch, JOURNAL_JSON_SCRATCH(FOLLOW_MAX_LINE),

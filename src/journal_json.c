@@ -281,6 +281,8 @@ journal_json_line(char *line, size_t len, char *scratch, size_t scap, size_t *ne
 	uint64_t usec = 0;
 	int k, got;
 
+	if (j.p < j.e && *j.p == JOURNAL_JSON_RS)
+		j.p++; /* -o json-seq: RFC 7464's record separator before each entry */
 	if (scap < JOURNAL_JSON_SCRATCH(len) || !eat(&j, '{'))
 		return 0;
 	memset(val, 0, sizeof(val));

@@ -4,12 +4,19 @@
 
 #include <stddef.h>
 
+/* The byte before each entry of `journalctl -o json-seq` (RFC 7464). */
+#define JOURNAL_JSON_RS 0x1e
+
+/* Whether a line starting with byte c may be a journal entry in JSON (-o json or json-seq). */
+#define JOURNAL_JSON_START(c) ((c) == '{' || (c) == JOURNAL_JSON_RS)
+
 /* Scratch bytes journal_json_line needs for a line of len bytes. */
 #define JOURNAL_JSON_SCRATCH(len) (2 * (size_t)(len) + 512)
 
 /*
  * When line[0..len) is one journal entry as `journalctl -o json` writes it (a
- * JSON object of fields, __REALTIME_TIMESTAMP among them), writes the line
+ * JSON object of fields, __REALTIME_TIMESTAMP among them; -o json-seq's
+ * record separator may come first), writes the line
  * journal_next would give for that entry (journal.h: time, _HOSTNAME,
  * SYSLOG_IDENTIFIER or _COMM, SYSLOG_PID or _PID, MESSAGE) to line itself and
  * returns 1 with its length in *newlen (<= len) and *flags (JOURNAL_TRUNCATED

@@ -71,7 +71,8 @@ emit(struct linebuf *lb, const char *p, size_t n, int complete, const char **lin
 		f |= LB_TRUNCATED;
 	}
 	/* journalctl -o json: decided by the input's first line */
-	if (!(f & LB_TRUNCATED) && n > 0 && p[0] == '{' && (lb->json || lb->lineno == 0)) {
+	if (!(f & LB_TRUNCATED) && n > 0 && JOURNAL_JSON_START(p[0]) &&
+	    (lb->json || lb->lineno == 0)) {
 		if (lb->jscratch == NULL)
 			lb->jscratch = xmalloc(JOURNAL_JSON_SCRATCH(LINEBUF_MAX_LINE));
 		/* p is in buf, ours to rewrite: the text is never longer than its JSON */

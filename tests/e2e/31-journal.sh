@@ -109,11 +109,15 @@ if command -v journalctl >/dev/null 2>&1; then
 		"$AUTHWATCH" events --all "$d/$dir.json" >"$d/$dir.from-json" || fail "events on -o json"
 		"$AUTHWATCH" events --all - <"$d/$dir.json" >"$d/$dir.from-pipe" || fail "events - on -o json"
 	done
+	journalctl --file="$d/j/*.journal" -o json-seq >"$d/j.seq" 2>"$d/jctl.err" ||
+		fail "journalctl -o json-seq: $(cat "$d/jctl.err")"
+	"$AUTHWATCH" events --all "$d/j.seq" >"$d/j.from-seq" || fail "events on -o json-seq"
 	# journalctl's own text of the same entries gives the same events
 	journalctl --file="$d/j/*.journal" -o short-iso-precise --utc >"$d/j.txt" 2>"$d/jctl.err" ||
 		fail "journalctl -o short-iso-precise: $(cat "$d/jctl.err")"
 	"$AUTHWATCH" events --all "$d/j.txt" >"$d/j.from-text" || fail "events on journalctl text"
-	python3 - "$d/j.from-text" "$d/j.from-json" "$d/j.from-pipe" "$d/j2.from-json" "$d/j2.from-pipe" <<'PY' ||
+	python3 - "$d/j.from-text" "$d/j.from-json" "$d/j.from-pipe" "$d/j.from-seq" \
+		"$d/j2.from-json" "$d/j2.from-pipe" <<'PY' ||
 import json, sys
 def load(p):
     out = []
@@ -123,8 +127,8 @@ def load(p):
         e.pop("line", None)
         out.append(e)
     return out
-text, js, pipe, odd, oddpipe = (load(p) for p in sys.argv[1:])
-assert len(text) == 17 and text == js == pipe, [x for x in zip(text, js) if x[0] != x[1]][:2]
+text, js, pipe, seq, odd, oddpipe = (load(p) for p in sys.argv[1:])
+assert len(text) == 17 and text == js == pipe == seq, [x for x in zip(text, js) if x[0] != x[1]][:2]
 assert odd == oddpipe and len(odd) == 5, len(odd)
 assert odd[0]["user"] == 'a"b\\c' and odd[0]["src_ip"] == "203.0.113.77", odd[0]
 assert odd[1]["user"] == "jos\u00e9" and odd[1]["host"] == "gw" and odd[1]["pid"] == 7002, odd[1]

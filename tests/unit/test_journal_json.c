@@ -52,6 +52,9 @@ T(fields)
 	               " } ",
 	               NULL),
 	          "2021-05-31T07:07:22.123456Z - sshd-session[7]: m");
+	/* -o json-seq: a record separator first */
+	CHECK_STR(conv("\x1e{" TS ",\"MESSAGE\":\"m\"}", NULL),
+	          "2021-05-31T07:07:22.123456Z - -: m");
 	/* nothing but the time: "-" for host and ident, no pid, an empty message */
 	CHECK_STR(conv("{" TS "}", NULL), "2021-05-31T07:07:22.123456Z - -: ");
 	/* a pid that is not a number is left out; null and numbers are skipped */
