@@ -26,7 +26,7 @@ enum ktype {
 	T_BOOL,
 	T_UINT,   /* lo..hi */
 	T_PREFIX, /* lo..hi, an optional leading '/' */
-	T_DUR,    /* duration_parse, > 0 */
+	T_DUR,    /* duration_parse, >= lo seconds (lo 0 or 1) */
 	T_DEC,    /* lo..hi, at most DEC_PLACES decimals */
 	T_WEIGHT  /* 0..63.75 in steps of 0.25 */
 };
@@ -46,7 +46,7 @@ static const struct key keys[] = {
     {"socket", K_SOCKET, T_PATH, IN_DAEMON, 0, 0},
     {"database", K_DATABASE, T_PATH, IN_DAEMON, 0, 0},
     {"geoip", K_GEOIP, T_PATH, IN_DAEMON, 0, 0},
-    {"history", K_HISTORY, T_DUR, IN_DAEMON, 0, 0},
+    {"history", K_HISTORY, T_DUR, IN_DAEMON, 0, 0}, /* 0 allowed: keep every ban */
     {"firewall", K_FIREWALL, T_FIREWALL, IN_DAEMON, 0, 0},
     {"allow", K_ALLOW, T_CIDRS, IN_DAEMON | IN_JAIL, 0, 0},
     {"ignoreip", K_ALLOW, T_CIDRS, IN_DAEMON | IN_JAIL, 0, 0},
@@ -56,11 +56,11 @@ static const struct key keys[] = {
     {"source", K_SOURCE, T_SOURCES, IN_JAIL, 0, 0},
     {"replay", K_REPLAY, T_BOOL, IN_JAIL, 0, 0},
     {"maxretry", K_MAXRETRY, T_UINT, IN_JAIL, 1, MAXRETRY_MAX},
-    {"findtime", K_FINDTIME, T_DUR, IN_JAIL, 0, 0},
-    {"bantime", K_BANTIME, T_DUR, IN_JAIL, 0, 0},
+    {"findtime", K_FINDTIME, T_DUR, IN_JAIL, 1, 0},
+    {"bantime", K_BANTIME, T_DUR, IN_JAIL, 1, 0},
     {"bantime.increment", K_INCREMENT, T_BOOL, IN_JAIL, 0, 0},
     {"bantime.factor", K_FACTOR, T_DEC, IN_JAIL, 1, FACTOR_MAX},
-    {"bantime.max", K_BANMAX, T_DUR, IN_JAIL, 0, 0},
+    {"bantime.max", K_BANMAX, T_DUR, IN_JAIL, 1, 0},
     {"bantime.permanent_after", K_PERMANENT, T_UINT, IN_JAIL, 0, PERMANENT_MAX},
     {"ipv4.prefix", K_V4, T_PREFIX, IN_JAIL, 1, 32},
     {"ipv6.prefix", K_V6, T_PREFIX, IN_JAIL, 1, 128},
@@ -481,14 +481,12 @@ set_value(struct ctx *x, const struct key *k, const char *v)
 			form = "a duration such as 30s, 10m, 1h, 2d, 1w or 1h30m";
 			goto bad;
 		}
-		if (k->id == K_HISTORY && d >= 0) {
-			c->history = d; /* 0: every ban is kept */
-			return 1;
-		}
-		if (d <= 0)
+		if (d < (int64_t)k->lo)
 			return conf_fail(x, x->lineno, "bad %s '%s': must be longer than 0",
 			                 k->name, v);
-		if (k->id == K_FINDTIME)
+		if (k->id == K_HISTORY)
+			c->history = d; /* 0: every ban is kept */
+		else if (k->id == K_FINDTIME)
 			j->findtime = d;
 		else if (k->id == K_BANTIME)
 			j->bantime = d;
