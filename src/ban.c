@@ -453,8 +453,9 @@ banmgr_flush(struct banmgr *m, int64_t now, char *err, size_t errlen)
 	return ret;
 }
 
-size_t
-banmgr_expire(struct banmgr *m, int64_t now)
+/* Drops the active bans over at now from memory; returns how many. */
+static size_t
+expire_active(struct banmgr *m, int64_t now)
 {
 	size_t i = 0, n = 0;
 
@@ -465,6 +466,14 @@ banmgr_expire(struct banmgr *m, int64_t now)
 		} else
 			i++;
 	}
+	return n;
+}
+
+size_t
+banmgr_expire(struct banmgr *m, int64_t now)
+{
+	size_t n = expire_active(m, now);
+
 	if (n > 0 && m->st != NULL && store_expire(m->st, now) < 0) {
 		m->stats.store_errors++;
 		m->st = NULL;
@@ -477,7 +486,7 @@ banmgr_forget(struct banmgr *m, int64_t before, int64_t now, size_t *forgotten)
 {
 	size_t i, k = 0, n;
 
-	banmgr_expire(m, now);
+	expire_active(m, now); /* the store's rows: below, with those this run never held */
 	for (i = 0; i < m->nseen; i++) {
 		struct seen *sn = &m->seen[i];
 

@@ -63,13 +63,31 @@ T(durations)
 	CHECK_INT(ban_duration(&p, 3), 1350);
 }
 
-T(escalation_and_batches)
+/* A manager over a fresh dry-run firewall and store in tf_dir/name.{log,db}. */
+static struct banmgr *
+open_mgr(const char *name, struct fw **fw, struct store **st)
 {
 	char err[512], path[512], db[512];
 	struct fw_opts fo;
+
+	snprintf(path, sizeof(path), "%s/%s.log", tf_dir, name);
+	snprintf(db, sizeof(db), "%s/%s.db", tf_dir, name);
+	memset(&fo, 0, sizeof(fo));
+	fo.kind = FW_DRYRUN;
+	fo.dryrun_path = path;
+	*fw = fw_open(&fo, err, sizeof(err));
+	*st = store_open(db, err, sizeof(err));
+	if (*fw == NULL || *st == NULL)
+		abort();
+	return banmgr_new(*fw, *st);
+}
+
+T(escalation_and_batches)
+{
+	char err[512], path[512];
 	struct fw *fw;
 	struct store *st;
-	struct banmgr *m;
+	struct banmgr *m = open_mgr("escalation", &fw, &st);
 	struct ban_policy p = {600, 1, 2.0, 3600, 0};
 	struct store_ban b;
 	struct addr a = ip("203.0.113.5"), n6 = ip("2001:db8:1:2::");
@@ -77,17 +95,7 @@ T(escalation_and_batches)
 	size_t n;
 	int64_t now = 1780000000;
 
-	snprintf(path, sizeof(path), "%s/decisions.log", tf_dir);
-	snprintf(db, sizeof(db), "%s/state.db", tf_dir);
-	memset(&fo, 0, sizeof(fo));
-	fo.kind = FW_DRYRUN;
-	fo.dryrun_path = path;
-	fw = fw_open(&fo, err, sizeof(err));
-	st = store_open(db, err, sizeof(err));
-	CHECK(fw != NULL && st != NULL);
-	if (fw == NULL || st == NULL)
-		return;
-	m = banmgr_new(fw, st);
+	snprintf(path, sizeof(path), "%s/escalation.log", tf_dir);
 	/* nothing reaches the firewall before the flush; then one batch */
 	banmgr_ban(m, &a, 32, "sshd", &p, now, "5 failures", &b);
 	banmgr_ban(m, &n6, 64, "sshd", &p, now, "5 failures", NULL);
@@ -163,25 +171,6 @@ T(escalation_and_batches)
 	banmgr_free(m);
 	store_close(st);
 	fw_close(fw);
-}
-
-/* A manager over a fresh dry-run firewall and store in tf_dir/name.{log,db}. */
-static struct banmgr *
-open_mgr(const char *name, struct fw **fw, struct store **st)
-{
-	char err[512], path[512], db[512];
-	struct fw_opts fo;
-
-	snprintf(path, sizeof(path), "%s/%s.log", tf_dir, name);
-	snprintf(db, sizeof(db), "%s/%s.db", tf_dir, name);
-	memset(&fo, 0, sizeof(fo));
-	fo.kind = FW_DRYRUN;
-	fo.dryrun_path = path;
-	*fw = fw_open(&fo, err, sizeof(err));
-	*st = store_open(db, err, sizeof(err));
-	if (*fw == NULL || *st == NULL)
-		abort();
-	return banmgr_new(*fw, *st);
 }
 
 T(forget_history)
