@@ -92,24 +92,18 @@ find_remote(void)
 }
 
 /*
- * Makes directory tf_dir/name holding x.journal converted from e by
- * systemd-journal-remote; copies its path into dir[256]. Returns 0, or -1 when
- * the conversion failed (after a T_FAIL).
+ * Writes the journal file path (ending in ".journal") from e with
+ * systemd-journal-remote. Returns 0, or -1 after a T_FAIL.
  */
 static inline int
-make_journal(const char *name, const struct exp *e, char *dir)
+write_journal(const struct exp *e, const char *path)
 {
-	char exppath[300], outarg[320];
+	char exppath[320], outarg[320];
 	char *argv[4];
 	int rc;
 
-	snprintf(dir, 256, "%s", tf_path(name));
-	snprintf(exppath, sizeof(exppath), "%s.export", dir);
-	snprintf(outarg, sizeof(outarg), "--output=%s/x.journal", dir);
-	if (mkdir(dir, 0755) == -1) {
-		T_FAIL("mkdir %s: %s", dir, strerror(errno));
-		return -1;
-	}
+	snprintf(exppath, sizeof(exppath), "%s.export", path);
+	snprintf(outarg, sizeof(outarg), "--output=%s", path);
 	tf_write(exppath, e->p != NULL ? e->p : "", e->n);
 	argv[0] = remote;
 	argv[1] = outarg;
@@ -119,7 +113,27 @@ make_journal(const char *name, const struct exp *e, char *dir)
 		T_FAIL("%s %s %s: exit %d", remote, outarg, exppath, rc);
 		return -1;
 	}
+	unlink(exppath);
 	return 0;
+}
+
+/*
+ * Makes directory tf_dir/name holding x.journal converted from e by
+ * systemd-journal-remote; copies its path into dir[256]. Returns 0, or -1 when
+ * the conversion failed (after a T_FAIL).
+ */
+static inline int
+make_journal(const char *name, const struct exp *e, char *dir)
+{
+	char path[300];
+
+	snprintf(dir, 256, "%s", tf_path(name));
+	if (mkdir(dir, 0755) == -1) {
+		T_FAIL("mkdir %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/x.journal", dir);
+	return write_journal(e, path);
 }
 
 /* One line as journal_next returned it. */

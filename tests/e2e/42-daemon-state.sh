@@ -79,10 +79,11 @@ pid=
 # a clean restart keeps the failures still inside their window (a working database now)
 sed -e "s|state.db|good.db|" -e 's/^maxretry = 1/maxretry = 3/' -e '/^bogus/d' -e '/^replay/d' \
 	"$d/a.conf" >"$d/b.conf"
+# start [CONF LOG]: the daemon on $d/CONF (b.conf), its output appended to $d/LOG (daemon2.log)
 start() {
-	"$AUTHWATCH" daemon -c "$d/b.conf" >>"$d/daemon2.log" 2>&1 &
+	"$AUTHWATCH" daemon -c "$d/${1:-b.conf}" >>"$d/${2:-daemon2.log}" 2>&1 &
 	pid=$!
-	wait_for 10 test -S "$d/ctl.sock" || fail "no start: $(cat "$d/daemon2.log")"
+	wait_for 10 test -S "$d/ctl.sock" || fail "no start: $(cat "$d/${2:-daemon2.log}")"
 }
 start
 now_line 192.0.2.80 301 >>"$d/auth.log"
@@ -112,12 +113,7 @@ pid=
 # history: bans older than it no longer count for escalation and leave the database
 sed -e "s|good.db|hist.db|" -e 's/^maxretry = 3/maxretry = 1/' "$d/b.conf" >"$d/h.conf"
 sed -i -e 's/^\[daemon\]/[daemon]\nhistory = 3s/' -e 's/^\[sshd\]/[sshd]\nbantime = 1s/' "$d/h.conf"
-hist() {
-	"$AUTHWATCH" daemon -c "$d/h.conf" >>"$d/daemon3.log" 2>&1 &
-	pid=$!
-	wait_for 10 test -S "$d/ctl.sock" || fail "no start: $(cat "$d/daemon3.log")"
-}
-hist
+start h.conf daemon3.log
 now_line 192.0.2.95 401 >>"$d/auth.log"
 wait_for 5 grep -q "ban 192.0.2.95/32 1 sshd" "$d/decisions.log" || fail "no first ban: $(cat "$d/daemon3.log")"
 sleep 2 # the 1 s ban is over
@@ -136,7 +132,7 @@ assert h[1]["in_force"] is False and h[1]["ended"] is None and h[1]["until"] is 
 kill -TERM "$pid"
 wait_for 10 sh -c "! kill -0 $pid" || fail "no clean stop"
 sleep 4 # both bans started over 3 s ago: a restart forgets them
-hist
+start h.conf daemon3.log
 "$AUTHWATCH" bans -s "$d/ctl.sock" --history 192.0.2.95 >"$d/hist2" || fail "bans --history"
 grep -q "192.0.2.95/32" "$d/hist2" && fail "the history outlived 'history': $(cat "$d/hist2")"
 now_line 192.0.2.95 403 >>"$d/auth.log"

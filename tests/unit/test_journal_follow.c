@@ -15,32 +15,6 @@
 #include "xmalloc.h"
 
 /*
- * Writes the journal file path (ending in ".journal") from e with
- * systemd-journal-remote. Returns 0, or -1 after a T_FAIL.
- */
-static int
-write_journal(const struct exp *e, const char *path)
-{
-	char exppath[320], outarg[320];
-	char *argv[4];
-	int rc;
-
-	snprintf(exppath, sizeof(exppath), "%s.export", path);
-	snprintf(outarg, sizeof(outarg), "--output=%s", path);
-	tf_write(exppath, e->p != NULL ? e->p : "", e->n);
-	argv[0] = remote;
-	argv[1] = outarg;
-	argv[2] = exppath;
-	argv[3] = NULL;
-	if ((rc = tf_run(argv, "/dev/null", tf_path("remote.out"))) != 0) {
-		T_FAIL("%s %s %s: exit %d", remote, outarg, exppath, rc);
-		return -1;
-	}
-	unlink(exppath);
-	return 0;
-}
-
-/*
  * Adds journal file name to directory dir the way a writer that finishes a
  * file elsewhere does: written in tf_dir, then renamed into dir.
  */
