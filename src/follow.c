@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "follow.h"
+#include "journal.h"
 #include "journal_json.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -305,8 +306,11 @@ deliver(struct follow *f, struct ffile *ff, char *p, size_t len, unsigned flags,
 		if (f->jscratch == NULL)
 			f->jscratch = xmalloc(JOURNAL_JSON_SCRATCH(FOLLOW_MAX_LINE));
 		if (journal_json_line(p, len, f->jscratch, JOURNAL_JSON_SCRATCH(FOLLOW_MAX_LINE),
-		                      &jn, &jf) == 1)
+		                      &jn, &jf) == 1) {
 			len = jn;
+			if (jf & JOURNAL_TRUNCATED) /* as linebuf says it */
+				flags |= FOLLOW_TRUNCATED;
+		}
 	}
 	f->fn(f->arg, p, len, flags);
 	if (f->lines < INT_MAX)
