@@ -8,18 +8,18 @@
 /* The fields that make the line, by their index in names[]. */
 enum { F_TIME, F_HOST, F_IDENT, F_COMM, F_SPID, F_PID, F_MSG, F__COUNT };
 
+#define FIELD(name)                                                                                \
+	{                                                                                          \
+		name, sizeof(name) - 1                                                             \
+	}
 static const struct {
 	const char *name;
 	size_t len;
 } names[F__COUNT] = {
-    {"__REALTIME_TIMESTAMP", 20},
-    {"_HOSTNAME", 9},
-    {"SYSLOG_IDENTIFIER", 17},
-    {"_COMM", 5},
-    {"SYSLOG_PID", 10},
-    {"_PID", 4},
-    {"MESSAGE", 7},
+    FIELD("__REALTIME_TIMESTAMP"), FIELD("_HOSTNAME"), FIELD("SYSLOG_IDENTIFIER"), FIELD("_COMM"),
+    FIELD("SYSLOG_PID"),           FIELD("_PID"),      FIELD("MESSAGE"),
 };
+#undef FIELD
 
 /* A JSON reader over [p, e): p moves on; ok is cleared at the first thing that is not JSON. */
 struct js {
