@@ -7,7 +7,7 @@
 #   make bench      generate logs and measure against the peers
 #   make fuzz       libFuzzer targets: header parser + classifier, configuration (clang)
 #   make format     apply .clang-format
-#   make install    $(DESTDIR)$(PREFIX)/bin/authwatch
+#   make install    $(DESTDIR)$(PREFIX)/bin/authwatch, the man pages in $(PREFIX)/share/man
 #   make install-service  also the systemd unit and /etc/authwatch/authwatch.conf
 
 PREFIX  ?= /usr/local
@@ -104,8 +104,11 @@ format:
 	clang-format -i src/*.c src/*.h tests/*.h tests/unit/*.c bench/*.c bench/*.h tests/fuzz/*.c
 
 install: $(B)/authwatch
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 0755 $(B)/authwatch $(DESTDIR)$(PREFIX)/bin/authwatch
+	install -m 0644 man/authwatch.1 $(DESTDIR)$(PREFIX)/share/man/man1/authwatch.1
+	install -m 0644 man/authwatch.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/authwatch.conf.5
 
 # the daemon as a systemd service; an existing /etc/authwatch/authwatch.conf is kept
 install-service: install
