@@ -5,7 +5,7 @@ set -eu
 what=${1:-build}
 pkgs="make gcc pkg-config liblzma-dev libzstd-dev libbz2-dev libisal-dev libsystemd-dev libinih-dev libnftables-dev libsqlite3-dev libmaxminddb-dev"
 case "$what" in
-test) pkgs="$pkgs clang tmux libclang-rt-dev gzip xz-utils zstd bzip2 python3 systemd systemd-journal-remote nftables iproute2 sqlite3 openssh-server openssh-client sshpass ipset iptables conntrack chromium libmaxmind-db-writer-perl" ;;
+test) pkgs="$pkgs clang tmux libclang-rt-dev gzip xz-utils zstd bzip2 python3 systemd systemd-journal-remote nftables iproute2 sqlite3 openssh-server openssh-client sshpass ipset iptables conntrack chromium libmaxmind-db-writer-perl mandoc" ;;
 bench) pkgs="$pkgs gzip xz-utils zstd bzip2 python3 sshguard fail2ban grep coreutils time" ;;
 esac
 missing=""
