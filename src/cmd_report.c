@@ -449,9 +449,13 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 		break;
 	default:
 		rc = render_csv(v, section ? NULL : out, section, fd);
-		if (rc == -2) {
+		if (rc == RENDER_CSV_NOSECTION) {
 			log_warnx("report: unknown section '%s'", section);
 			ret = EX_USAGE;
+			goto close;
+		}
+		if (rc == RENDER_CSV_CANTCREAT || rc == RENDER_CSV_WRITTEN) {
+			ret = rc == RENDER_CSV_CANTCREAT ? EX_CANTCREAT : EX_IOERR;
 			goto close;
 		}
 		break;

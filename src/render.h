@@ -31,8 +31,15 @@ int render_html(const struct agg_view *v, int fd);
 /*
  * CSV. With section == NULL: one file per section, NAME.csv, written into the
  * directory dir (created if missing). With a section name: that section only,
- * to fd. Returns 0, -1 with errno (write error), or -2 for an unknown section.
+ * to fd. Returns 0; -1 with errno for a write error on fd (the caller says
+ * so); RENDER_CSV_NOSECTION for an unknown section; in directory mode
+ * RENDER_CSV_CANTCREAT when dir or a file in it cannot be created, and
+ * RENDER_CSV_WRITTEN when a file in it cannot be written (both said here,
+ * naming the path).
  */
+#define RENDER_CSV_NOSECTION (-2)
+#define RENDER_CSV_CANTCREAT (-3)
+#define RENDER_CSV_WRITTEN (-4)
 int render_csv(const struct agg_view *v, const char *dir, const char *section, int fd);
 
 /* The i-th CSV section name (overview, actions, logins, ...), NULL past the last. */

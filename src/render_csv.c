@@ -516,36 +516,35 @@ render_csv(const struct agg_view *v, const char *dir, const char *section, int f
 		for (i = 0; i < NSECTIONS; i++)
 			if (strcmp(section, sections[i].name) == 0)
 				return write_section(v, i, fd);
-		return -2;
+		return RENDER_CSV_NOSECTION;
 	}
 	if (dir == NULL) {
 		errno = EINVAL;
 		return -1;
 	}
 	if (make_dir(dir) != 0)
-		return -1;
+		return RENDER_CSV_CANTCREAT;
 	for (i = 0; i < NSECTIONS; i++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s.csv", dir, sections[i].name) >=
 		    sizeof(path)) {
 			log_warnx("report: %s: path too long", dir);
-			errno = ENAMETOOLONG;
-			return -1;
+			return RENDER_CSV_CANTCREAT;
 		}
 		out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 		if (out < 0) {
 			log_warn("report: %s", path);
-			return -1;
+			return RENDER_CSV_CANTCREAT;
 		}
 		if (write_section(v, i, out) != 0) {
 			e = errno;
-			log_warn("report: %s", path);
 			close(out);
 			errno = e;
-			return -1;
+			log_warn("report: %s", path);
+			return RENDER_CSV_WRITTEN;
 		}
 		if (close(out) != 0) {
 			log_warn("report: %s", path);
-			return -1;
+			return RENDER_CSV_WRITTEN;
 		}
 	}
 	return 0;

@@ -192,6 +192,13 @@ for n in names:
 ' "$d/csv" || fail "csv files"
 "$AUTHWATCH" report --format csv --section nosuch "$d/r0" >/dev/null 2>&1
 [ $? -eq 64 ] || fail "unknown csv section"
+# a directory that cannot be made, or a file in its place: EX_CANTCREAT, said once
+for o in "$d/no/such/dir" "$d/r0"; do
+	"$AUTHWATCH" report --format csv -o "$o" "$d/r0" >/dev/null 2>"$d/err"
+	rc=$?
+	[ $rc -eq 73 ] || fail "csv -o $o: exit $rc, not 73: $(cat "$d/err")"
+	[ "$(wc -l <"$d/err")" -eq 1 ] && grep -q "$o" "$d/err" || fail "csv -o $o: $(cat "$d/err")"
+done
 
 # --- bounded memory: 1M distinct attacking addresses
 python3 - "$d/million.log" <<'PY'
