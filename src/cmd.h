@@ -7,6 +7,7 @@
 /* What main() hands every command: the time it started (time is a parameter). */
 struct cmd_env {
 	int64_t now; /* UTC epoch seconds */
+	int verbose; /* the -v options given before the command */
 };
 
 /*

@@ -1,4 +1,5 @@
 /* cmd_daemon.c: `authwatch daemon`: checks the configuration (-t) or runs the daemon. */
+#include <getopt.h>
 #include <stdio.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -14,27 +15,36 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: authwatch daemon [-c CONF] [-t] [-v]\n"
 	           "  Follows the jails' sources, bans attackers in the firewall, keeps state.\n"
-	           "  -c CONF  configuration (default " CONF_PATH ")\n"
-	           "  -t       check the configuration, print it with defaults, and exit\n");
+	           "  -c, --config CONF  configuration (default " CONF_PATH ")\n"
+	           "  -t, --test         check the configuration, print it with defaults, "
+	           "and exit\n"
+	           "  -v, --verbose      more messages on stderr\n");
 }
 
 int
 cmd_daemon(int argc, char **argv, const struct cmd_env *env)
 {
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+	                                     {"test", no_argument, NULL, 't'},
+	                                     {"verbose", no_argument, NULL, 'v'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	const char *path = CONF_PATH;
-	int c, test = 0;
+	int c, test = 0, verbose = env->verbose;
 	char err[1024];
 	struct conf conf;
 
-	(void)env;
 	optind = 1;
-	while ((c = getopt(argc, argv, "c:th")) != -1) {
+	while ((c = getopt_long(argc, argv, "c:tvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			path = optarg;
 			break;
 		case 't':
 			test = 1;
+			break;
+		case 'v':
+			log_init("authwatch", ++verbose);
 			break;
 		case 'h':
 			usage(stdout);

@@ -410,7 +410,7 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 	run.opts = &ao;
 	run.a = a;
 	run.t = t;
-	run.progress = isatty(STDERR_FILENO) && getenv("NO_COLOR") == NULL;
+	run.progress = render_text_term(STDERR_FILENO); /* "\r\033[K": no colour */
 	run.next_tick = 250000;
 	fo.threads = threads;
 	fo.now = env->now;

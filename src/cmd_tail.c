@@ -25,6 +25,7 @@
 #include "log.h"
 #include "loop.h"
 #include "obuf.h"
+#include "render_text.h"
 #include "sshd_parse.h"
 #include "strtab.h"
 #include "syslog_hdr.h"
@@ -685,7 +686,6 @@ int
 cmd_tail(int argc, char **argv, const struct cmd_env *env)
 {
 	struct tail *t = xcalloc(1, sizeof(*t));
-	const char *term = getenv("TERM"), *nocolor = getenv("NO_COLOR");
 	const char *dflt = NULL;
 	size_t nlines = 0, i, n;
 	int color = -1, ret;
@@ -695,8 +695,8 @@ cmd_tail(int argc, char **argv, const struct cmd_env *env)
 		ret = ret < 0 ? 0 : ret;
 		goto out;
 	}
-	t->term = isatty(STDOUT_FILENO) && !(term != NULL && strcmp(term, "dumb") == 0);
-	t->color = color >= 0 ? color : t->term && (nocolor == NULL || nocolor[0] == '\0');
+	t->term = render_text_term(STDOUT_FILENO);
+	t->color = color >= 0 ? color : render_text_color_auto(STDOUT_FILENO);
 	t->keys = t->term && isatty(STDIN_FILENO) && foreground() &&
 	          tcgetattr(STDIN_FILENO, &t->tio) == 0;
 	t->cols = t->term ? term_cols() : 0;

@@ -105,6 +105,7 @@ main(int argc, char **argv)
 	}
 	tzset();
 	env.now = (int64_t)time(NULL);
+	env.verbose = verbose;
 	for (c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
 		if (strcmp(argv[i], commands[c].name) == 0)
 			return commands[c].fn(argc - i, argv + i, &env);

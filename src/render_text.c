@@ -18,12 +18,19 @@
 static const char *const color_on[] = {"", "\033[31m", "\033[32m", "\033[33m", "\033[1m"};
 
 int
-render_text_color_auto(int fd)
+render_text_term(int fd)
 {
 	const char *term = getenv("TERM");
 
-	return isatty(fd) && getenv("NO_COLOR") == NULL &&
-	       (term == NULL || strcmp(term, "dumb") != 0);
+	return isatty(fd) && (term == NULL || strcmp(term, "dumb") != 0);
+}
+
+int
+render_text_color_auto(int fd)
+{
+	const char *no = getenv("NO_COLOR");
+
+	return render_text_term(fd) && (no == NULL || no[0] == '\0');
 }
 
 /* Cells. */

@@ -73,10 +73,14 @@ struct render_text_out {
 	int multihost; /* more than one host: tables get a host column */
 };
 
+/* Whether fd is a terminal that takes escape sequences (TERM is not "dumb"). */
+int render_text_term(int fd);
+
 /*
- * Whether text written to fd gets colour when the user did not say: fd is a
- * terminal, NO_COLOR is not set and TERM is not "dumb". The rule of report and
- * of the daemon's status and bans (whose client decides it for them).
+ * Whether text written to fd gets colour when the user did not say: fd is
+ * such a terminal and NO_COLOR is unset or empty (no-color.org). The rule of
+ * report, tail, and the daemon's status and bans (whose client decides it
+ * for them).
  */
 int render_text_color_auto(int fd);
 
