@@ -15,6 +15,7 @@
 #include "linebuf.h"
 #include "log.h"
 #include "reader.h"
+#include "timespec.h"
 #include "render_util.h"
 #include "xmalloc.h"
 
@@ -164,6 +165,21 @@ replay(struct check *ck, char *const *files, size_t nfiles, int64_t now)
 	return ret;
 }
 
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: authwatch check [-c CONF] [--jail NAME] [--bans] [FILE...]\n"
+	           "  Replays log files in log time through each jail: every line it counts\n"
+	           "  (time, jail, address, weight, kind, the line) and every ban it would "
+	           "decide.\n"
+	           "  No FILE: each jail's own file sources.\n"
+	           "  -c, --config CONF  the jails of this configuration (default: one sshd "
+	           "jail\n"
+	           "                     with the defaults: 5 failures in 10m, 10m bans)\n"
+	           "  -j, --jail NAME    only this jail\n"
+	           "  -b, --bans         only the bans, not every line counted\n");
+}
+
 int
 cmd_check(int argc, char **argv, const struct cmd_env *env)
 {
@@ -176,7 +192,7 @@ cmd_check(int argc, char **argv, const struct cmd_env *env)
 	};
 	const char *conf_path = NULL, *only = NULL;
 	int c, quiet = 0, ret = 0, rc;
-	char err[1024];
+	char err[1024], dur[32];
 	struct conf conf;
 	struct input_list in;
 	size_t i, k, ran = 0;
@@ -194,17 +210,10 @@ cmd_check(int argc, char **argv, const struct cmd_env *env)
 			quiet = 1;
 			break;
 		case 'h':
-			printf("usage: authwatch check [-c CONF] [--jail NAME] [--bans] [FILE...]\n"
-			       "  Replays log files in log time through each jail: every line it "
-			       "counts\n"
-			       "  (time, jail, address, weight, kind, the line) and every ban it "
-			       "would "
-			       "decide.\n"
-			       "  No -c: one sshd jail with the defaults (5 failures in 10m, 10m "
-			       "bans).\n"
-			       "  No FILE: each jail's own file sources.\n");
+			usage(stdout);
 			return 0;
 		default:
+			usage(stderr);
 			return EX_USAGE;
 		}
 	}
@@ -246,11 +255,12 @@ cmd_check(int argc, char **argv, const struct cmd_env *env)
 		rc = replay(&ck, in.n ? in.paths : own.paths, in.n ? in.n : own.n, env->now);
 		if (rc != 0 && ret == 0)
 			ret = rc;
-		printf("jail %s: %llu occurrences counted, %llu from allowed addresses, %llu bans "
-		       "(maxretry %u in %llds, weights failure %.4g probe %.4g negotiation %.4g)\n",
+		printf("jail %s: %llu occurrences counted, %llu from allowed addresses, %llu ban%s "
+		       "(maxretry %u in %s, weights failure %.4g probe %.4g negotiation %.4g)\n",
 		       cj->name, (unsigned long long)ck.counted, (unsigned long long)ck.allowed,
-		       (unsigned long long)ck.bans, cj->maxretry, (long long)cj->findtime,
-		       cj->w_failure, cj->w_probe, cj->w_negotiation);
+		       (unsigned long long)ck.bans, ck.bans == 1 ? "" : "s", cj->maxretry,
+		       duration_format(cj->findtime, dur, sizeof(dur)), cj->w_failure, cj->w_probe,
+		       cj->w_negotiation);
 		free(ck.off);
 		input_list_free(&own);
 		ran++;

@@ -19,19 +19,53 @@ usage(FILE *f, const char *cmd)
 {
 	fprintf(f,
 	        "usage: authwatch %s [-s SOCKET | -c CONF]%s\n"
-	        "  -s SOCKET  the daemon's control socket (default: the config's socket, "
-	        "else " CONF_SOCKET ")\n"
-	        "  -c CONF    read the socket path from this configuration\n",
+	        "  -s, --socket SOCKET  the daemon's control socket (default: the config's "
+	        "socket,\n"
+	        "                       else " CONF_SOCKET ")\n"
+	        "  -c, --config CONF    read the socket path from this configuration\n",
 	        cmd,
 	        strcmp(cmd, "ban") == 0      ? " [--for DURATION] [--jail NAME] ADDR[/PREFIX]"
 	        : strcmp(cmd, "unban") == 0  ? " [--jail NAME] ADDR[/PREFIX]"
 	        : strcmp(cmd, "bans") == 0   ? " [--format text|json] [--history ADDR]"
 	        : strcmp(cmd, "status") == 0 ? " [--format text|json]"
 	                                     : "");
+	if (strcmp(cmd, "status") == 0 || strcmp(cmd, "bans") == 0)
+		fprintf(f, "  --format text|json   aligned tables (default) or JSON\n");
 	if (strcmp(cmd, "bans") == 0)
+		fprintf(f, "  --history ADDR       every ban of ADDR (and of the networks holding "
+		           "it)\n"
+		           "                       that the database keeps, not only the active "
+		           "ones\n");
+	if (strcmp(cmd, "ban") == 0)
 		fprintf(f,
-		        "  --history ADDR  every ban of ADDR (and of the networks holding it) that "
-		        "the\n                  database keeps, not only the active ones\n");
+		        "  --for DURATION       exactly this long (10m, 1h, 7d), no escalation;\n"
+		        "                       default: the jail's bantime, longer for a repeat "
+		        "offender\n"
+		        "  --jail NAME          the jail whose policy and allowlist apply "
+		        "(default: the first)\n");
+	if (strcmp(cmd, "unban") == 0)
+		fprintf(f, "  --jail NAME          only the bans of that jail\n");
+}
+
+/*
+ * Whether command cmd takes the option whose getopt value is opt: --format
+ * status and bans, --history bans, --for ban, --jail ban and unban.
+ */
+static int
+takes(const char *cmd, int opt)
+{
+	switch (opt) {
+	case 'f':
+		return strcmp(cmd, "status") == 0 || strcmp(cmd, "bans") == 0;
+	case 'H':
+		return strcmp(cmd, "bans") == 0;
+	case 'F':
+		return strcmp(cmd, "ban") == 0;
+	case 'j':
+		return strcmp(cmd, "ban") == 0 || strcmp(cmd, "unban") == 0;
+	default:
+		return 1;
+	}
 }
 
 /* The socket: -s, else the one in -c CONF (or the default config when it exists), else the default.
@@ -70,12 +104,17 @@ cmd_ctl(int argc, char **argv, const struct cmd_env *env)
 	const char *cmd = argv[0], *sock = NULL, *conf = NULL, *dur = NULL, *jail = NULL;
 	const char *hist = NULL;
 	char *req[6], *path, err[1024], secs[32];
-	int c, json = 0, n = 0, rc;
+	int c, json = 0, n = 0, rc, li;
 	int64_t s;
 
 	(void)env;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:c:h", opts, &li)) != -1) {
+		if (!takes(cmd, c)) {
+			log_warnx("%s: --%s is not an option of %s", cmd, opts[li].name, cmd);
+			usage(stderr, cmd);
+			return EX_USAGE;
+		}
 		switch (c) {
 		case 's':
 			sock = optarg;
@@ -107,10 +146,6 @@ cmd_ctl(int argc, char **argv, const struct cmd_env *env)
 			usage(stderr, cmd);
 			return EX_USAGE;
 		}
-	}
-	if (hist != NULL && strcmp(cmd, "bans") != 0) {
-		usage(stderr, cmd);
-		return EX_USAGE;
 	}
 	if (hist != NULL) {
 		struct addr a;

@@ -329,7 +329,9 @@ usage(FILE *f)
 	           "  Every recognised sshd/auth line as one event; with --all one per line.\n"
 	           "  FILEs may be plain, gzip, xz, zstd or bzip2 (detected by content), globs;\n"
 	           "  rotated siblings are read oldest first. No FILE: standard input.\n"
-	           "  --format none prints only the totals.\n");
+	           "  -f, --format ndjson|csv|none  one JSON object a line (default), CSV with a\n"
+	           "                                header row, or only the totals\n"
+	           "  -a, --all                     unrecognised lines too, as \"unknown\"\n");
 }
 
 int

@@ -577,11 +577,11 @@ usage(FILE *f)
 	    "  Follows the logs live (rotation included) and prints one line per event:\n"
 	    "  time, outcome, event, user, address, port. On a terminal a summary line\n"
 	    "  stays below them (attempts/min, sources in 10 min, top attacker).\n"
-	    "  -n N            first the last N matching lines of each file (at most %u)\n"
+	    "  -n, --lines N   first the last N matching lines of each file (at most %u)\n"
 	    "  --only LIST     outcomes to show: success, failure, probe, info (repeatable)\n"
 	    "  --user NAME     only events of that user (repeatable)\n"
 	    "  --ip ADDR|CIDR  only events from that address or network (repeatable)\n"
-	    "  --color WHEN    auto (a terminal without NO_COLOR), always, never\n"
+	    "  --color WHEN    auto (a terminal without NO_COLOR), always, never; or --colour\n"
 	    "  No FILE: /var/log/auth.log, else /var/log/secure, else the journal.\n"
 	    "  Keys on a terminal: q quits, Enter adds a blank line.\n",
 	    TV_RING_MAX);

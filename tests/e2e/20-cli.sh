@@ -104,6 +104,24 @@ python3 -c 'import csv,sys; rows=list(csv.reader(open(sys.argv[1], newline="", e
 [ $? -eq 64 ] || fail "unknown format not a usage error"
 "$AUTHWATCH" nosuchcommand >/dev/null 2>&1
 [ $? -eq 64 ] || fail "unknown command"
+# each daemon request takes only its own options: "json" must never reach the daemon as a
+# duration or a jail name (these fail before any socket is tried)
+for a in "ban 192.0.2.10 --format json" "ban 192.0.2.9 --for 2h --format json" \
+	"unban 192.0.2.7 --format json" "status --for 1h" "bans --jail j" "reload --format json" \
+	"status --history 192.0.2.1" "unban --for 1h 192.0.2.7"; do
+	# shellcheck disable=SC2086 # the words of $a are the arguments
+	"$AUTHWATCH" $a -s "$d/no.sock" >/dev/null 2>"$d/err"
+	rc=$?
+	[ $rc -eq 64 ] && grep -q "is not an option of" "$d/err" || fail "$a: exit $rc: $(cat "$d/err")"
+done
+# every command answers --help on stdout with exit 0, and refuses an unknown option with 64
+for c in report events tail daemon check status bans ban unban reload; do
+	"$AUTHWATCH" $c --help >"$d/help" 2>"$d/err" && grep -q "usage: authwatch $c" "$d/help" ||
+		fail "$c --help: $(cat "$d/err")"
+	"$AUTHWATCH" $c --no-such-option >/dev/null 2>"$d/err"
+	rc=$?
+	[ $rc -eq 64 ] && grep -q "usage: authwatch $c" "$d/err" || fail "$c --no-such-option: exit $rc: $(cat "$d/err")"
+done
 if [ -w /dev/full ]; then
 	"$AUTHWATCH" events "$d/plain.log" >/dev/full 2>"$d/err"
 	[ $? -eq 74 ] && grep -qi "space" "$d/err" || fail "full disk: $(cat "$d/err")"

@@ -55,11 +55,17 @@ sed -n 's/^[[:space:]]*{"\([a-z]*\)", \(cmd_[a-z_]*\),.*/\1 \2/p' "$TOP/src/main
 [ "$(wc -l <"$d/fns")" -eq "$(wc -l <"$d/commands")" ] ||
 	fail "main.c's table ($(wc -l <"$d/fns")) and --help ($(wc -l <"$d/commands")) disagree"
 
+# the list of the options the requests to the daemon share (status, bans, ban, unban, reload)
+awk '/^The commands that talk to the daemon/ { on = 1 } on { print } on && /^\.El/ { exit }' \
+	"$d/man1" >"$d/shared"
+grep -q 'Fl -socket' "$d/shared" || fail "no list of the daemon requests' shared options"
 nopts=0
 while read -r c; do
 	item "$d/man1" "^\\.It (Xo )?Cm $c( |\$)" >"$d/item.$c"
 	[ -s "$d/item.$c" ] || fail "command $c has no item (.It Cm $c) in authwatch.1"
-	# every option its help names (daemon takes -h only)
+	# the requests to the daemon also have the options they share, listed once
+	case $c in status | bans | ban | unban | reload) cat "$d/shared" >>"$d/item.$c" ;; esac
+	# every option its help names
 	"$AUTHWATCH" "$c" --help >"$d/help.$c" 2>&1 </dev/null ||
 		"$AUTHWATCH" "$c" -h >"$d/help.$c" 2>&1 </dev/null ||
 		fail "$c: neither --help nor -h works: $(cat "$d/help.$c")"

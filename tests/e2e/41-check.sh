@@ -29,7 +29,7 @@ grep -q "^2021-05-31 07:01:06  sshd     BAN 203.0.113.5/32 for 10m (5 failures i
 grep -q "198.51.100.7 .*+1.00 failure " "$d/out" || fail "the crafted user's real peer is not counted"
 awk '$3 == "10.9.9.9"' "$d/out" | grep -q . && fail "the injected address was counted"
 grep -q "127.0.0.1 .* allowed" "$d/out" || fail "loopback not shown as allowed"
-grep -q "^jail sshd: 8 occurrences counted, 1 from allowed addresses, 1 bans" "$d/out" ||
+grep -q "^jail sshd: 8 occurrences counted, 1 from allowed addresses, 1 ban (maxretry" "$d/out" ||
 	fail "summary: $(tail -n 1 "$d/out")"
 
 # a config: "4 failures in 10 minutes" is one line; --bans prints only the decisions
