@@ -495,16 +495,86 @@ open_geo(struct daemon *d)
 		          d->geo == NULL ? " (status and bans show no countries)" : "");
 }
 
+/* Whether two NULL-terminated argument vectors (NULL: none) are the same. */
+static int
+argv_eq(char *const *a, char *const *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	for (; *a != NULL && *b != NULL; a++, b++)
+		if (strcmp(*a, *b) != 0)
+			return 0;
+	return *a == *b;
+}
+
+static void
+swap_str(char **a, char **b)
+{
+	char *t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* Appends name to the list in kept[0..keptlen) ("socket, firewall"). */
+static void
+kept_add(char *kept, size_t keptlen, const char *name)
+{
+	size_t n = strlen(kept);
+
+	snprintf(kept + n, keptlen - n, "%s%s", n > 0 ? ", " : "", name);
+}
+
+/*
+ * The settings only a start applies (the control socket, the database, the
+ * firewall backend): when c changes one, the running value is moved into c
+ * (old gets c's, to be freed), so that status shows what runs, and its key
+ * is named in kept and in the log.
+ */
+static void
+keep_start_only(struct conf *old, struct conf *c, char *kept, size_t keptlen)
+{
+	char **t;
+
+	kept[0] = '\0';
+	if (strcmp(old->socket, c->socket) != 0) {
+		swap_str(&old->socket, &c->socket);
+		kept_add(kept, keptlen, "socket");
+	}
+	if (strcmp(old->database, c->database) != 0) {
+		swap_str(&old->database, &c->database);
+		kept_add(kept, keptlen, "database");
+	}
+	if (old->firewall != c->firewall ||
+	    (c->firewall == CONF_FW_DRYRUN && strcmp(old->dryrun_path ? old->dryrun_path : "",
+	                                             c->dryrun_path ? c->dryrun_path : "") != 0) ||
+	    (c->firewall == CONF_FW_COMMAND &&
+	     (!argv_eq(old->ban_argv, c->ban_argv) || !argv_eq(old->unban_argv, c->unban_argv)))) {
+		enum conf_fw fw = old->firewall;
+
+		old->firewall = c->firewall;
+		c->firewall = fw;
+		swap_str(&old->dryrun_path, &c->dryrun_path);
+		t = old->ban_argv, old->ban_argv = c->ban_argv, c->ban_argv = t;
+		t = old->unban_argv, old->unban_argv = c->unban_argv, c->unban_argv = t;
+		kept_add(kept, keptlen, "firewall");
+	}
+	if (kept[0] != '\0')
+		log_warnx("reload: %s changed in %s: kept until the next start", kept, c->path);
+}
+
 int
-daemon_reload(struct daemon *d)
+daemon_reload(struct daemon *d, char *kept, size_t keptlen)
 {
 	struct conf c;
 	char err[1024];
 
+	kept[0] = '\0';
 	if (conf_load(d->conf.path, &c, err, sizeof(err)) != 0) {
 		log_warnx("reload: %s (the running configuration stays)", err);
 		return -1;
 	}
+	keep_start_only(&d->conf, &c, kept, keptlen);
 	end_turn(d, 1);
 	stop_jails(d);
 	conf_free(&d->conf);
@@ -592,7 +662,7 @@ int
 daemon_run(const char *path)
 {
 	int ret = 0, n;
-	char err[1024];
+	char err[1024], kept[64];
 	struct daemon d;
 	struct fw_opts fo;
 
@@ -653,7 +723,7 @@ daemon_run(const char *path)
 		if (d.reload) {
 			d.reload = 0;
 			sd_notify(0, "RELOADING=1");
-			daemon_reload(&d);
+			daemon_reload(&d, kept, sizeof(kept));
 			sd_notify(0, "READY=1");
 		}
 		end_turn(&d, 0);

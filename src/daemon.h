@@ -69,9 +69,12 @@ struct daemon {
 /* The clock, UTC µs. */
 int64_t daemon_now(void);
 
-/* Re-reads the configuration and rebuilds jails and sources. Returns 0, or -1 (the running one
- * stays). */
-int daemon_reload(struct daemon *d);
+/*
+ * Re-reads the configuration and rebuilds jails and sources. Returns 0, or -1 (the running one
+ * stays). What only a start applies (socket, database, the firewall backend) keeps its running
+ * value; when the file changed it, kept[0..keptlen) names it ("socket, firewall"), else is "".
+ */
+int daemon_reload(struct daemon *d, char *kept, size_t keptlen);
 
 /*
  * Runs the daemon of the configuration at conf_path until SIGTERM/SIGINT.

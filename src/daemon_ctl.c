@@ -460,11 +460,16 @@ daemon_ctl_request(void *arg, int argc, char **argv, struct control_out *out)
 	else if (strcmp(argv[0], "unban") == 0)
 		req_unban(d, argc, argv, out);
 	else if (strcmp(argv[0], "reload") == 0) {
-		if (daemon_reload(d) == 0)
-			control_printf(out, "reloaded %s\n", d->conf.path);
-		else
+		char kept[64];
+
+		if (daemon_reload(d, kept, sizeof(kept)) != 0)
 			control_fail(out, "reload failed: see the daemon's log; the running "
 			                  "configuration stays");
+		else if (kept[0] != '\0')
+			control_printf(out, "reloaded %s; %s changed: kept until the next start\n",
+			               d->conf.path, kept);
+		else
+			control_printf(out, "reloaded %s\n", d->conf.path);
 	} else
 		control_fail(out, "unknown request '%s'", argv[0]);
 }

@@ -53,6 +53,21 @@ grep -q "running configuration stays" "$d/reload.out" || fail "reload message: $
 kill -0 "$pid" || fail "the daemon died on a bad reload"
 now_line 192.0.2.71 202 >>"$d/auth.log"
 wait_for 5 grep -q "ban 192.0.2.71/32" "$d/decisions.log" || fail "stopped banning after a bad reload"
+# a reload that moves the socket and the firewall: said, and both kept until the next start
+sed -i -e '/^bogus line$/d' -e "s|^socket .*|socket = $d/other.sock|" \
+	-e "s|^firewall .*|firewall = dryrun:$d/other.log|" "$d/a.conf"
+"$AUTHWATCH" reload -s "$d/ctl.sock" >"$d/reload.out" 2>&1 || fail "reload: $(cat "$d/reload.out")"
+grep -q "socket, firewall changed: kept until the next start" "$d/reload.out" ||
+	fail "reload did not say what it kept: $(cat "$d/reload.out")"
+grep -q "reload: socket, firewall changed in .*kept until the next start" "$d/daemon.log" ||
+	fail "the log does not say what the reload kept: $(cat "$d/daemon.log")"
+"$AUTHWATCH" status -s "$d/ctl.sock" --format json >"$d/status.json" || fail "the old socket went away"
+[ -e "$d/other.sock" ] && fail "a socket appeared where the reload said it would not"
+now_line 192.0.2.72 203 >>"$d/auth.log"
+wait_for 5 grep -q "ban 192.0.2.72/32" "$d/decisions.log" || fail "bans left the running firewall"
+[ -e "$d/other.log" ] && fail "the new firewall was used before a restart"
+sed -i -e "s|^socket .*|socket = $d/ctl.sock|" -e "s|^firewall .*|firewall = dryrun:$d/decisions.log|" \
+	"$d/a.conf"
 
 # hostile input never kills it: binary junk, a 1 MB line, NUL bytes
 head -c 100000 /dev/urandom >>"$d/auth.log"
