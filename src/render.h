@@ -35,7 +35,7 @@ int render_html(const struct agg_view *v, int fd);
  * so); RENDER_CSV_NOSECTION for an unknown section; in directory mode
  * RENDER_CSV_CANTCREAT when dir or a file in it cannot be created, and
  * RENDER_CSV_WRITTEN when a file in it cannot be written (both said here,
- * naming the path).
+ * naming the path; errno says why).
  */
 #define RENDER_CSV_NOSECTION (-2)
 #define RENDER_CSV_CANTCREAT (-3)

@@ -713,7 +713,7 @@ T(csv_section_and_names)
 	CHECK_STR(render_csv_section(10), "fail2ban_offenders");
 	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	CHECK_INT(render_csv(&f.v, NULL, "actions", fd), 0);
-	CHECK_INT(render_csv(&f.v, NULL, "nonsense", fd), -2);
+	CHECK_INT(render_csv(&f.v, NULL, "nonsense", fd), RENDER_CSV_NOSECTION);
 	close(fd);
 	out = slurp(p, NULL);
 	CHECK_STR(out, "event,count,class\nauth_accepted,4,good\ninvalid_user,1000,bad\n"
@@ -722,8 +722,12 @@ T(csv_section_and_names)
 	/* a file where the directory should be */
 	tf_write(tf_path("afile"), "x", 1);
 	errno = 0;
-	CHECK_INT(render_csv(&f.v, tf_path("afile"), NULL, -1), -1);
+	CHECK_INT(render_csv(&f.v, tf_path("afile"), NULL, -1), RENDER_CSV_CANTCREAT);
 	CHECK_INT(errno, ENOTDIR);
+	/* a directory under a missing one */
+	errno = 0;
+	CHECK_INT(render_csv(&f.v, tf_path("no/such"), NULL, -1), RENDER_CSV_CANTCREAT);
+	CHECK_INT(errno, ENOENT);
 	fx_free(&f);
 }
 
