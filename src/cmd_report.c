@@ -50,7 +50,8 @@ usage(FILE *f)
 	    "  --host NAME             only lines of that host\n"
 	    "  --user NAME             only connections that tried or used that user\n"
 	    "  --ip ADDR|CIDR          only that address or network\n"
-	    "  --color auto|always|never  colour in text output (auto: a terminal, no NO_COLOR)\n"
+	    "  --color auto|always|never  colour in text output (auto: a terminal, no NO_COLOR);\n"
+	    "                          or --colour\n"
 	    "  -j, --threads N         reading threads (default: the CPUs); any N gives the\n"
 	    "                          same report\n"
 	    "  --geoip DIR             attackers' country and AS from the GeoLite2/DB-IP\n"
@@ -223,21 +224,14 @@ int
 cmd_report(int argc, char **argv, const struct cmd_env *env)
 {
 	static const struct option opts[] = {
-	    {"format", required_argument, NULL, 'f'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"section", required_argument, NULL, 'S'},
-	    {"top", required_argument, NULL, 'n'},
-	    {"since", required_argument, NULL, 's'},
-	    {"until", required_argument, NULL, 'u'},
-	    {"host", required_argument, NULL, 'H'},
-	    {"user", required_argument, NULL, 'U'},
-	    {"ip", required_argument, NULL, 'i'},
-	    {"color", required_argument, NULL, 'c'},
-	    {"threads", required_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"geoip", required_argument, NULL, 'G'},
-	    {"config", required_argument, NULL, 'C'},
-	    {NULL, 0, NULL, 0},
+	    {"format", required_argument, NULL, 'f'},  {"output", required_argument, NULL, 'o'},
+	    {"section", required_argument, NULL, 'S'}, {"top", required_argument, NULL, 'n'},
+	    {"since", required_argument, NULL, 's'},   {"until", required_argument, NULL, 'u'},
+	    {"host", required_argument, NULL, 'H'},    {"user", required_argument, NULL, 'U'},
+	    {"ip", required_argument, NULL, 'i'},      {"color", required_argument, NULL, 'c'},
+	    {"colour", required_argument, NULL, 'c'},  {"threads", required_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},          {"geoip", required_argument, NULL, 'G'},
+	    {"config", required_argument, NULL, 'C'},  {NULL, 0, NULL, 0},
 	};
 	enum rfmt fmt = R_TEXT;
 	const char *out = NULL, *section = NULL, *geodir = NULL, *confpath = NULL;
