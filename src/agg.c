@@ -733,8 +733,6 @@ hostile_rec(struct agg *a, const struct conn_rec *r)
 			un->srcbits[(h >> 60) & 3] |= 1ULL << ((h >> 52) & 63);
 		}
 	}
-	if (r->flags & CF_KEY_REVOKED)
-		agg_alert(a, AL_REVOKED_KEY, r->start, r->host, r->user, r->key_fp, &r->src, 0);
 }
 
 void
@@ -762,6 +760,14 @@ agg_conn(struct agg *a, const struct conn_rec *r)
 	switch (r->outcome) {
 	case CO_LOGIN:
 		a->v.logins++;
+		if (r->attempts > 0) {
+			/* failures before the login in the same connection: a guess that worked?
+			 * Counted as any failures are, before login_rec looks for them */
+			a->v.attempts += r->attempts;
+			a->v.attempt_logins++;
+			hostile_rec(a, r);
+			hour_add(a, r->start, r->attempts, 0, 0);
+		}
 		login_rec(a, r);
 		hour_add(a, r->login, 0, 0, 1);
 		break;
@@ -783,6 +789,10 @@ agg_conn(struct agg *a, const struct conn_rec *r)
 	default:
 		break;
 	}
+	/* any outcome, a connection still open at the end of the input included */
+	if (r->flags & CF_KEY_REVOKED)
+		agg_alert(a, AL_REVOKED_KEY, r->revoked_at, r->host, r->user, r->revoked_fp,
+		          &r->src, 0);
 }
 
 void

@@ -164,6 +164,7 @@ struct agg_view {
 	int hosts_approx;    /* nhosts is an estimate (more hosts than AGG_HOSTS_EXACT); 0: exact */
 	uint64_t sources;    /* distinct remote addresses (estimate beyond a few thousand) */
 	uint64_t connections, attempts, probes, negotiations, logins, failed_conns, open_conns;
+	uint64_t attempt_logins; /* logins whose connection had failed attempts first */
 	/* actions table: per event type, in the catalogue's order; 0 = not seen */
 	uint64_t actions[EV__COUNT];
 	/* logins, most recent first */

@@ -821,6 +821,8 @@ conn_feed(struct conn_tracker *t, const struct event *ev)
 			break;
 		case EV_KEY_REVOKED:
 			s->rec.flags |= CF_KEY_REVOKED;
+			s->rec.revoked_fp = intern(t, ev->key_fp);
+			s->rec.revoked_at = ts;
 			break;
 		case EV_REVERSE_MAPPING_FAILED:
 		case EV_ADDRESS_MISMATCH:

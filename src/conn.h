@@ -55,6 +55,8 @@ struct conn_rec {
 	    users_valid[CONN_USERS]; /* per users[i]: bit 0 sshd said it exists, bit 1 invalid */
 	uint32_t users_more;         /* distinct names tried beyond users[] */
 	uint32_t key_type, key_fp;
+	uint32_t revoked_fp; /* the last revoked key offered (CF_KEY_REVOKED), its fingerprint */
+	int64_t revoked_at;  /* and when */
 	uint64_t bytes_sent, bytes_recv; /* "Transferred:" */
 	uint32_t sftp_files;             /* files opened through sftp */
 	uint64_t sftp_read, sftp_written;

@@ -143,7 +143,8 @@ s_overview(struct row *r)
 	        "hosts,hosts_total,sources,connections,attempts,probes,negotiations,logins,"
 	        "failed_connections,open_connections,sessions_opened,sessions_closed,"
 	        "sessions_open,attackers_total,attackers_exact,usernames_total,usernames_exact,"
-	        "alerts_total,alerts_dropped,f2b_banned_addresses,hosts_exact");
+	        "alerts_total,alerts_dropped,f2b_banned_addresses,hosts_exact,"
+	        "logins_after_failures");
 	for (i = 0; i < v->nfiles; i++) {
 		const struct agg_file *f = &v->files[i];
 
@@ -158,7 +159,7 @@ s_overview(struct row *r)
 		c_time(r, f->first);
 		c_time(r, f->last);
 		c_cstr(r, f->error);
-		for (k = 0; k < 21; k++) /* hosts .. hosts_exact: totals only */
+		for (k = 0; k < 22; k++) /* hosts .. logins_after_failures: totals only */
 			c_empty(r);
 		c_end(r);
 	}
@@ -194,6 +195,7 @@ s_overview(struct row *r)
 	c_u64(r, v->alerts_dropped);
 	c_u64(r, v->f2b_banned_addrs);
 	c_bool(r, !v->hosts_approx);
+	c_u64(r, v->attempt_logins);
 	c_end(r);
 }
 

@@ -208,6 +208,7 @@ overview(struct jw *w)
 	jw_u64(w, "negotiations", v->negotiations);
 	jw_u64(w, "logins", v->logins);
 	jw_u64(w, "failed_connections", v->failed_conns);
+	jw_u64(w, "logins_after_failures", v->attempt_logins);
 	jw_u64(w, "open_connections", v->open_conns);
 	jw_close(w, '}');
 }

@@ -111,6 +111,41 @@ hours = [t["t"] for t in r["timeline"]["items"]]
 assert hours[0].startswith("2026-12-31T23") and hours[-1].startswith("2027-01-01T03"), hours
 PY
 
+# --- a password guessed within one connection (MaxAuthTries): its failures count, the address
+# is an attacker, and login_after_failures says so; a revoked key offered in a connection
+# still open at the end: its alert, with the key and the time it was offered
+cat >"$d/bf.log" <<'LOG'
+May 31 11:00:00 web sshd[900]: Connection from 203.0.113.66 port 4444 on 10.0.0.1 port 22
+May 31 11:00:01 web sshd[900]: Failed password for root from 203.0.113.66 port 4444 ssh2
+May 31 11:00:02 web sshd[900]: Failed password for root from 203.0.113.66 port 4444 ssh2
+May 31 11:00:03 web sshd[900]: Failed password for root from 203.0.113.66 port 4444 ssh2
+May 31 11:00:07 web sshd[900]: Accepted password for root from 203.0.113.66 port 4444 ssh2
+May 31 11:01:00 web sshd[901]: Failed password for invalid user x from 192.0.2.9 port 1 ssh2
+May 31 11:01:01 web sshd[901]: Connection closed by invalid user x 192.0.2.9 port 1 [preauth]
+May 31 11:02:00 web sshd[302]: Connection from 198.51.100.20 port 2000 on 10.0.0.1 port 22
+May 31 11:02:01 web sshd[302]: error: Authentication key ED25519 SHA256:revkey revoked by file /etc/ssh/revoked_keys
+LOG
+touch -d '2021-06-01 00:00:00 UTC' "$d/bf.log"
+"$AUTHWATCH" --tz UTC report --format json "$d/bf.log" >"$d/bf.json" || fail "bf exit"
+python3 - "$d/bf.json" <<'PY' || fail "a brute force that worked in one connection"
+import json, sys
+r = json.load(open(sys.argv[1]))
+o = r["overview"]
+assert o["attempts"] == 4 and o["failed_connections"] == 1 and o["logins_after_failures"] == 1, o
+a = {x["src_ip"]: x for x in r["attackers"]["items"]}
+assert a["203.0.113.66"]["attempts"] == 3 and a["203.0.113.66"]["logins"] == 1, a
+assert a["203.0.113.66"]["users"] == ["root"], a
+u = {x["user"]: x for x in r["usernames"]["items"]}
+assert u["root"]["attempts"] == 3, u
+al = {x["kind"]: x for x in r["alerts"]["items"]}
+assert al["login_after_failures"]["count"] == 3 and al["login_after_failures"]["src_ip"] == "203.0.113.66", al
+rk = al["revoked_key"]
+assert rk["detail"] == "SHA256:revkey" and rk["ts"] == "2021-05-31T11:02:01Z" and rk["src_ip"] == "198.51.100.20", rk
+assert sum(t["failures"] for t in r["timeline"]["items"]) == 4, r["timeline"]
+PY
+"$AUTHWATCH" --tz UTC report "$d/bf.log" | grep -q "failed attempts *4  failed authentications, in 2 connections (1 of them then logged in)" ||
+	fail "text overview: $("$AUTHWATCH" --tz UTC report "$d/bf.log" | grep 'failed attempts')"
+
 # --- filters
 "$AUTHWATCH" report --format json --user root "$d/rot/auth.log"* >"$d/f.json" || fail "filter exit"
 python3 -c '
