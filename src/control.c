@@ -35,6 +35,8 @@ struct client {
 /* Invariant: lfd listens on path; clients[0..nclients) are open and watched by the loop. */
 struct control {
 	char *path;
+	dev_t dev; /* the socket file bound at path: only that one is unlinked at close */
+	ino_t ino;
 	int lfd;
 	struct loop *l;
 	control_fn fn;
@@ -264,6 +266,7 @@ control_open(const char *path, struct loop *l, control_fn fn, void *arg, char *e
 {
 	struct sockaddr_un sa;
 	struct control *c;
+	struct stat st;
 	mode_t old;
 	int fd;
 
@@ -289,6 +292,12 @@ control_open(const char *path, struct loop *l, control_fn fn, void *arg, char *e
 		return NULL;
 	}
 	close(fd);
+	/* only a stale socket is replaced: a typo must never delete a file */
+	if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+		snprintf(err, errlen, "%s exists and is not a socket: refusing to replace it",
+		         path);
+		return NULL;
+	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) {
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return NULL;
@@ -305,6 +314,10 @@ control_open(const char *path, struct loop *l, control_fn fn, void *arg, char *e
 	(void)chmod(path, 0600);
 	c = xcalloc(1, sizeof(*c));
 	c->path = xstrdup(path);
+	if (stat(path, &st) == 0) {
+		c->dev = st.st_dev;
+		c->ino = st.st_ino;
+	}
 	c->lfd = fd;
 	c->l = l;
 	c->fn = fn;
@@ -322,13 +335,18 @@ control_open(const char *path, struct loop *l, control_fn fn, void *arg, char *e
 void
 control_close(struct control *c)
 {
+	struct stat st;
+
 	if (c == NULL)
 		return;
 	while (c->nclients > 0)
 		client_close(c->clients[0]);
 	loop_del(c->l, c->lfd);
 	close(c->lfd);
-	(void)unlink(c->path);
+	/* our socket only: not one a newer daemon made, nor a file put there since */
+	if (lstat(c->path, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_dev == c->dev &&
+	    st.st_ino == c->ino)
+		(void)unlink(c->path);
 	free(c->path);
 	free(c);
 }

@@ -1,5 +1,7 @@
 /* test_control.c: the control socket: request words in, answer and status out, permissions. */
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <fcntl.h>
@@ -114,9 +116,28 @@ T(requests_and_answers)
 	CHECK_INT(call(l, path, 1, a1, out, 2 << 20), 2);
 	CHECK(strstr(out, "is the daemon running?") != NULL);
 	/* a stale socket file left by a crash is replaced */
+	{
+		struct sockaddr_un sa;
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sun_family = AF_UNIX;
+		CHECK(strlen(path) < sizeof(sa.sun_path));
+		memcpy(sa.sun_path, path, strlen(path) < sizeof(sa.sun_path) ? strlen(path) : 0);
+		CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+		close(fd); /* not listening, not unlinked: stale */
+	}
 	c = control_open(path, l, handler, &calls, err, sizeof(err));
 	CHECK(c != NULL);
+	/* a file put where the socket was while it ran is not deleted at close */
+	CHECK(unlink(path) == 0);
+	tf_write(path, "precious", 8);
 	control_close(c);
+	CHECK(stat(path, &sb) == 0 && S_ISREG(sb.st_mode));
+	/* a file at the socket's path is refused, and left as it was */
+	CHECK(control_open(path, l, handler, &calls, err, sizeof(err)) == NULL);
+	CHECK(strstr(err, "exists and is not a socket") != NULL);
+	CHECK(stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == 8);
 	loop_free(l);
 	free(out);
 }
