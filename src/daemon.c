@@ -69,34 +69,62 @@ own_addresses(struct daemon *d)
 	freeifaddrs(ifa);
 }
 
+int
+daemon_ban_conflict(const struct daemon *d, const struct djail *dj, const struct cidr *net)
+{
+	size_t i;
+
+	for (i = 0; i < d->nown; i++)
+		if (cidr_overlaps(&d->own[i], net))
+			return 1;
+	for (i = 0; i < dj->cj->nallow; i++)
+		if (cidr_overlaps(&dj->cj->allow[i], net))
+			return 1;
+	return 0;
+}
+
 static void
 on_ban(void *arg, struct jail *j, const struct detect_hit *hit, int64_t now)
 {
 	struct djail *dj = arg;
 	struct daemon *d = dj->d;
-	char a[ADDR_STRLEN], reason[STORE_REASON_MAX], dur[32];
+	char a[ADDR_STRLEN], reason[STORE_REASON_MAX], dur[32], wide[ADDR_STRLEN];
 	struct store_ban b;
-	size_t i;
+	struct cidr net;
 
-	addr_format(&hit->net, a);
-	for (i = 0; i < d->nown; i++)
-		if (cidr_contains(&d->own[i], &hit->net)) {
-			log_warnx("%s: not banning %s/%u: an address of this host", jail_name(j), a,
-			          hit->prefix);
+	net.net = hit->net;
+	net.bits = hit->prefix;
+	if (daemon_ban_conflict(d, dj, &net)) {
+		/* a network holding an allowed address or this host's: the address alone */
+		unsigned full = hit->src.af == 4 ? 32 : 128;
+
+		addr_format(&hit->net, wide);
+		net.net = hit->src;
+		net.bits = (uint8_t)full;
+		addr_format(&hit->src, a);
+		if (hit->prefix == full || daemon_ban_conflict(d, dj, &net)) {
+			log_warnx("%s: not banning %s/%u: an address of this host or of the "
+			          "allowlist",
+			          jail_name(j), a, full);
 			return;
 		}
+		log_warnx("%s: banning %s alone, not %s/%u: that network holds an address of this "
+		          "host or of the allowlist",
+		          jail_name(j), a, wide, hit->prefix);
+	}
+	addr_format(&net.net, a);
 	jail_reason(hit, dj->cj->findtime, reason, sizeof(reason));
-	if (banmgr_ban(d->bm, &hit->net, hit->prefix, jail_name(j), &dj->pol, now / 1000000, reason,
+	if (banmgr_ban(d->bm, &net.net, net.bits, jail_name(j), &dj->pol, now / 1000000, reason,
 	               &b) == 1) {
-		log_debug("%s: %s/%u still banned: extended (%s)", jail_name(j), a, hit->prefix,
+		log_debug("%s: %s/%u still banned: extended (%s)", jail_name(j), a, net.bits,
 		          reason);
 		return;
 	}
 	if (b.expires == 0)
-		log_warnx("%s: ban %s/%u for good (%s, ban #%u)", jail_name(j), a, hit->prefix,
-		          reason, b.nth);
+		log_warnx("%s: ban %s/%u for good (%s, ban #%u)", jail_name(j), a, net.bits, reason,
+		          b.nth);
 	else
-		log_warnx("%s: ban %s/%u for %s (%s, ban #%u)", jail_name(j), a, hit->prefix,
+		log_warnx("%s: ban %s/%u for %s (%s, ban #%u)", jail_name(j), a, net.bits,
 		          duration_format(b.expires - b.start, dur, sizeof(dur)), reason, b.nth);
 }
 

@@ -66,6 +66,13 @@ struct daemon {
 	                      none or unusable */
 };
 
+/*
+ * 1 when the network net holds (or is held by) an address of this host or an
+ * entry of jail dj's allowlist: banning it would ban what must never be
+ * banned. Else 0.
+ */
+int daemon_ban_conflict(const struct daemon *d, const struct djail *dj, const struct cidr *net);
+
 /* The clock, UTC µs. */
 int64_t daemon_now(void);
 

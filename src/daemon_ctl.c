@@ -346,17 +346,6 @@ jail_by_name(struct daemon *d, const char *name)
 	return NULL;
 }
 
-static int
-allowed(struct daemon *d, struct djail *dj, const struct addr *a)
-{
-	size_t i;
-
-	for (i = 0; i < d->nown; i++)
-		if (cidr_contains(&d->own[i], a))
-			return 1;
-	return jail_allowed(dj->j, a);
-}
-
 /* ban ADDR[/P] [SECONDS] [JAIL] */
 static void
 req_ban(struct daemon *d, int argc, char **argv, struct control_out *out)
@@ -385,10 +374,23 @@ req_ban(struct daemon *d, int argc, char **argv, struct control_out *out)
 		control_fail(out, "ban: no jail '%s'", argv[3]);
 		return;
 	}
-	if (allowed(d, dj, &net)) {
-		control_fail(out, "ban: %s is on the allowlist of jail %s (or this host's own)",
-		             argv[1], dj->cj->name);
+	if (prefix == 0) {
+		control_fail(out, "ban: %s would ban every %s address", argv[1],
+		             net.af == 4 ? "IPv4" : "IPv6");
 		return;
+	}
+	{
+		struct cidr c;
+
+		c.net = net;
+		c.bits = prefix;
+		if (daemon_ban_conflict(d, dj, &c)) {
+			control_fail(out,
+			             "ban: %s holds an address of this host or of the allowlist "
+			             "of jail %s",
+			             argv[1], dj->cj->name);
+			return;
+		}
 	}
 	pol = dj->pol;
 	if (secs > 0) {

@@ -389,7 +389,10 @@ detect_add(struct detect *d, const struct addr *a, unsigned kind, uint32_t n, in
 	u = (uint64_t)d->w[kind] * n;
 	if (u > d->threshold)
 		u = d->threshold;
-	return add_units(d, net.af, prefix, net.a, rel(d, now), (uint32_t)u, hit);
+	if (add_units(d, net.af, prefix, net.a, rel(d, now), (uint32_t)u, hit) == 0)
+		return 0;
+	hit->src = *a;
+	return 1;
 }
 
 void

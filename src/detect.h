@@ -24,6 +24,7 @@ struct detect_opts {
 struct detect_hit {
 	struct addr net; /* the address with the bits past prefix cleared */
 	uint8_t prefix;
+	struct addr src; /* the address whose occurrence reached the threshold */
 	double weight;   /* what the window weighed */
 	uint32_t events; /* how many counted occurrences it held */
 	int64_t first;   /* UTC µs of the oldest one still inside the window */

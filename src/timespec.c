@@ -595,6 +595,12 @@ cidr_contains(const struct cidr *c, const struct addr *a)
 	return 1;
 }
 
+int
+cidr_overlaps(const struct cidr *a, const struct cidr *b)
+{
+	return a->bits <= b->bits ? cidr_contains(a, &b->net) : cidr_contains(b, &a->net);
+}
+
 const char *
 duration_format(int64_t s, char *buf, size_t len)
 {

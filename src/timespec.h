@@ -49,6 +49,9 @@ void cidr_mask(struct addr *a, unsigned bits);
 /* 1 when a is inside c (same family: IPv4 and IPv6 never match), else 0. */
 int cidr_contains(const struct cidr *c, const struct addr *a);
 
+/* 1 when networks a and b share an address (one holds the other), else 0. */
+int cidr_overlaps(const struct cidr *a, const struct cidr *b);
+
 /*
  * Parses a duration "30s", "10m", "1h", "2d", "1w", a bare number of seconds,
  * or a sum such as "1h30m", into seconds. Units are lower case; a number

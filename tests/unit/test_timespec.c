@@ -446,6 +446,36 @@ T(cidr_rejected)
 	NET_BAD("::ffff:192.0.2.0/129");
 }
 
+/* overlaps "A" "B": parses both and asks cidr_overlaps both ways (it is symmetric) */
+static int
+overlaps(const char *a, const char *b)
+{
+	struct cidr x, y;
+	int r1, r2;
+
+	if (cidr_parse(a, &x) != 0 || cidr_parse(b, &y) != 0)
+		return -1;
+	r1 = cidr_overlaps(&x, &y);
+	r2 = cidr_overlaps(&y, &x);
+	return r1 == r2 ? r1 : -2;
+}
+
+T(cidr_overlaps_both_ways)
+{
+	CHECK_INT(overlaps("198.51.100.0/24", "198.51.100.10"), 1);
+	CHECK_INT(overlaps("198.51.100.0/24", "198.51.101.10"), 0);
+	CHECK_INT(overlaps("0.0.0.0/0", "127.0.0.1"), 1);
+	CHECK_INT(overlaps("0.0.0.0/1", "127.0.0.0/8"), 1);
+	CHECK_INT(overlaps("128.0.0.0/1", "127.0.0.0/8"), 0);
+	CHECK_INT(overlaps("10.0.0.0/8", "10.1.0.0/16"), 1);
+	CHECK_INT(overlaps("10.0.0.0/8", "10.0.0.0/8"), 1);
+	CHECK_INT(overlaps("2001:db8::/64", "2001:db8::5"), 1);
+	CHECK_INT(overlaps("2001:db8::/64", "2001:db8:0:1::5"), 0);
+	CHECK_INT(overlaps("::/0", "::1"), 1);
+	CHECK_INT(overlaps("::/0", "127.0.0.1"), 0); /* families never overlap */
+	CHECK_INT(overlaps("::ffff:192.0.2.0/120", "192.0.2.7"), 1);
+}
+
 T(cidr_contains_edges)
 {
 	struct cidr c;
@@ -612,6 +642,7 @@ main(void)
 	T_RUN(cidr_forms);
 	T_RUN(cidr_rejected);
 	T_RUN(cidr_contains_edges);
+	T_RUN(cidr_overlaps_both_ways);
 	T_RUN(durations);
 	T_RUN(duration_format);
 	return T_END();
