@@ -592,17 +592,16 @@ keep_start_only(struct conf *old, struct conf *c, char *kept, size_t keptlen)
 }
 
 int
-daemon_reload(struct daemon *d, char *kept, size_t keptlen)
+daemon_reload(struct daemon *d, char *msg, size_t msglen)
 {
 	struct conf c;
-	char err[1024];
 
-	kept[0] = '\0';
-	if (conf_load(d->conf.path, &c, err, sizeof(err)) != 0) {
-		log_warnx("reload: %s (the running configuration stays)", err);
+	msg[0] = '\0';
+	if (conf_load(d->conf.path, &c, msg, msglen) != 0) {
+		log_warnx("reload: %s (the running configuration stays)", msg);
 		return -1;
 	}
-	keep_start_only(&d->conf, &c, kept, keptlen);
+	keep_start_only(&d->conf, &c, msg, msglen);
 	end_turn(d, 1);
 	stop_jails(d);
 	conf_free(&d->conf);
@@ -690,7 +689,7 @@ int
 daemon_run(const char *path)
 {
 	int ret = 0, n;
-	char err[1024], kept[64];
+	char err[1024], kept[1024];
 	struct daemon d;
 	struct fw_opts fo;
 

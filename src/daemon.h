@@ -77,11 +77,12 @@ int daemon_ban_conflict(const struct daemon *d, const struct djail *dj, const st
 int64_t daemon_now(void);
 
 /*
- * Re-reads the configuration and rebuilds jails and sources. Returns 0, or -1 (the running one
- * stays). What only a start applies (socket, database, the firewall backend) keeps its running
- * value; when the file changed it, kept[0..keptlen) names it ("socket, firewall"), else is "".
+ * Re-reads the configuration and rebuilds jails and sources. Returns 0, or -1 with the reason
+ * ("FILE:LINE: ...") in msg[0..msglen) (the running one stays; logged too). On success what
+ * only a start applies (socket, database, the firewall backend) keeps its running value; when
+ * the file changed it, msg names it ("socket, firewall"), else msg is "".
  */
-int daemon_reload(struct daemon *d, char *kept, size_t keptlen);
+int daemon_reload(struct daemon *d, char *msg, size_t msglen);
 
 /*
  * Runs the daemon of the configuration at conf_path until SIGTERM/SIGINT.

@@ -7,6 +7,7 @@
 
 #include "daemon.h"
 #include "daemon_ctl.h"
+#include "log.h"
 #include "obuf.h"
 #include "status_view.h"
 #include "timespec.h"
@@ -405,6 +406,8 @@ req_ban(struct daemon *d, int argc, char **argv, struct control_out *out)
 	else
 		fmt_when(b.expires, until, sizeof(until));
 	control_printf(out, "banned %s/%u in %s until %s\n", a, prefix, dj->cj->name, until);
+	log_warnx("%s: ban %s/%u by hand until %s (ban #%u)", dj->cj->name, a, prefix, until,
+	          b.nth);
 }
 
 /* unban ADDR[/P] [JAIL] */
@@ -435,8 +438,11 @@ req_unban(struct daemon *d, int argc, char **argv, struct control_out *out)
 	}
 	if (n == 0)
 		control_fail(out, "unban: %s is not banned", argv[1]);
-	else
+	else {
 		control_printf(out, "lifted %d ban%s of %s\n", n, n == 1 ? "" : "s", argv[1]);
+		log_warnx("unban %s by hand%s%s: %d ban%s lifted", argv[1], argc > 2 ? " in " : "",
+		          argc > 2 ? argv[2] : "", n, n == 1 ? "" : "s");
+	}
 }
 
 void
@@ -462,11 +468,11 @@ daemon_ctl_request(void *arg, int argc, char **argv, struct control_out *out)
 	else if (strcmp(argv[0], "unban") == 0)
 		req_unban(d, argc, argv, out);
 	else if (strcmp(argv[0], "reload") == 0) {
-		char kept[64];
+		char kept[1024];
 
 		if (daemon_reload(d, kept, sizeof(kept)) != 0)
-			control_fail(out, "reload failed: see the daemon's log; the running "
-			                  "configuration stays");
+			control_fail(out, "reload refused: %s (the running configuration stays)",
+			             kept);
 		else if (kept[0] != '\0')
 			control_printf(out, "reloaded %s; %s changed: kept until the next start\n",
 			               d->conf.path, kept);

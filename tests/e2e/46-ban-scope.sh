@@ -59,4 +59,8 @@ if [ -n "$own" ]; then
 	grep -q "holds an address of this host" "$d/out" || fail "ban $net: $(cat "$d/out")"
 fi
 grep -q "1.0.0.0/1\|0.0.0.0/0\|127.0.0.0" "$d/decisions.log" && fail "a refused ban reached the firewall"
+# bans and unbans by hand are in the daemon's log
+grep -q "sshd: ban 198.18.0.0/24 by hand until" "$d/daemon.log" || fail "ban by hand not logged: $(cat "$d/daemon.log")"
+"$AUTHWATCH" unban -s "$d/ctl.sock" 198.18.0.0/24 >"$d/out" 2>&1 || fail "unban: $(cat "$d/out")"
+grep -q "unban 198.18.0.0/24 by hand: 1 ban lifted" "$d/daemon.log" || fail "unban by hand not logged: $(cat "$d/daemon.log")"
 done_ok
