@@ -381,16 +381,16 @@ detect_add(struct detect *d, const struct addr *a, unsigned kind, uint32_t n, in
 {
 	struct addr net;
 	uint8_t prefix;
-	uint64_t u;
+	uint64_t u, full;
 
 	if (a->af == 0 || kind >= DK__COUNT || d->w[kind] == 0 || n == 0)
 		return 0;
 	prefix = detect_group(d, a, &net);
-	u = (uint64_t)d->w[kind] * n;
-	if (u > d->threshold)
-		u = d->threshold;
+	full = (uint64_t)d->w[kind] * n;
+	u = full > d->threshold ? d->threshold : full; /* a window holds threshold at most */
 	if (add_units(d, net.af, prefix, net.a, rel(d, now), (uint32_t)u, hit) == 0)
 		return 0;
+	hit->weight += (double)(full - u) / UNITS; /* what the cap left out, for the reason */
 	hit->src = *a;
 	return 1;
 }

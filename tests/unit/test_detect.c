@@ -64,6 +64,10 @@ T(fifth_failure_bans)
 	/* the window starts over after a ban */
 	CHECK_INT(detect_count(d), 0);
 	CHECK_INT(detect_add(d, &a, DK_FAILURE, 1, T0 + 301 * S, &h), 0);
+	/* "message repeated 9 times": the window takes what it needs, the hit says all of it */
+	CHECK_INT(detect_add(d, &a, DK_FAILURE, 9, T0 + 302 * S, &h), 1);
+	CHECK(h.weight == 10.0);
+	CHECK_STR(fmt(&h.src), "203.0.113.5");
 	detect_free(d);
 }
 
