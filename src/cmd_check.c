@@ -154,8 +154,10 @@ replay(struct check *ck, char *const *files, size_t nfiles, int64_t now)
 			if (!(flags & LB_PARTIAL))
 				jail_line(j, &ctx, ck->line, ck->len, INT64_MIN);
 		if (rc < 0) {
-			log_warnx("%s: %s after line %llu", files[i], reader_errmsg(r),
-			          (unsigned long long)lb.lineno);
+			log_warnx("%s: %s after line %llu (the lines up to it were read%s)",
+			          files[i], reader_errmsg(r),
+			          (unsigned long long)(lb.lineno - (uint64_t)lb.cut),
+			          lb.cut ? "; the cut line after it was left out" : "");
 			ret = EX_DATAERR;
 		}
 		linebuf_free(&lb);

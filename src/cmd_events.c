@@ -313,8 +313,9 @@ events_file(const char *path, enum fmt fmt, int all, int64_t now, struct obuf *o
 			break;
 	}
 	if (rc < 0) {
-		log_warnx("%s: %s (after line %llu; the lines before were read)", path,
-		          reader_errmsg(r), (unsigned long long)lb.lineno);
+		log_warnx("%s: %s after line %llu (the lines up to it were read%s)", path,
+		          reader_errmsg(r), (unsigned long long)(lb.lineno - (uint64_t)lb.cut),
+		          lb.cut ? "; the cut line after it was left out" : "");
 		ret = EX_DATAERR;
 	}
 	linebuf_free(&lb);

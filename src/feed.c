@@ -55,6 +55,7 @@ struct part {
 	int done, status;
 	uint64_t lines; /* physical lines read in this part */
 	uint64_t err_line;
+	int cut; /* a line cut short by the error was left out after err_line */
 	char error[ERRLEN];
 };
 
@@ -359,10 +360,11 @@ read_part(struct worker *w, struct part *p)
 				continue;
 			b = add_line(w, p, b, &ctx, line, len, (flags & LB_TRUNCATED) != 0);
 		}
-	p->lines = lb.lineno;
+	p->lines = lb.lineno - (uint64_t)lb.cut; /* a line cut by the error is left out */
 	if (rc < 0) {
 		p->status = EX_DATAERR;
-		p->err_line = lb.lineno;
+		p->err_line = p->lines;
+		p->cut = lb.cut;
 		snprintf(p->error, sizeof(p->error), "%s", reader_errmsg(r));
 	}
 	last_batch(w, p, b);
@@ -487,8 +489,9 @@ part_end(struct feed *f, const struct part *p, struct cstate *cs)
 	if (p->status != 0 && cs->status == 0) {
 		cs->status = p->status;
 		if (p->status == EX_DATAERR)
-			snprintf(cs->error, sizeof(cs->error), "%s after line %llu", p->error,
-			         (unsigned long long)(cs->lines + p->err_line));
+			snprintf(cs->error, sizeof(cs->error), "%s after line %llu%s", p->error,
+			         (unsigned long long)(cs->lines + p->err_line),
+			         p->cut ? "; the cut line after it was left out" : "");
 		else
 			snprintf(cs->error, sizeof(cs->error), "%s", p->error);
 	}

@@ -124,8 +124,10 @@ linebuf_next_slow(struct linebuf *lb, const char **line, size_t *len, unsigned *
 			lb->start = lb->end = lb->scan = 0;
 			if (n > 0) {
 				emit(lb, p, n, !lb->err, line, len, flags);
-				if (lb->err)
+				if (lb->err) {
 					*flags |= LB_PARTIAL;
+					lb->cut = 1;
+				}
 				return 1;
 			}
 			return lb->err ? -1 : 0;

@@ -34,6 +34,7 @@ struct linebuf {
 	uint64_t nl;
 	uint64_t lineno; /* number of the line last returned, 1-based */
 	int eof, err, skipping, json;
+	int cut; /* the line last returned was LB_PARTIAL: lineno - cut lines came whole */
 	char *jscratch;
 };
 

@@ -16,7 +16,7 @@ static const struct {
 	int (*fn)(int, char **, const struct cmd_env *);
 	const char *help;
 } commands[] = {
-    {"report", cmd_report, "who tried to get in and who got in (text, JSON, CSV)"},
+    {"report", cmd_report, "who tried to get in and who got in (text, JSON, CSV, HTML)"},
     {"events", cmd_events, "every sshd/auth log line as a structured event (NDJSON, CSV)"},
     {"tail", cmd_tail, "follow the logs live: one line per event, a running summary"},
     {"daemon", cmd_daemon, "follow the logs, ban attackers in the firewall (-c CONF, -t)"},

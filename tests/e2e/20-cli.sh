@@ -71,6 +71,15 @@ grep -qi "truncated" "$d/err" || fail "truncated gz message: $(cat "$d/err")"
 got=$(grep -c . "$d/out")
 [ "$got" -gt 100 ] && [ "$got" -lt 3000 ] || fail "truncated gz gave $got events"
 check_json "$d/out"
+# the line it names is the last whole one: every line up to it is an event here
+grep -q "after line $got (the lines up to it were read" "$d/err" ||
+	fail "truncated gz: $got events, but: $(cat "$d/err")"
+"$AUTHWATCH" report --format json "$d/cut.gz" 2>"$d/err" | python3 -c '
+import json, sys
+f = json.load(sys.stdin)["overview"]["files"][0]
+assert f["lines"] == f["events"] == int(sys.argv[1]), f
+assert f["error"].startswith("truncated gzip data after line %s" % sys.argv[1]), f
+' "$got" || fail "report on the truncated gz: $(cat "$d/err")"
 
 # --- junk: NUL bytes, CRLF, a 1 MiB line, binary, invalid UTF-8 and control bytes in a user
 {
