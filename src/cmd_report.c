@@ -22,6 +22,7 @@
 #include "reader.h"
 #include "render.h"
 #include "render_text.h"
+#include "render_util.h"
 #include "sshd_parse.h"
 #include "strtab.h"
 #include "syslog_hdr.h"
@@ -198,6 +199,32 @@ on_end(void *arg, size_t input, int status, const char *error)
 	agg_file_end(r->a, error);
 	if (status != 0 && r->ret == 0)
 		r->ret = status;
+}
+
+/*
+ * Says that --since/--until left out every dated event, with the input's own
+ * span: a "May 31" given for an archived log is read in the current year.
+ */
+static void
+filters_emptied(const struct agg_view *v)
+{
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	char a[32], b[32];
+	size_t i;
+
+	for (i = 0; i < v->nfiles; i++) {
+		if (v->files[i].first != INT64_MIN && v->files[i].first < lo)
+			lo = v->files[i].first;
+		if (v->files[i].last > hi)
+			hi = v->files[i].last;
+	}
+	if (hi == INT64_MIN)
+		return;
+	render_time(a, sizeof(a), lo, RT_MIN);
+	render_time(b, sizeof(b), hi, RT_MIN);
+	log_warnx("report: --since/--until left out every event: the input runs from %s to %s "
+	          "UTC (a date without a year, such as \"May 31\", is in the current year)",
+	          a, b);
 }
 
 static int
@@ -419,6 +446,9 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 	ret = run.ret;
 	conn_flush(t);
 	v = agg_finish(a);
+	if ((ao.since != INT64_MIN || ao.until != INT64_MAX) && v->first == INT64_MIN &&
+	    v->filtered > 0)
+		filters_emptied(v);
 
 	if (out != NULL && !(fmt == R_CSV && section == NULL)) {
 		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -146,6 +146,11 @@ PY
 "$AUTHWATCH" --tz UTC report "$d/bf.log" | grep -q "failed attempts *4  failed authentications, in 2 connections (1 of them then logged in)" ||
 	fail "text overview: $("$AUTHWATCH" --tz UTC report "$d/bf.log" | grep 'failed attempts')"
 
+# a --since without a year, on a log of another year, leaves everything out: it says so
+"$AUTHWATCH" --tz UTC report --since "May 31 11:00" "$d/bf.log" >/dev/null 2>"$d/err" || fail "since exit"
+grep -q "left out every event: the input runs from 2021-05-31 11:00 to 2021-05-31 11:02 UTC" "$d/err" ||
+	fail "no word on a filter that emptied the report: $(cat "$d/err")"
+
 # --- filters
 "$AUTHWATCH" report --format json --user root "$d/rot/auth.log"* >"$d/f.json" || fail "filter exit"
 python3 -c '
