@@ -395,7 +395,20 @@ agg_event(struct agg *a, const struct event *ev, int truncated)
 
 	if (k == AGG_ALL)
 		agg_event_counted(a, ev);
-	return k != AGG_SKIP;
+	return (int)k;
+}
+
+static int rec_passes(const struct agg *a, const struct conn_rec *r);
+
+void
+agg_event_joined(struct agg *a, const struct event *ev, const struct conn_rec *rec)
+{
+	if (rec == NULL || !rec_passes(a, rec)) {
+		a->pend.filtered++;
+		return;
+	}
+	agg_count_passed(&a->pend, ev);
+	agg_event_counted(a, ev);
 }
 
 /* The types agg_event_counted takes further than their counts: a table, since a jump on the

@@ -215,11 +215,22 @@ void agg_file_end(struct agg *a, const char *error);
 
 /*
  * Counts one input line and its event (already classified; EV_UNKNOWN
- * counts as an unknown line). Applies the filters; returns 1 when the event
- * passed them (the caller then hands it to the connection tracker), 0 when not.
- * Allocates nothing in the common case (a known host, no new alert or jail).
+ * counts as an unknown line). Applies the filters; returns AGG_SKIP (0: left
+ * out), else the caller hands the event to the connection tracker: AGG_ALL
+ * counted, AGG_CONN for the tracker only, AGG_JOIN when the line lacks what
+ * --user or --ip looks at (the caller then calls agg_event_joined with the
+ * record it joined). Allocates nothing in the common case (a known host, no
+ * new alert or jail).
  */
 int agg_event(struct agg *a, const struct event *ev, int truncated);
+
+/*
+ * For an event agg_event (or agg_count_event) returned AGG_JOIN for: counts
+ * it when rec, the connection record it joined as it stands now
+ * (conn_current), passes --user and --ip; else counts it as filtered. rec may
+ * be NULL (a line of no connection: filtered).
+ */
+void agg_event_joined(struct agg *a, const struct event *ev, const struct conn_rec *rec);
 
 struct agg_count;
 

@@ -13,6 +13,9 @@
 #define AGG_SKIP 0 /* unknown or outside --since/--until/--host: nothing */
 #define AGG_CONN 1 /* failed --user/--ip on this line: the tracker only (its record may pass) */
 #define AGG_ALL 2  /* counted: the aggregate's own part (agg_event_counted) and the tracker */
+/* no user (--user) or no address (--ip) on this line: the tracker, then agg_event_joined
+ * counts it or not by the connection it joined */
+#define AGG_JOIN 3
 
 /*
  * Counts of consecutive lines of one input. Every field is a sum, a minimum
@@ -31,9 +34,12 @@ struct agg_count {
 /* Empties c. */
 void agg_count_init(struct agg_count *c);
 
+static inline void agg_count_passed(struct agg_count *c, const struct event *ev);
+
 /*
  * Counts one line and its event under the filters of o (only read, so any
- * number of threads may share o) into c. Returns AGG_SKIP, AGG_CONN or AGG_ALL.
+ * number of threads may share o) into c. Returns AGG_SKIP, AGG_CONN, AGG_ALL or
+ * AGG_JOIN (not counted yet: agg_event_joined decides).
  * Inline: it runs for every line, and its callers do little else per line.
  */
 static inline unsigned
@@ -63,6 +69,16 @@ agg_count_event(struct agg_count *c, const struct agg_opts *o, const struct even
 		c->filtered++;
 		return AGG_CONN;
 	}
+	if ((o->user != NULL && ev->user.p == NULL) || (o->have_ip && ev->src.af == 0))
+		return AGG_JOIN;
+	agg_count_passed(c, ev);
+	return AGG_ALL;
+}
+
+/* The part of agg_count_event for an event that passed the filters. */
+static inline void
+agg_count_passed(struct agg_count *c, const struct event *ev)
+{
 	c->events++;
 	c->actions[ev->type < EV__COUNT ? ev->type : 0]++;
 	if (ev->ts == TS_NONE)
@@ -73,7 +89,6 @@ agg_count_event(struct agg_count *c, const struct agg_opts *o, const struct even
 		if (c->last == INT64_MIN || ev->ts > c->last)
 			c->last = ev->ts;
 	}
-	return AGG_ALL;
 }
 
 /* Adds the counts of the lines after those of to (in input order) into to. */

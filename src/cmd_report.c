@@ -118,7 +118,7 @@ on_begin(void *arg, size_t input)
  */
 struct prep {
 	struct agg_count c;
-	uint8_t what[FEED_BATCH_EVENTS]; /* AGG_SKIP, AGG_CONN, AGG_ALL */
+	uint8_t what[FEED_BATCH_EVENTS]; /* AGG_SKIP, AGG_CONN, AGG_ALL, AGG_JOIN */
 };
 
 /* On a reading thread: the per-line counting, which needs nothing the consumer changes. */
@@ -156,9 +156,15 @@ on_batch(void *arg, const struct feed_batch *b)
 
 	if (x == NULL) {
 		/* parsed on this thread a moment ago, still in the cache: counted here */
-		for (i = 0; i < b->n; i++)
-			if (agg_event(r->a, &b->ev[i], b->truncated[i]))
-				conn_feed(r->t, &b->ev[i]);
+		for (i = 0; i < b->n; i++) {
+			int k = agg_event(r->a, &b->ev[i], b->truncated[i]);
+
+			if (k == AGG_SKIP)
+				continue;
+			conn_feed(r->t, &b->ev[i]);
+			if (k == AGG_JOIN)
+				agg_event_joined(r->a, &b->ev[i], conn_current(r->t));
+		}
 	} else {
 		/* a worker counted them (on_prep) on another core */
 		agg_add_counts(r->a, &x->c);
@@ -170,6 +176,8 @@ on_batch(void *arg, const struct feed_batch *b)
 				agg_event_counted(r->a, &b->ev[i]);
 			if (x->what[i] != AGG_SKIP)
 				conn_feed(r->t, &b->ev[i]);
+			if (x->what[i] == AGG_JOIN)
+				agg_event_joined(r->a, &b->ev[i], conn_current(r->t));
 		}
 	}
 	r->lines += b->n;

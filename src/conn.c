@@ -78,6 +78,7 @@ struct conn_tracker {
 	uint64_t apm[7]; /* ap_key's multipliers, from seed */
 	int64_t now, next_sweep;
 	uint32_t sftp_id, sshd_id;
+	uint32_t current;        /* the slot the last event fed joined, NONE: none */
 	uint32_t last_host;      /* the id of the last host name seen: most lines repeat it */
 	const char *last_host_p; /* ... and its bytes in strings (they never move) */
 	size_t last_host_n;
@@ -244,6 +245,7 @@ conn_new(struct strtab *strings, conn_emit_fn emit, void *arg)
 	map_init(&t->by_pid, mix64(t->seed ^ 0x70696473ULL) | 1);
 	map_init(&t->by_ap, 1); /* ap_key is a seeded hash already */
 	t->next_sweep = INT64_MIN;
+	t->current = NONE;
 	t->sftp_id = strtab_intern(strings, "sftp", 4);
 	t->sshd_id = strtab_intern(strings, "sshd", 4);
 	return t;
@@ -731,6 +733,12 @@ close_slot(struct slot *s, int64_t ts)
 	}
 }
 
+const struct conn_rec *
+conn_current(const struct conn_tracker *t)
+{
+	return t->current != NONE && t->slots[t->current].used ? &t->slots[t->current].rec : NULL;
+}
+
 void
 conn_feed(struct conn_tracker *t, const struct event *ev)
 {
@@ -747,6 +755,7 @@ conn_feed(struct conn_tracker *t, const struct event *ev)
 			sweep(t, t->now);
 		t->next_sweep = t->now + SWEEP_US;
 	}
+	t->current = NONE;
 	k = kinds[ev->type < EV__COUNT ? ev->type : EV_UNKNOWN];
 	if (k.what == 0 ||
 	    ((k.what & K_PAM) && ev->detail.p != NULL && !span_is(ev->detail, "sshd")))
@@ -780,6 +789,7 @@ conn_feed(struct conn_tracker *t, const struct event *ev)
 	}
 	if ((i = locate(t, host, ev, ts)) == NONE)
 		return;
+	t->current = i;
 	s = &t->slots[i];
 	s->last = ts > s->last ? ts : s->last;
 	if (!s->closed)

@@ -87,6 +87,13 @@ struct conn_tracker *conn_new(struct strtab *strings, conn_emit_fn emit, void *a
  */
 void conn_feed(struct conn_tracker *t, const struct event *ev);
 
+/*
+ * The record (still open) that the event last fed joined, as it stands now;
+ * NULL when that event joined none (not a connection's line). Valid until the
+ * next call into the tracker.
+ */
+const struct conn_rec *conn_current(const struct conn_tracker *t);
+
 /* What a connection just did that the detector counts (conn_set_progress). */
 enum conn_progress {
 	CP_FAILURE,     /* delta more failed or refused authentications */

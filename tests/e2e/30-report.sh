@@ -151,6 +151,36 @@ PY
 grep -q "left out every event: the input runs from 2021-05-31 11:00 to 2021-05-31 11:02 UTC" "$d/err" ||
 	fail "no word on a filter that emptied the report: $(cat "$d/err")"
 
+# --ip and --user keep the lines of the connections they keep, not every line without an
+# address or user (PAM's "check pass", cron)
+cat >"$d/fl.log" <<'LOG'
+May 31 10:00:00 web sshd[10]: Invalid user x from 198.51.100.1 port 1
+May 31 10:00:01 web sshd[10]: pam_unix(sshd:auth): check pass; user unknown
+May 31 10:00:02 web sshd[10]: Connection closed by invalid user x 198.51.100.1 port 1 [preauth]
+May 31 10:05:00 web CRON[7]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)
+May 31 10:10:00 web sshd[20]: Invalid user y from 203.0.113.9 port 2
+May 31 10:10:01 web sshd[20]: pam_unix(sshd:auth): check pass; user unknown
+May 31 10:10:02 web sshd[20]: Connection closed by invalid user y 203.0.113.9 port 2 [preauth]
+LOG
+touch -d '2021-06-01 00:00:00 UTC' "$d/fl.log"
+for j in 1 2; do
+	"$AUTHWATCH" --tz UTC report -j$j --format json --ip 203.0.113.9 "$d/fl.log" >"$d/fl.json" || fail "fl exit"
+	python3 - "$d/fl.json" <<'PY' || fail "--ip kept lines of other connections (-j$j)"
+import json, sys
+r = json.load(open(sys.argv[1]))
+acts = {a["event"]: a["count"] for a in r["actions"]}
+assert acts == {"invalid_user": 1, "pam_user_unknown": 1, "connection_closed": 1}, acts
+assert r["range"] == {"from": "2021-05-31T10:10:00Z", "to": "2021-05-31T10:10:02Z"}, r["range"]
+assert r["overview"]["events"] == 3 and r["overview"]["filtered"] == 4, r["overview"]
+PY
+done
+"$AUTHWATCH" --tz UTC report --format json --user x "$d/fl.log" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+acts = {a["event"]: a["count"] for a in r["actions"]}
+assert acts == {"invalid_user": 1, "pam_user_unknown": 1, "connection_closed": 1}, acts
+' || fail "--user kept lines of other connections"
+
 # --- filters
 "$AUTHWATCH" report --format json --user root "$d/rot/auth.log"* >"$d/f.json" || fail "filter exit"
 python3 -c '

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "agg.h"
+#include "agg_count.h"
 #include "conn.h"
 #include "event.h"
 #include "render.h"
@@ -53,7 +54,7 @@ run_line(struct run *r, const char *host, const struct addr *src, const char *us
 	}
 	if (user)
 		ev.user = sp(user);
-	CHECK_INT(agg_event(r->a, &ev, 0), 1);
+	CHECK_INT(agg_event(r->a, &ev, 0), AGG_ALL);
 }
 
 /* One failed connection from src that tried user, its line first (more: the tracker's overflow). */
@@ -90,7 +91,7 @@ run_ban(struct run *r, const struct addr *src, int64_t ts)
 	ev.type = EV_F2B_BAN;
 	ev.src = *src;
 	ev.target = sp("sshd");
-	CHECK_INT(agg_event(r->a, &ev, 0), 1);
+	CHECK_INT(agg_event(r->a, &ev, 0), AGG_ALL);
 }
 
 static void
