@@ -358,7 +358,7 @@ req_ban(struct daemon *d, int argc, char **argv, struct control_out *out)
 	struct ban_policy pol;
 	struct store_ban b;
 	int64_t secs = 0, now = daemon_now() / 1000000;
-	char a[ADDR_STRLEN], until[32];
+	char a[ADDR_STRLEN], until[32], err[512];
 
 	if (argc < 2 || parse_target(argv[1], &net, &prefix, &expl) != 0) {
 		control_fail(out, "ban: '%s' is not an address or network",
@@ -405,9 +405,16 @@ req_ban(struct daemon *d, int argc, char **argv, struct control_out *out)
 		snprintf(until, sizeof(until), "forever");
 	else
 		fmt_when(b.expires, until, sizeof(until));
-	control_printf(out, "banned %s/%u in %s until %s\n", a, prefix, dj->cj->name, until);
 	log_warnx("%s: ban %s/%u by hand until %s (ban #%u)", dj->cj->name, a, prefix, until,
 	          b.nth);
+	/* now, not at the end of the turn: the answer says whether the firewall took it */
+	if (banmgr_flush(d->bm, now, err, sizeof(err)) != 0) {
+		log_warnx("ban: %s", err);
+		control_fail(out, "ban: %s/%u is decided, but: %s (tried again at the next check)",
+		             a, prefix, err);
+		return;
+	}
+	control_printf(out, "banned %s/%u in %s until %s\n", a, prefix, dj->cj->name, until);
 }
 
 /* unban ADDR[/P] [JAIL] */

@@ -198,7 +198,15 @@ wait $apid
 
 # --- 8. our table removed by someone else: recreated, bans put back --------------------------------
 ip netns exec "$srv" nft delete table inet authwatch
+# a ban by hand meanwhile: the answer says the firewall refused it (exit 1), and it comes later
+# (unless the table came back between the two commands: then it is there at once)
+if ctl ban 10.77.0.98 --for 1h >"$d/ban.out" 2>&1; then
+	banned 10.77.0.98 || fail "answered 'banned' but not in the kernel: $(cat "$d/ban.out")"
+else
+	grep -q "10.77.0.98/32 is decided, but: " "$d/ban.out" || fail "ban answer: $(cat "$d/ban.out")"
+fi
 wait_for 10 banned 10.77.0.99 || fail "the table was not recreated with its bans"
+wait_for 10 banned 10.77.0.98 || fail "the refused ban was not applied once the table was back"
 
 ctl status --format json | python3 -c '
 import json, sys
