@@ -275,6 +275,24 @@ cp_unsafe(unsigned cp)
 
 static const char hexd[] = "0123456789abcdef";
 
+/*
+ * Whether cp takes two columns on a terminal: the East Asian Wide and
+ * Fullwidth blocks (CJK, Hangul, kana, fullwidth forms) and the emoji ones,
+ * as Markus Kuhn's wcwidth has them.
+ */
+static int
+cp_wide(unsigned cp)
+{
+	return cp >= 0x1100 &&
+	       (cp <= 0x115f || cp == 0x2329 || cp == 0x232a ||
+	        (cp >= 0x2e80 && cp <= 0xa4cf && cp != 0x303f) || (cp >= 0xac00 && cp <= 0xd7a3) ||
+	        (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe10 && cp <= 0xfe19) ||
+	        (cp >= 0xfe30 && cp <= 0xfe6f) || (cp >= 0xff00 && cp <= 0xff60) ||
+	        (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
+	        (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x2fffd) ||
+	        (cp >= 0x30000 && cp <= 0x3fffd));
+}
+
 size_t
 render_tunit(const unsigned char *s, size_t n, char *out, size_t *olen, unsigned *w)
 {
@@ -317,7 +335,7 @@ render_tunit(const unsigned char *s, size_t n, char *out, size_t *olen, unsigned
 	}
 	memcpy(out, s, l);
 	*olen = l;
-	*w = 1;
+	*w = cp_wide(cp) ? 2 : 1;
 	return l;
 }
 

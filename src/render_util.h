@@ -78,8 +78,8 @@ void render_bytes(char *buf, size_t sz, uint64_t b);
  * DEL as \xNN, a backslash doubled, invalid UTF-8 as U+FFFD (one byte at a
  * time), code points a terminal acts on or that reorder or hide text (C1
  * controls, bidi controls, zero-width) as \uXXXX, the rest as is. Writes it
- * to out[8], its length to *olen and its display columns to *w; returns the
- * input bytes it stands for.
+ * to out[8], its length to *olen and its display columns to *w (2 for an
+ * East Asian wide character); returns the input bytes it stands for.
  */
 size_t render_tunit(const unsigned char *s, size_t n, char *out, size_t *olen, unsigned *w);
 

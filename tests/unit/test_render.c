@@ -185,7 +185,9 @@ fx_init(struct fx *f)
 	for (i = 0; i < NUN; i++) {
 		struct agg_username *n = &f->un[i];
 
-		n->user = i < 5 ? u[i] : S(f, i == 5 ? "root" : i == 6 ? "admin" : "pi");
+		/* the last one two columns a character on a terminal (its width counts, not its
+		 * code points: the table stays aligned) */
+		n->user = i < 5 ? u[i] : S(f, i == 5 ? "root" : i == 6 ? "admin" : "管理员");
 		n->attempts = 1000 - i * 100;
 		n->connections = (uint32_t)(500 - i * 50);
 		n->srcbits[0] = 0xffULL << i;
@@ -252,15 +254,19 @@ fx_free(struct fx *f)
 	strtab_free(f->st);
 }
 
-/* Display columns of s[0..n): code points (UTF-8 continuation bytes do not count). */
+/* Display columns of s[0..n): code points (UTF-8 continuation bytes do not count), two for
+ * the CJK ideographs (U+4E00..U+9FFF: lead bytes E4..E9). */
 static size_t
 cols(const char *s, size_t n)
 {
 	size_t i, c = 0;
 
-	for (i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			c++;
+	for (i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)s[i];
+
+		if ((b & 0xc0) != 0x80)
+			c += b >= 0xe4 && b <= 0xe9 ? 2 : 1;
+	}
 	return c;
 }
 
