@@ -5,7 +5,7 @@
 #include <sys/timerfd.h>
 
 #include <errno.h>
-#include <glob.h>
+#include <fcntl.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -152,8 +152,14 @@ on_source(void *arg, int fd, uint32_t events)
 	}
 }
 
+/*
+ * Opens source name of dj and reads what is already there to read. A file is
+ * resumed at its stored position; without one it is read from its end, or
+ * from its start when new_file (a file that appeared after the start: all of
+ * it is new) or the jail replays. Returns 0, or -1 (logged).
+ */
 static int
-add_source(struct daemon *d, struct djail *dj, const char *name)
+add_source(struct daemon *d, struct djail *dj, const char *name, int new_file)
 {
 	struct source *s;
 	char err[512];
@@ -193,6 +199,11 @@ add_source(struct daemon *d, struct djail *dj, const char *name)
 			pos.head_hash = off.head_hash;
 			pos.head_len = off.head_len;
 			start = &pos;
+		} else if (new_file) {
+			/* appeared while we ran: all of it is new, read from its start (an all-zero
+			 * position) as a rotated-in file is */
+			memset(&pos, 0, sizeof(pos));
+			start = &pos;
 		} else if (dj->cj->replay) {
 			/* first start with replay: from the file's start (an all-zero position),
 			 * judged in log time, lines older than findtime skipped */
@@ -225,6 +236,199 @@ add_source(struct daemon *d, struct djail *dj, const char *name)
 	/* lines already there (a resumed position, a replay) are read now */
 	on_source(s, fd, EPOLLIN);
 	return 0;
+}
+
+/*
+ * Whether dj follows path already: by that name, or (st given) the file st
+ * under another name, such as a rotated file renamed to a name a glob matches
+ * (its lines came through the follower it was rotated from).
+ */
+static int
+jail_follows(const struct daemon *d, const struct djail *dj, const char *path,
+             const struct stat *st)
+{
+	size_t i;
+
+	for (i = 0; i < d->nsrcs; i++) {
+		const struct source *s = d->srcs[i];
+
+		if (s->dj != dj)
+			continue;
+		if (strcmp(s->name, path) == 0)
+			return 1;
+		if (st != NULL && s->fl != NULL &&
+		    follow_has_file(s->fl, (uint64_t)st->st_dev, (uint64_t)st->st_ino))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether the file open as fd is a copy of one that dj reads (logrotate's
+ * copytruncate: follow_same_head). Returns 1 (*of: that source), 0, or 2 when
+ * it cannot tell yet.
+ */
+static int
+jail_copy(const struct daemon *d, const struct djail *dj, int fd, const char **of)
+{
+	size_t i;
+	int r, later = 0;
+
+	for (i = 0; i < d->nsrcs; i++) {
+		const struct source *s = d->srcs[i];
+
+		if (s->dj != dj || s->fl == NULL)
+			continue;
+		if ((r = follow_same_head(s->fl, fd)) == 1) {
+			*of = s->name;
+			return 1;
+		}
+		if (r != 0)
+			later = 1;
+	}
+	return later ? 2 : 0;
+}
+
+/*
+ * A glob source of a jail: the files it matches are followed, and so are those
+ * that match later (found by its directory's events and each few ticks).
+ */
+struct dglob {
+	struct daemon *d;
+	struct djail *dj;
+	struct follow_glob *g;
+	int started; /* the first scan is over: a match from now on is a new file */
+	int pending; /* a new match is still being written: looked at again each tick */
+};
+
+/*
+ * follow_glob_fn: a path that matches dg's pattern now and did not before.
+ * After the start, one that is the file (or a copy of one) a follower of the
+ * jail reads is not followed again: rotated to a name the glob matches, its
+ * lines came through that follower.
+ */
+static int
+glob_match(void *arg, const char *path)
+{
+	struct dglob *dg = arg;
+	const char *of = NULL;
+	struct stat st;
+	int fd, r;
+
+	if (stat(path, &st) == -1)
+		return -1; /* gone already, or not reachable: offered again while it matches */
+	if (!S_ISREG(st.st_mode) || jail_follows(dg->d, dg->dj, path, &st))
+		return 0;
+	if (dg->started) {
+		/* logrotate's copy starts empty: a new file is judged once it has data */
+		if (st.st_size == 0 ||
+		    (fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) == -1) {
+			dg->pending = 1;
+			return -1;
+		}
+		r = jail_copy(dg->d, dg->dj, fd, &of);
+		close(fd);
+		if (r == 2) {
+			dg->pending = 1;
+			return -1;
+		}
+		if (r == 1) {
+			log_warnx(
+			    "%s: not following %s: a copy of %s (it starts with the same line)",
+			    dg->dj->cj->name, path, of);
+			return 0;
+		}
+	}
+	if (dg->started) /* said first: add_source reads what is there */
+		log_warnx("%s: following %s from its start: a new file matching %s",
+		          dg->dj->cj->name, path, follow_glob_pattern(dg->g));
+	/* one that cannot be followed (logged) is not tried again before it goes or a reload */
+	if (add_source(dg->d, dg->dj, path, dg->started) == 0)
+		dg->d->srcs[dg->d->nsrcs - 1]->glob = dg;
+	return 0;
+}
+
+/*
+ * Stops following the files of dg that went away: no longer matched, and
+ * their follower holds no file (it read all of them). One that comes back is
+ * a new file.
+ */
+static void
+drop_gone(struct daemon *d, struct dglob *dg)
+{
+	struct follow_pos p;
+	size_t i, k;
+
+	for (i = k = 0; i < d->nsrcs; i++) {
+		struct source *s = d->srcs[i];
+
+		if (s->glob == dg && !follow_glob_has(dg->g, s->name)) {
+			follow_pos(s->fl, &p);
+			if ((p.dev | p.ino) == 0) {
+				log_warnx("%s: no longer following %s: it went away",
+				          dg->dj->cj->name, s->name);
+				loop_del(d->loop, follow_fd(s->fl));
+				follow_close(s->fl);
+				free(s->name);
+				free(s);
+				continue;
+			}
+		}
+		d->srcs[k++] = s;
+	}
+	d->nsrcs = k;
+}
+
+/* Expands dg's pattern again: a new match gets a follower, one that went away loses it. */
+static void
+scan_glob(struct dglob *dg)
+{
+	dg->pending = 0;
+	if (follow_glob_scan(dg->g, glob_match, dg) < 0)
+		log_warnx("%s: %s", dg->dj->cj->name, follow_glob_errmsg(dg->g));
+	drop_gone(dg->d, dg);
+}
+
+static void
+on_glob(void *arg, int fd, uint32_t events)
+{
+	(void)fd;
+	(void)events;
+	scan_glob(arg);
+}
+
+/* Follows the files pattern matches, now and as they appear. Returns how many it follows now. */
+static size_t
+add_glob(struct daemon *d, struct djail *dj, const char *pattern)
+{
+	struct dglob *dg;
+	char err[512];
+	size_t before = d->nsrcs;
+	int n;
+
+	dg = xcalloc(1, sizeof(*dg));
+	dg->d = d;
+	dg->dj = dj;
+	if ((dg->g = follow_glob_open(pattern, err, sizeof(err))) == NULL) {
+		log_warnx("%s: %s", dj->cj->name, err);
+		free(dg);
+		return 0;
+	}
+	if (loop_add(d->loop, follow_glob_fd(dg->g), EPOLLIN, on_glob, dg) != 0) {
+		log_warn("%s: %s: epoll", dj->cj->name, pattern);
+		follow_glob_close(dg->g);
+		free(dg);
+		return 0;
+	}
+	d->globs = xreallocarray(d->globs, d->nglobs + 1, sizeof(*d->globs));
+	d->globs[d->nglobs++] = dg;
+	if ((n = follow_glob_scan(dg->g, glob_match, dg)) < 0)
+		log_warnx("%s: %s", dj->cj->name, follow_glob_errmsg(dg->g));
+	else if (n == 0)
+		log_warnx("%s: %s matches no file yet: followed when one appears", dj->cj->name,
+		          pattern);
+	dg->started = 1;
+	return d->nsrcs - before;
 }
 
 /* Saves where each source is, in the turn's transaction. */
@@ -310,23 +514,15 @@ start_jails(struct daemon *d)
 			log_warnx("%s: %s", cj->name, store_errmsg(d->st));
 		for (k = 0; k < cj->nsources; k++) {
 			const char *src = cj->sources[k];
-			glob_t g;
-			size_t m;
 
 			if (strcmp(src, "journal") == 0 || strncmp(src, "journal:", 8) == 0 ||
 			    strpbrk(src, "*?[") == NULL) {
-				if (add_source(d, dj, src) == 0)
+				if (!jail_follows(d, dj, src, NULL) &&
+				    add_source(d, dj, src, 0) == 0)
 					opened++;
 				continue;
 			}
-			memset(&g, 0, sizeof(g));
-			if (glob(src, 0, NULL, &g) != 0)
-				log_warnx("%s: %s matches no file (yet)", cj->name, src);
-			for (m = 0; m < g.gl_pathc; m++) {
-				if (add_source(d, dj, g.gl_pathv[m]) == 0)
-					opened++;
-			}
-			globfree(&g);
+			opened += add_glob(d, dj, src);
 		}
 	}
 	return opened > 0 ? 0 : -1;
@@ -353,6 +549,14 @@ stop_jails(struct daemon *d)
 	free(d->srcs);
 	d->srcs = NULL;
 	d->nsrcs = 0;
+	for (i = 0; i < d->nglobs; i++) {
+		loop_del(d->loop, follow_glob_fd(d->globs[i]->g));
+		follow_glob_close(d->globs[i]->g);
+		free(d->globs[i]);
+	}
+	free(d->globs);
+	d->globs = NULL;
+	d->nglobs = 0;
 	for (i = 0; i < d->njails; i++)
 		jail_free(d->jails[i].j);
 	free(d->jails);
@@ -465,6 +669,10 @@ on_tick(void *arg, int fd, uint32_t events)
 	for (i = 0; i < d->nsrcs && d->ticks % 5 == 0; i++)
 		if (d->srcs[i]->fl != NULL)
 			on_source(d->srcs[i], follow_fd(d->srcs[i]->fl), EPOLLIN);
+	/* nor does a glob's file in such a directory, or under a wildcard directory */
+	for (i = 0; i < d->nglobs; i++)
+		if (d->ticks % 5 == 0 || d->globs[i]->pending)
+			scan_glob(d->globs[i]);
 	if (d->ticks % ENSURE_EVERY == 0) {
 		int rc = fw_ensure(d->fw, err, sizeof(err));
 
