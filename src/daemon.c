@@ -169,11 +169,12 @@ add_source(struct daemon *d, struct djail *dj, const char *name, int new_file)
 	s->d = d;
 	s->dj = dj;
 	s->name = xstrdup(name);
+	s->dirty = d->st_full; /* the store is behind: its position is to write */
 	hdr_ctx_init(&s->ctx, daemon_now() / 1000000);
 	if (strcmp(name, "journal") == 0 || strncmp(name, "journal:", 8) == 0) {
 		char cursor[1024];
-		int have =
-		    d->st != NULL && store_cursor_get(d->st, name, cursor, sizeof(cursor)) == 0;
+		int have = d->st != NULL && !d->st_full &&
+		           store_cursor_get(d->st, name, cursor, sizeof(cursor)) == 0;
 		const char *arg = name[7] == ':' ? name + 8 : NULL;
 
 		/* journal:UNIT, or journal:/DIR for the journal files of a directory */
@@ -192,7 +193,8 @@ add_source(struct daemon *d, struct djail *dj, const char *name, int new_file)
 		struct store_offset off;
 		struct follow_pos pos, *start = NULL;
 
-		if (d->st != NULL && store_offset_get(d->st, name, &off) == 0) {
+		/* a store behind memory (disk full) holds old positions: lines read twice */
+		if (d->st != NULL && !d->st_full && store_offset_get(d->st, name, &off) == 0) {
 			pos.dev = off.dev;
 			pos.ino = off.ino;
 			pos.pos = off.pos;
@@ -431,13 +433,13 @@ add_glob(struct daemon *d, struct djail *dj, const char *pattern)
 	return d->nsrcs - before;
 }
 
-/* Saves where each source is, in the turn's transaction. */
-static void
+/* Saves where each source is, in the turn's transaction. Returns 0, or -1 (store_errmsg). */
+static int
 save_positions(struct daemon *d, int all)
 {
 	size_t i;
 
-	for (i = 0; i < d->nsrcs && d->st != NULL; i++) {
+	for (i = 0; i < d->nsrcs; i++) {
 		struct source *s = d->srcs[i];
 
 		if (!s->dirty && !all)
@@ -454,15 +456,16 @@ save_positions(struct daemon *d, int all)
 			o.head_hash = p.head_hash;
 			o.head_len = p.head_len;
 			if (store_offset_put(d->st, s->name, &o) != 0)
-				log_warnx("%s", store_errmsg(d->st));
+				return -1;
 		} else {
 			char cur[1024];
 
 			if (journal_cursor(s->jn, cur, sizeof(cur)) == 0 &&
 			    store_cursor_put(d->st, s->name, cur) != 0)
-				log_warnx("%s", store_errmsg(d->st));
+				return -1;
 		}
 	}
+	return 0;
 }
 
 /* --- jails -------------------------------------------------------------------------------- */
@@ -580,14 +583,18 @@ save_window(void *arg, const struct addr *net, uint8_t prefix, int64_t ts, doubl
  * transaction with the read positions. all (at a stop or reload): every
  * position, and the detectors' windows (kept only then: writing each counted
  * failure would cost more than reading the line; after a crash the windows
- * restart empty, the bans and positions are kept).
+ * restart empty, the bans and positions are kept). When the disk is full the
+ * store is kept: the turn's positions stay to write (the sources stay dirty)
+ * and are tried again at the next tick, said once when it fails and once when
+ * it works again.
  */
 static void
 end_turn(struct daemon *d, int all)
 {
-	char err[512];
+	char err[512], msg[512];
 	size_t i;
 	int64_t now = daemon_now() / 1000000;
+	int e;
 
 	if (banmgr_flush(d->bm, now, err, sizeof(err)) != 0)
 		log_warnx("ban: %s", err);
@@ -602,7 +609,8 @@ end_turn(struct daemon *d, int all)
 	if (!all) {
 		for (i = 0; i < d->nsrcs && !d->srcs[i]->dirty; i++)
 			;
-		if (i == d->nsrcs)
+		/* disk full: once a tick, not at each turn */
+		if (i == d->nsrcs || (d->st_full && d->st_tried == d->ticks))
 			return;
 	}
 	if (store_begin(d->st) != 0)
@@ -614,17 +622,36 @@ end_turn(struct daemon *d, int all)
 		    detect_foreach(jail_detect(dj->j), save_window, dj) != 0)
 			goto fail;
 	}
-	save_positions(d, all);
-	if (store_commit(d->st) != 0)
+	if (save_positions(d, all) != 0 || store_commit(d->st) != 0)
 		goto fail;
+	if (d->st_full)
+		log_warnx("%s: writable again (the state kept in memory meanwhile is written)",
+		          d->conf.database);
+	d->st_full = 0;
 	return;
 fail:
-	/* a full disk, a lock held too long: keep going in memory, say so once */
-	log_warnx("%s (state is kept in memory only from now on)", store_errmsg(d->st));
+	e = errno;
+	snprintf(msg, sizeof(msg), "%s", store_errmsg(d->st));
 	store_rollback(d->st);
+	if (e == ENOSPC) {
+		/* nothing of the turn was written: all of it is written at the next try */
+		if (!d->st_full || all)
+			log_warnx("%s (%s)", msg,
+			          all ? "the read positions and failure windows are not saved"
+			              : "the state is kept in memory, and written once there is "
+			                "space again");
+		d->st_full = 1;
+		d->st_tried = d->ticks;
+		for (i = 0; i < d->nsrcs; i++)
+			d->srcs[i]->dirty = 1;
+		return;
+	}
+	/* a lock held too long, an I/O error: keep going in memory, say so once */
+	log_warnx("%s (state is kept in memory only from now on)", msg);
 	banmgr_drop_store(d->bm);
 	store_close(d->st);
 	d->st = NULL;
+	d->st_full = 0;
 }
 
 /* Forgets the bans older than the configured history (none when it is 0: kept for ever). */
@@ -660,7 +687,7 @@ on_tick(void *arg, int fd, uint32_t events)
 		forget(d, now / 1000000);
 	for (i = 0; i < d->njails; i++) {
 		jail_tick(d->jails[i].j, now);
-		if (d->st != NULL && d->ticks % 60 == 0 &&
+		if (d->st != NULL && !d->st_full && d->ticks % 60 == 0 &&
 		    store_fail_prune(d->st, d->jails[i].cj->name,
 		                     now - d->jails[i].cj->findtime * 1000000) < 0)
 			log_warnx("%s", store_errmsg(d->st));

@@ -67,6 +67,8 @@ struct daemon {
 	int stop, reload;
 	int64_t started;
 	uint64_t ticks;
+	int st_full;       /* the last store write failed for lack of space: retried each tick */
+	uint64_t st_tried; /* the tick of that try */
 	struct geoip *geo; /* the conf's geoip databases (status and bans show countries); NULL:
 	                      none or unusable */
 };

@@ -2,7 +2,10 @@
 # 45-daemon-later: what changes while the daemon runs needs no reload. A glob source follows
 # the files that appear later (from their start; a rotated file renamed to a matching name is
 # not read twice, nor is a copy made by copytruncate; a file that went away and comes back is
-# new).
+# new). A full disk keeps the database:
+# once space is freed the state kept in memory is written (said once each way).
+# The disk-full part runs as root in a private mount namespace on a small tmpfs (this script
+# again, with the argument "disk-full"); it is skipped, saying why, when mounting is refused.
 set -u
 . "$(dirname "$0")/lib.sh"
 pid=
@@ -33,6 +36,56 @@ stop() {
 	wait_for 10 sh -c "! kill -0 $pid" || fail "no clean stop"
 	pid=
 }
+
+disk_full() {
+	d=$(mktmp daemon-disk-full)
+	mount --make-rprivate / 2>/dev/null || skip "disk full: no private mount namespace (not root?)"
+	mkdir "$d/mnt"
+	mount -t tmpfs -o size=1m tmpfs "$d/mnt" 2>"$d/mount.err" ||
+		skip "disk full: mount tmpfs: $(cat "$d/mount.err")"
+	conf "$d" "$d/auth.log" "$d/mnt/state.db"
+	: >"$d/auth.log"
+	start "$d"
+	# the file system full: the next position written fails
+	dd if=/dev/zero of="$d/mnt/fill" bs=4096 2>/dev/null
+	line 192.0.2.30 1 >>"$d/auth.log"
+	wait_for 10 grep -q "state.db: disk full" "$d/daemon.log" ||
+		fail "a full disk was not noticed: $(cat "$d/daemon.log")"
+	line 192.0.2.31 2 >>"$d/auth.log"
+	sleep 3 # tried again each second: said once
+	[ "$(grep -c "disk full" "$d/daemon.log")" -eq 1 ] || fail "disk full said more than once: $(cat "$d/daemon.log")"
+	wait_for 5 jail_status "$d/ctl.sock" 'j["tracked"] == 2' || fail "stopped counting on a full disk"
+	# space again: the database is written without a reload, the recovery said once
+	rm "$d/mnt/fill"
+	wait_for 10 grep -q "state.db: writable again" "$d/daemon.log" ||
+		fail "the database was not written again once space was freed: $(cat "$d/daemon.log")"
+	for i in 1 2 3; do line 192.0.2.32 $((10 + i)); done >>"$d/auth.log"
+	wait_for 5 grep -q "ban 192.0.2.32/32" "$d/decisions.log" || fail "no ban after the disk full"
+	sleep 2
+	[ "$(grep -c "disk full" "$d/daemon.log")" -eq 1 ] && [ "$(grep -c "writable again" "$d/daemon.log")" -eq 1 ] ||
+		fail "disk full and its end not said once each: $(cat "$d/daemon.log")"
+	stop
+	# nothing lost: the position past the lines read while the disk was full, the ban made
+	# after, the failures still in their windows
+	python3 -c 'import os, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+pos = db.execute("SELECT pos FROM offsets WHERE source = ?", (sys.argv[2],)).fetchall()
+assert pos == [(os.path.getsize(sys.argv[2]),)], pos
+assert db.execute("SELECT count(*) FROM bans").fetchone()[0] == 1
+assert db.execute("SELECT count(*) FROM failures").fetchone()[0] == 2' "$d/mnt/state.db" "$d/auth.log" ||
+		fail "the state was not all written: $(cat "$d/daemon.log")"
+	start "$d"
+	grep -q "restored 1 active ban" "$d/daemon.log" || fail "the ban was not kept: $(cat "$d/daemon.log")"
+	wait_for 5 jail_status "$d/ctl.sock" 'j["tracked"] == 2 and j["sources"][0]["lines"] == 0' ||
+		fail "lines read twice, or windows lost: $("$AUTHWATCH" status -s "$d/ctl.sock" --format json)"
+	stop
+	umount "$d/mnt"
+	echo "disk full: ok"
+	exit 0
+}
+if [ "${1:-}" = disk-full ]; then
+	disk_full
+fi
 
 # --- a glob source on an empty directory: its files appear later ---------------------------
 d=$(mktmp daemon-later)
@@ -75,4 +128,11 @@ wait_for 10 grep -q "ban 192.0.2.12/32" "$d/decisions.log" ||
 	fail "a file that came back was not read from its start: $(cat "$d/daemon.log")"
 stop
 
+# --- disk full, in a mount namespace of its own ----------------------------------------------
+[ "$(id -u)" -eq 0 ] || skip "disk full: needs root for a tmpfs (the glob part passed)"
+unshare -m true 2>/dev/null || skip "disk full: mount namespace refused (the glob part passed)"
+unshare -m sh "$0" disk-full
+rc=$?
+[ "$rc" -eq 77 ] && skip "disk full: mount namespace refused (the glob part passed)"
+[ "$rc" -eq 0 ] || fail "the disk-full part failed"
 done_ok
