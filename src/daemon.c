@@ -5,7 +5,7 @@
 #include <sys/timerfd.h>
 
 #include <errno.h>
-#include <glob.h>
+#include <fcntl.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -180,8 +180,14 @@ on_source(void *arg, int fd, uint32_t events)
 	}
 }
 
+/*
+ * Opens source name of dj and reads what is already there to read. A file is
+ * resumed at its stored position; without one it is read from its end, or
+ * from its start when new_file (a file that appeared after the start: all of
+ * it is new) or the jail replays. Returns 0, or -1 (logged).
+ */
 static int
-add_source(struct daemon *d, struct djail *dj, const char *name)
+add_source(struct daemon *d, struct djail *dj, const char *name, int new_file)
 {
 	struct source *s;
 	char err[512];
@@ -191,11 +197,12 @@ add_source(struct daemon *d, struct djail *dj, const char *name)
 	s->d = d;
 	s->dj = dj;
 	s->name = xstrdup(name);
+	s->dirty = d->st_full; /* the store is behind: its position is to write */
 	hdr_ctx_init(&s->ctx, daemon_now() / 1000000);
 	if (strcmp(name, "journal") == 0 || strncmp(name, "journal:", 8) == 0) {
 		char cursor[1024];
-		int have =
-		    d->st != NULL && store_cursor_get(d->st, name, cursor, sizeof(cursor)) == 0;
+		int have = d->st != NULL && !d->st_full &&
+		           store_cursor_get(d->st, name, cursor, sizeof(cursor)) == 0;
 		const char *arg = name[7] == ':' ? name + 8 : NULL;
 
 		/* journal:UNIT, or journal:/DIR for the journal files of a directory */
@@ -214,12 +221,18 @@ add_source(struct daemon *d, struct djail *dj, const char *name)
 		struct store_offset off;
 		struct follow_pos pos, *start = NULL;
 
-		if (d->st != NULL && store_offset_get(d->st, name, &off) == 0) {
+		/* a store behind memory (disk full) holds old positions: lines read twice */
+		if (d->st != NULL && !d->st_full && store_offset_get(d->st, name, &off) == 0) {
 			pos.dev = off.dev;
 			pos.ino = off.ino;
 			pos.pos = off.pos;
 			pos.head_hash = off.head_hash;
 			pos.head_len = off.head_len;
+			start = &pos;
+		} else if (new_file) {
+			/* appeared while we ran: all of it is new, read from its start (an all-zero
+			 * position) as a rotated-in file is */
+			memset(&pos, 0, sizeof(pos));
 			start = &pos;
 		} else if (dj->cj->replay) {
 			/* first start with replay: from the file's start (an all-zero position),
@@ -255,13 +268,206 @@ add_source(struct daemon *d, struct djail *dj, const char *name)
 	return 0;
 }
 
-/* Saves where each source is, in the turn's transaction. */
+/*
+ * Whether dj follows path already: by that name, or (st given) the file st
+ * under another name, such as a rotated file renamed to a name a glob matches
+ * (its lines came through the follower it was rotated from).
+ */
+static int
+jail_follows(const struct daemon *d, const struct djail *dj, const char *path,
+             const struct stat *st)
+{
+	size_t i;
+
+	for (i = 0; i < d->nsrcs; i++) {
+		const struct source *s = d->srcs[i];
+
+		if (s->dj != dj)
+			continue;
+		if (strcmp(s->name, path) == 0)
+			return 1;
+		if (st != NULL && s->fl != NULL &&
+		    follow_has_file(s->fl, (uint64_t)st->st_dev, (uint64_t)st->st_ino))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether the file open as fd is a copy of one that dj reads (logrotate's
+ * copytruncate: follow_same_head). Returns 1 (*of: that source), 0, or 2 when
+ * it cannot tell yet.
+ */
+static int
+jail_copy(const struct daemon *d, const struct djail *dj, int fd, const char **of)
+{
+	size_t i;
+	int r, later = 0;
+
+	for (i = 0; i < d->nsrcs; i++) {
+		const struct source *s = d->srcs[i];
+
+		if (s->dj != dj || s->fl == NULL)
+			continue;
+		if ((r = follow_same_head(s->fl, fd)) == 1) {
+			*of = s->name;
+			return 1;
+		}
+		if (r != 0)
+			later = 1;
+	}
+	return later ? 2 : 0;
+}
+
+/*
+ * A glob source of a jail: the files it matches are followed, and so are those
+ * that match later (found by its directory's events and each few ticks).
+ */
+struct dglob {
+	struct daemon *d;
+	struct djail *dj;
+	struct follow_glob *g;
+	int started; /* the first scan is over: a match from now on is a new file */
+	int pending; /* a new match is still being written: looked at again each tick */
+};
+
+/*
+ * follow_glob_fn: a path that matches dg's pattern now and did not before.
+ * After the start, one that is the file (or a copy of one) a follower of the
+ * jail reads is not followed again: rotated to a name the glob matches, its
+ * lines came through that follower.
+ */
+static int
+glob_match(void *arg, const char *path)
+{
+	struct dglob *dg = arg;
+	const char *of = NULL;
+	struct stat st;
+	int fd, r;
+
+	if (stat(path, &st) == -1)
+		return -1; /* gone already, or not reachable: offered again while it matches */
+	if (!S_ISREG(st.st_mode) || jail_follows(dg->d, dg->dj, path, &st))
+		return 0;
+	if (dg->started) {
+		/* logrotate's copy starts empty: a new file is judged once it has data */
+		if (st.st_size == 0 ||
+		    (fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) == -1) {
+			dg->pending = 1;
+			return -1;
+		}
+		r = jail_copy(dg->d, dg->dj, fd, &of);
+		close(fd);
+		if (r == 2) {
+			dg->pending = 1;
+			return -1;
+		}
+		if (r == 1) {
+			log_warnx(
+			    "%s: not following %s: a copy of %s (it starts with the same line)",
+			    dg->dj->cj->name, path, of);
+			return 0;
+		}
+	}
+	if (dg->started) /* said first: add_source reads what is there */
+		log_warnx("%s: following %s from its start: a new file matching %s",
+		          dg->dj->cj->name, path, follow_glob_pattern(dg->g));
+	/* one that cannot be followed (logged) is not tried again before it goes or a reload */
+	if (add_source(dg->d, dg->dj, path, dg->started) == 0)
+		dg->d->srcs[dg->d->nsrcs - 1]->glob = dg;
+	return 0;
+}
+
+/*
+ * Stops following the files of dg that went away: no longer matched, and
+ * their follower holds no file (it read all of them). One that comes back is
+ * a new file.
+ */
 static void
+drop_gone(struct daemon *d, struct dglob *dg)
+{
+	struct follow_pos p;
+	size_t i, k;
+
+	for (i = k = 0; i < d->nsrcs; i++) {
+		struct source *s = d->srcs[i];
+
+		if (s->glob == dg && !follow_glob_has(dg->g, s->name)) {
+			follow_pos(s->fl, &p);
+			if ((p.dev | p.ino) == 0) {
+				log_warnx("%s: no longer following %s: it went away",
+				          dg->dj->cj->name, s->name);
+				loop_del(d->loop, follow_fd(s->fl));
+				follow_close(s->fl);
+				free(s->name);
+				free(s);
+				continue;
+			}
+		}
+		d->srcs[k++] = s;
+	}
+	d->nsrcs = k;
+}
+
+/* Expands dg's pattern again: a new match gets a follower, one that went away loses it. */
+static void
+scan_glob(struct dglob *dg)
+{
+	dg->pending = 0;
+	if (follow_glob_scan(dg->g, glob_match, dg) < 0)
+		log_warnx("%s: %s", dg->dj->cj->name, follow_glob_errmsg(dg->g));
+	drop_gone(dg->d, dg);
+}
+
+static void
+on_glob(void *arg, int fd, uint32_t events)
+{
+	(void)fd;
+	(void)events;
+	scan_glob(arg);
+}
+
+/* Follows the files pattern matches, now and as they appear. Returns how many it follows now. */
+static size_t
+add_glob(struct daemon *d, struct djail *dj, const char *pattern)
+{
+	struct dglob *dg;
+	char err[512];
+	size_t before = d->nsrcs;
+	int n;
+
+	dg = xcalloc(1, sizeof(*dg));
+	dg->d = d;
+	dg->dj = dj;
+	if ((dg->g = follow_glob_open(pattern, err, sizeof(err))) == NULL) {
+		log_warnx("%s: %s", dj->cj->name, err);
+		free(dg);
+		return 0;
+	}
+	if (loop_add(d->loop, follow_glob_fd(dg->g), EPOLLIN, on_glob, dg) != 0) {
+		log_warn("%s: %s: epoll", dj->cj->name, pattern);
+		follow_glob_close(dg->g);
+		free(dg);
+		return 0;
+	}
+	d->globs = xreallocarray(d->globs, d->nglobs + 1, sizeof(*d->globs));
+	d->globs[d->nglobs++] = dg;
+	if ((n = follow_glob_scan(dg->g, glob_match, dg)) < 0)
+		log_warnx("%s: %s", dj->cj->name, follow_glob_errmsg(dg->g));
+	else if (n == 0)
+		log_warnx("%s: %s matches no file yet: followed when one appears", dj->cj->name,
+		          pattern);
+	dg->started = 1;
+	return d->nsrcs - before;
+}
+
+/* Saves where each source is, in the turn's transaction. Returns 0, or -1 (store_errmsg). */
+static int
 save_positions(struct daemon *d, int all)
 {
 	size_t i;
 
-	for (i = 0; i < d->nsrcs && d->st != NULL; i++) {
+	for (i = 0; i < d->nsrcs; i++) {
 		struct source *s = d->srcs[i];
 
 		if (!s->dirty && !all)
@@ -278,15 +484,16 @@ save_positions(struct daemon *d, int all)
 			o.head_hash = p.head_hash;
 			o.head_len = p.head_len;
 			if (store_offset_put(d->st, s->name, &o) != 0)
-				log_warnx("%s", store_errmsg(d->st));
+				return -1;
 		} else {
 			char cur[1024];
 
 			if (journal_cursor(s->jn, cur, sizeof(cur)) == 0 &&
 			    store_cursor_put(d->st, s->name, cur) != 0)
-				log_warnx("%s", store_errmsg(d->st));
+				return -1;
 		}
 	}
+	return 0;
 }
 
 /* --- jails -------------------------------------------------------------------------------- */
@@ -338,23 +545,15 @@ start_jails(struct daemon *d)
 			log_warnx("%s: %s", cj->name, store_errmsg(d->st));
 		for (k = 0; k < cj->nsources; k++) {
 			const char *src = cj->sources[k];
-			glob_t g;
-			size_t m;
 
 			if (strcmp(src, "journal") == 0 || strncmp(src, "journal:", 8) == 0 ||
 			    strpbrk(src, "*?[") == NULL) {
-				if (add_source(d, dj, src) == 0)
+				if (!jail_follows(d, dj, src, NULL) &&
+				    add_source(d, dj, src, 0) == 0)
 					opened++;
 				continue;
 			}
-			memset(&g, 0, sizeof(g));
-			if (glob(src, 0, NULL, &g) != 0)
-				log_warnx("%s: %s matches no file (yet)", cj->name, src);
-			for (m = 0; m < g.gl_pathc; m++) {
-				if (add_source(d, dj, g.gl_pathv[m]) == 0)
-					opened++;
-			}
-			globfree(&g);
+			opened += add_glob(d, dj, src);
 		}
 	}
 	return opened > 0 ? 0 : -1;
@@ -381,6 +580,14 @@ stop_jails(struct daemon *d)
 	free(d->srcs);
 	d->srcs = NULL;
 	d->nsrcs = 0;
+	for (i = 0; i < d->nglobs; i++) {
+		loop_del(d->loop, follow_glob_fd(d->globs[i]->g));
+		follow_glob_close(d->globs[i]->g);
+		free(d->globs[i]);
+	}
+	free(d->globs);
+	d->globs = NULL;
+	d->nglobs = 0;
 	for (i = 0; i < d->njails; i++)
 		jail_free(d->jails[i].j);
 	free(d->jails);
@@ -404,14 +611,18 @@ save_window(void *arg, const struct addr *net, uint8_t prefix, int64_t ts, doubl
  * transaction with the read positions. all (at a stop or reload): every
  * position, and the detectors' windows (kept only then: writing each counted
  * failure would cost more than reading the line; after a crash the windows
- * restart empty, the bans and positions are kept).
+ * restart empty, the bans and positions are kept). When the disk is full the
+ * store is kept: the turn's positions stay to write (the sources stay dirty)
+ * and are tried again at the next tick, said once when it fails and once when
+ * it works again.
  */
 static void
 end_turn(struct daemon *d, int all)
 {
-	char err[512];
+	char err[512], msg[512];
 	size_t i;
 	int64_t now = daemon_now() / 1000000;
+	int e;
 
 	if (banmgr_flush(d->bm, now, err, sizeof(err)) != 0)
 		log_warnx("ban: %s", err);
@@ -426,7 +637,8 @@ end_turn(struct daemon *d, int all)
 	if (!all) {
 		for (i = 0; i < d->nsrcs && !d->srcs[i]->dirty; i++)
 			;
-		if (i == d->nsrcs)
+		/* disk full: once a tick, not at each turn */
+		if (i == d->nsrcs || (d->st_full && d->st_tried == d->ticks))
 			return;
 	}
 	if (store_begin(d->st) != 0)
@@ -438,17 +650,36 @@ end_turn(struct daemon *d, int all)
 		    detect_foreach(jail_detect(dj->j), save_window, dj) != 0)
 			goto fail;
 	}
-	save_positions(d, all);
-	if (store_commit(d->st) != 0)
+	if (save_positions(d, all) != 0 || store_commit(d->st) != 0)
 		goto fail;
+	if (d->st_full)
+		log_warnx("%s: writable again (the state kept in memory meanwhile is written)",
+		          d->conf.database);
+	d->st_full = 0;
 	return;
 fail:
-	/* a full disk, a lock held too long: keep going in memory, say so once */
-	log_warnx("%s (state is kept in memory only from now on)", store_errmsg(d->st));
+	e = errno;
+	snprintf(msg, sizeof(msg), "%s", store_errmsg(d->st));
 	store_rollback(d->st);
+	if (e == ENOSPC) {
+		/* nothing of the turn was written: all of it is written at the next try */
+		if (!d->st_full || all)
+			log_warnx("%s (%s)", msg,
+			          all ? "the read positions and failure windows are not saved"
+			              : "the state is kept in memory, and written once there is "
+			                "space again");
+		d->st_full = 1;
+		d->st_tried = d->ticks;
+		for (i = 0; i < d->nsrcs; i++)
+			d->srcs[i]->dirty = 1;
+		return;
+	}
+	/* a lock held too long, an I/O error: keep going in memory, say so once */
+	log_warnx("%s (state is kept in memory only from now on)", msg);
 	banmgr_drop_store(d->bm);
 	store_close(d->st);
 	d->st = NULL;
+	d->st_full = 0;
 }
 
 /* Forgets the bans older than the configured history (none when it is 0: kept for ever). */
@@ -484,7 +715,7 @@ on_tick(void *arg, int fd, uint32_t events)
 		forget(d, now / 1000000);
 	for (i = 0; i < d->njails; i++) {
 		jail_tick(d->jails[i].j, now);
-		if (d->st != NULL && d->ticks % 60 == 0 &&
+		if (d->st != NULL && !d->st_full && d->ticks % 60 == 0 &&
 		    store_fail_prune(d->st, d->jails[i].cj->name,
 		                     now - d->jails[i].cj->findtime * 1000000) < 0)
 			log_warnx("%s", store_errmsg(d->st));
@@ -493,6 +724,10 @@ on_tick(void *arg, int fd, uint32_t events)
 	for (i = 0; i < d->nsrcs && d->ticks % 5 == 0; i++)
 		if (d->srcs[i]->fl != NULL)
 			on_source(d->srcs[i], follow_fd(d->srcs[i]->fl), EPOLLIN);
+	/* nor does a glob's file in such a directory, or under a wildcard directory */
+	for (i = 0; i < d->nglobs; i++)
+		if (d->ticks % 5 == 0 || d->globs[i]->pending)
+			scan_glob(d->globs[i]);
 	if (d->ticks % ENSURE_EVERY == 0) {
 		int rc = fw_ensure(d->fw, err, sizeof(err));
 

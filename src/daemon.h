@@ -18,6 +18,7 @@
 
 struct daemon;
 struct djail;
+struct dglob;
 
 /* One followed source of one jail. Invariant: exactly one of fl and jn is set. */
 struct source {
@@ -26,6 +27,7 @@ struct source {
 	char *name; /* the path, or "journal" / "journal:UNIT" */
 	struct follow *fl;
 	struct journal *jn;
+	struct dglob *glob; /* the glob source that matched it; NULL: listed as it is */
 	struct hdr_ctx ctx;
 	uint64_t lines;
 	int dirty;         /* read lines since its position was last stored */
@@ -56,12 +58,17 @@ struct daemon {
 	size_t njails;
 	struct source **srcs; /* each allocated alone: the loop holds pointers to them */
 	size_t nsrcs;
+	struct dglob *
+	    *globs; /* the glob sources, watched for new files (the loop holds them too) */
+	size_t nglobs;
 	struct cidr *own;
 	size_t nown;
 	int sigfd, timerfd;
 	int stop, reload;
 	int64_t started;
 	uint64_t ticks;
+	int st_full;       /* the last store write failed for lack of space: retried each tick */
+	uint64_t st_tried; /* the tick of that try */
 	struct geoip *geo; /* the conf's geoip databases (status and bans show countries); NULL:
 	                      none or unusable */
 };

@@ -53,7 +53,9 @@ struct ffile {
  * (dir "." for a bare name); wd_dir watches dir (identity dir_dev/dir_ino) or
  * is -1; cur is the file at path or none; old is a file rotated away from
  * path that is still being read, or none, and if both are open, old's lines
- * all come before cur's and cur has delivered nothing; started is set once
+ * all come before cur's and cur has delivered nothing; left is the identity
+ * and head of the last file left (an old one read to its end, or cur before it
+ * was cut; all zero: none yet); started is set once
  * the start position was applied (start, owned, is freed then); buf holds
  * BUF_SIZE bytes, scratch space between calls.
  */
@@ -61,6 +63,7 @@ struct follow {
 	char *path, *dir, *base;
 	int ifd, wd_dir, dir_check, started;
 	uint64_t dir_dev, dir_ino;
+	struct follow_pos left;
 	struct follow_pos *start;
 	struct ffile cur, old;
 	char *buf;
@@ -370,6 +373,17 @@ drain(struct follow *f, struct ffile *ff, int final)
 	return 0;
 }
 
+/* Remembers ff as the file left (follow_has_file, follow_same_head). */
+static void
+left(struct follow *f, const struct ffile *ff)
+{
+	f->left.dev = ff->dev;
+	f->left.ino = ff->ino;
+	f->left.pos = ff->pos;
+	f->left.head_hash = ff->head_hash;
+	f->left.head_len = ff->head_len;
+}
+
 /* Reads old to its end, its unterminated last line included, and closes it. */
 static int
 finish_old(struct follow *f)
@@ -378,6 +392,7 @@ finish_old(struct follow *f)
 		return 0;
 	if (drain(f, &f->old, 1) == -1)
 		return -1;
+	left(f, &f->old);
 	ff_close(f, &f->old, f->cur.fd >= 0 && f->cur.wd == f->old.wd);
 	return 0;
 }
@@ -648,6 +663,7 @@ sync_files(struct follow *f)
 			want.head_len = f->cur.head_len;
 			if (open_rotated(f, &want, f->cur.ino) == -1)
 				return -1;
+			left(f, &f->cur); /* its copy may come under another name */
 			f->cur.pos = 0;
 			f->cur.skipping = 0;
 			f->cur.head_len = 0;
@@ -797,6 +813,42 @@ follow_pos(const struct follow *f, struct follow_pos *out)
 	out->pos = ff->pos;
 	out->head_hash = ff->head_hash;
 	out->head_len = ff->head_len;
+}
+
+int
+follow_has_file(const struct follow *f, uint64_t dev, uint64_t ino)
+{
+	if (f->cur.fd >= 0 && f->cur.dev == dev && f->cur.ino == ino)
+		return 1;
+	if (f->old.fd >= 0 && f->old.dev == dev && f->old.ino == ino)
+		return 1;
+	return (f->left.dev | f->left.ino) != 0 && f->left.dev == dev && f->left.ino == ino;
+}
+
+int
+follow_same_head(const struct follow *f, int fd)
+{
+	uint64_t hash[3] = {f->cur.head_hash, f->old.head_hash, f->left.head_hash};
+	uint32_t len[3] = {f->cur.fd >= 0 ? f->cur.head_len : 0,
+	                   f->old.fd >= 0 ? f->old.head_len : 0, f->left.head_len};
+	char buf[FOLLOW_HEAD_MAX];
+	int i, shorter = 0;
+	ssize_t n;
+
+	if ((n = pread_full(fd, buf, sizeof(buf), 0)) == -1)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		if (len[i] == 0 || len[i] > sizeof(buf))
+			continue;
+		if ((size_t)n >= len[i]) {
+			if (fnv(buf, len[i]) == hash[i])
+				return 1;
+		} else if (memchr(buf, '\n', (size_t)n) == NULL) {
+			shorter =
+			    1; /* a head has no "\n" before its end: this may still become it */
+		}
+	}
+	return shorter ? 2 : 0;
 }
 
 const char *

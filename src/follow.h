@@ -1,4 +1,5 @@
-/* follow.h: follows a growing log file across rotation and truncation (inotify, no polling). */
+/* follow.h: follows a growing log file across rotation and truncation (inotify, no polling),
+ * and the files a glob matches as they appear. */
 #ifndef FOLLOW_H
 #define FOLLOW_H
 
@@ -112,6 +113,26 @@ int follow_read(struct follow *f, follow_line_fn fn, void *arg);
  */
 void follow_pos(const struct follow *f, struct follow_pos *out);
 
+/*
+ * Whether the file dev/ino (as stat(2) gives them) is one that f reads or read:
+ * the file at its path, a file rotated away from path that f is still reading,
+ * or the last file it left (such a file read to its end, or the file at path
+ * before it was cut). Lets a caller that follows the matches of a glob tell a
+ * rotated file renamed to a matching name (its lines came through f) from a
+ * new file. Returns 1 or 0.
+ */
+int follow_has_file(const struct follow *f, uint64_t dev, uint64_t ino);
+
+/*
+ * Whether the file open as fd (read from offset 0) starts with the head (see
+ * struct follow_pos) of a file f reads or read, as follow_has_file counts
+ * them: a copy of it, as logrotate's copytruncate makes. Returns 1 yes, 0 no
+ * (also when those files are empty), 2 when fd is shorter than such a head
+ * and holds no whole line yet (a copy being written, or a new file: ask again
+ * once it has grown), -1 on a read error (errno).
+ */
+int follow_same_head(const struct follow *f, int fd);
+
 /* The path given to follow_open. */
 const char *follow_path(const struct follow *f);
 
@@ -120,5 +141,57 @@ const char *follow_errmsg(const struct follow *f);
 
 /* Closes the files and the inotify descriptor and frees f (NULL is fine). */
 void follow_close(struct follow *f);
+
+/* --- the files a glob matches (follow_glob.c) --- */
+
+struct follow_glob;
+
+/*
+ * Watches the paths that match pattern (glob(3): '*', '?', '[...]'), for a
+ * source whose files may appear later: the directory of its last component is
+ * watched with inotify when that directory has no wildcard (when it has one,
+ * or does not exist yet, only the caller's periodic follow_glob_scan sees new
+ * files; a directory that appears is watched from the next scan on). Nothing is
+ * matched here: call follow_glob_scan. Returns the watcher, owned by the caller
+ * (free with follow_glob_close), or NULL with errno set and a message
+ * "follow: ..." in err[0..errlen) (EINVAL: pattern NULL or empty; an inotify
+ * failure: EMFILE, ENOMEM, ...).
+ */
+struct follow_glob *follow_glob_open(const char *pattern, char *err, size_t errlen);
+
+/* The inotify descriptor (non-blocking, close-on-exec), readable when the directory changed:
+ * then call follow_glob_scan. Owned by g. */
+int follow_glob_fd(const struct follow_glob *g);
+
+/*
+ * Offered a path that matches the pattern now and was not taken at the previous
+ * scan (at the first scan: every match). Returns 0 when it took the path (not
+ * offered again while it goes on matching), -1 to have it offered again at the
+ * next scan. It must not call follow_glob_scan or follow_glob_close on g.
+ */
+typedef int (*follow_glob_fn)(void *arg, const char *path);
+
+/*
+ * Drains g's events and expands the pattern again (glob(3), no flags): calls fn
+ * for each new match, in glob(3)'s order (sorted). A path that stops
+ * matching (deleted, renamed) is forgotten: offered again if it comes back.
+ * Allocates (glob(3) does): call it when follow_glob_fd is readable and now and
+ * then (every few seconds), not per line. Returns how many paths match now, or
+ * -1 with errno set and follow_glob_errmsg saying what (ENOMEM; EIO: glob(3)
+ * failed); the paths taken before stay taken.
+ */
+int follow_glob_scan(struct follow_glob *g, follow_glob_fn fn, void *arg);
+
+/* Whether path matched at the last scan and was taken. */
+int follow_glob_has(const struct follow_glob *g, const char *path);
+
+/* The pattern given to follow_glob_open. */
+const char *follow_glob_pattern(const struct follow_glob *g);
+
+/* The last scan's error, "follow: PATTERN: reason" ("" when it succeeded). */
+const char *follow_glob_errmsg(const struct follow_glob *g);
+
+/* Closes the inotify descriptor and frees g (NULL is fine). */
+void follow_glob_close(struct follow_glob *g);
 
 #endif

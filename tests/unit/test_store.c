@@ -21,6 +21,7 @@
 #include "tstore.h"
 #include "addr.h"
 #include "store.h"
+#include "store_impl.h" /* the connection, to cap its size (PRAGMA max_page_count) */
 
 /* The version-1 schema exactly as authwatch 1 created it (store.c migrations[1]): databases in
  * the field look like this, so it is spelled out here rather than taken from store.c. */
@@ -624,6 +625,78 @@ T(disk_full)
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+/* Caps the file at pages pages for s's connection (SQLite never sets the cap below the pages
+ * in use: 1 means "not one more page"). */
+static void
+cap_pages(struct store *s, int pages)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %d", pages);
+	CHECK_INT(sqlite3_exec(s->db, sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
+/*
+ * A turn that fails for lack of space, then the same turn again on the same
+ * store once there is space (what the daemon does): the failed one wrote
+ * nothing and left no transaction open, the retry writes all of it. A full
+ * disk made without root: SQLite's max_page_count.
+ */
+T(full_then_space)
+{
+	const char *path = tf_path("full.db");
+	struct store_offset o = {1, 2, 3, 4, 5}, got;
+	struct store_ban b;
+	struct store *s;
+	uint32_t i, n = 200;
+	int rc = 0;
+
+	unlink(path);
+	if ((s = open_ok(path)) == NULL)
+		return;
+	cap_pages(s, 1);
+	/* a turn's writes, as the daemon's end of turn and the ban manager's flush make them */
+	CHECK_INT(store_begin(s), 0);
+	for (i = 0; i < n && rc == 0; i++) {
+		b = ban_n(i, NOW);
+		rc = store_ban_add(s, &b);
+	}
+	if (rc == 0)
+		rc = store_offset_put(s, "/var/log/auth.log", &o);
+	if (rc == 0)
+		rc = store_commit(s);
+	CHECK_INT(rc, -1);
+	CHECK_INT(errno, ENOSPC);
+	CHECK_STR(store_errmsg(s), pmsg(path, "disk full"));
+	CHECK_INT(store_rollback(s), 0);
+	CHECK_STR(raw_text(path, "SELECT count(*) FROM bans"), "0");
+	CHECK_INT(store_offset_get(s, "/var/log/auth.log", &got), 1);
+	/* still full: the retry fails the same way, and the store stays usable */
+	CHECK_INT(store_begin(s), 0);
+	rc = 0;
+	for (i = 0; i < n && rc == 0; i++) {
+		b = ban_n(i, NOW);
+		rc = store_ban_add(s, &b);
+	}
+	CHECK_INT(rc, -1);
+	CHECK_INT(errno, ENOSPC);
+	store_rollback(s);
+	/* space again: the whole turn is written */
+	cap_pages(s, 1 << 30);
+	CHECK_INT(store_begin(s), 0);
+	rc = 0;
+	for (i = 0; i < n && rc == 0; i++) {
+		b = ban_n(i, NOW);
+		rc = store_ban_add(s, &b);
+	}
+	CHECK_INT(rc, 0);
+	CHECK_INT(store_offset_put(s, "/var/log/auth.log", &o), 0);
+	CHECK_INT(store_commit(s), 0);
+	CHECK_STR(raw_text(path, "SELECT count(*) FROM bans"), "200");
+	CHECK_STR(raw_text(path, "SELECT pos FROM offsets"), "3");
+	store_close(s);
+}
+
 /* Timings and sizes (STORE_BENCH=1; otherwise a smaller run that checks the same things). */
 T(bench)
 {
@@ -741,6 +814,7 @@ main(void)
 	T_RUN(migrate_fail);
 	T_RUN(locked);
 	T_RUN(disk_full);
+	T_RUN(full_then_space);
 	T_RUN(bench);
 	tf_teardown();
 	return T_END();
