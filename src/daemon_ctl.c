@@ -77,7 +77,10 @@ status_json(const struct status_view *sv, struct control_out *out)
 	control_printf(out,
 	               "{\"uptime_s\":%lld,\"database\":%s,\"active_bans\":%zu,\"bans\":%llu,"
 	               "\"unbans\":%llu,\"jails\":[",
-	               (long long)sv->uptime_s, sv->database != NULL ? "\"ok\"" : "\"memory only\"",
+	               (long long)sv->uptime_s,
+	               sv->database == NULL ? "\"memory only\""
+	               : sv->database_full  ? "\"disk full\""
+	                                    : "\"ok\"",
 	               sv->active_bans, (unsigned long long)sv->bans,
 	               (unsigned long long)sv->unbans);
 	for (i = 0; i < sv->njails; i++) {
@@ -138,6 +141,7 @@ req_status(struct daemon *d, int json, int color, struct control_out *out)
 	memset(&sv, 0, sizeof(sv));
 	sv.uptime_s = now - d->started / 1000000;
 	sv.database = d->st != NULL ? d->conf.database : NULL;
+	sv.database_full = d->st != NULL && d->st_full;
 	sv.active_bans = nb;
 	sv.bans = bs.bans;
 	sv.unbans = bs.unbans;

@@ -43,9 +43,11 @@ title(struct render_text_out *w, const struct status_view *s)
 	render_text_cell_lit(&c, "authwatch daemon: up ");
 	render_text_cell_dur(&c, s->uptime_s * 1000000);
 	render_text_cell_lit(&c, ", state ");
-	if (s->database != NULL)
+	if (s->database != NULL) {
 		render_text_cell_esc(&c, s->database, strlen(s->database), TITLE_COLS);
-	else
+		if (s->database_full)
+			render_text_cell_lit(&c, " (disk full: in memory until there is space)");
+	} else
 		render_text_cell_lit(&c, "in memory only");
 	render_text_line(w, &c, RENDER_TEXT_BOLD);
 }

@@ -37,6 +37,7 @@ struct geoip;
 struct status_view {
 	int64_t uptime_s;
 	const char *database; /* the state database; NULL: state in memory only */
+	int database_full;    /* its disk is full: writes wait for space (in memory meanwhile) */
 	size_t active_bans;
 	uint64_t bans, unbans; /* since start */
 	const struct status_view_jail *jails;

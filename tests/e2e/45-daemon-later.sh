@@ -55,6 +55,11 @@ disk_full() {
 	sleep 3 # tried again each second: said once
 	[ "$(grep -c "disk full" "$d/daemon.log")" -eq 1 ] || fail "disk full said more than once: $(cat "$d/daemon.log")"
 	wait_for 5 jail_status "$d/ctl.sock" 'j["tracked"] == 2' || fail "stopped counting on a full disk"
+	"$AUTHWATCH" status -s "$d/ctl.sock" --format json | python3 -c '
+import json, sys
+assert json.load(sys.stdin)["database"] == "disk full"' || fail "status does not say the disk is full"
+	"$AUTHWATCH" status -s "$d/ctl.sock" | head -n 1 | grep -q "(disk full: in memory until there is space)" ||
+		fail "status text: $("$AUTHWATCH" status -s "$d/ctl.sock" | head -n 1)"
 	# space again: the database is written without a reload, the recovery said once
 	rm "$d/mnt/fill"
 	wait_for 10 grep -q "state.db: writable again" "$d/daemon.log" ||
