@@ -435,12 +435,14 @@ req_unban(struct daemon *d, int argc, char **argv, struct control_out *out)
 		             argc > 1 ? argv[1] : "");
 		return;
 	}
-	if (argc > 2 && jail_by_name(d, argv[2]) == NULL) {
-		control_fail(out, "unban: no jail '%s'", argv[2]);
-		return;
-	}
+	/* a jail no longer configured (renamed, removed) may still hold active bans */
 	n = banmgr_unban(d->bm, &net, expl ? prefix : 0, argc > 2 ? argv[2] : NULL,
 	                 daemon_now() / 1000000);
+	if (n == 0 && argc > 2 && jail_by_name(d, argv[2]) == NULL) {
+		control_fail(out, "unban: no jail '%s', and no ban of %s in a jail of that name",
+		             argv[2], argv[1]);
+		return;
+	}
 	for (i = 0; i < d->njails; i++) {
 		struct addr g;
 		uint8_t p = detect_group(jail_detect(d->jails[i].j), &net, &g);

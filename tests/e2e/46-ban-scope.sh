@@ -63,4 +63,12 @@ grep -q "1.0.0.0/1\|0.0.0.0/0\|127.0.0.0" "$d/decisions.log" && fail "a refused 
 grep -q "sshd: ban 198.18.0.0/24 by hand until" "$d/daemon.log" || fail "ban by hand not logged: $(cat "$d/daemon.log")"
 "$AUTHWATCH" unban -s "$d/ctl.sock" 198.18.0.0/24 >"$d/out" 2>&1 || fail "unban: $(cat "$d/out")"
 grep -q "unban 198.18.0.0/24 by hand: 1 ban lifted" "$d/daemon.log" || fail "unban by hand not logged: $(cat "$d/daemon.log")"
+# a jail renamed by a reload: its bans stay, and can still be lifted by its old name
+"$AUTHWATCH" ban -s "$d/ctl.sock" 198.18.1.1 --for 1h >"$d/out" 2>&1 || fail "ban: $(cat "$d/out")"
+sed -i 's/^\[sshd\]$/[ssh2]/' "$d/a.conf"
+"$AUTHWATCH" reload -s "$d/ctl.sock" >"$d/out" 2>&1 || fail "reload: $(cat "$d/out")"
+"$AUTHWATCH" unban -s "$d/ctl.sock" --jail sshd 198.18.1.1 >"$d/out" 2>&1 ||
+	fail "the ban of a renamed jail cannot be lifted by its jail: $(cat "$d/out")"
+"$AUTHWATCH" unban -s "$d/ctl.sock" --jail nosuch 198.18.1.1 >"$d/out" 2>&1 && fail "unban in no jail"
+grep -q "no jail 'nosuch'" "$d/out" || fail "unban in no jail: $(cat "$d/out")"
 done_ok
