@@ -304,6 +304,11 @@ finish(struct ctx *x)
 			    "jail [%s] has no source (such as source = /var/log/auth.log, "
 			    "or journal)",
 			    j->name);
+		if (j->w_failure == 0 && j->w_probe == 0 && j->w_negotiation == 0)
+			return conf_fail(x, m->at[K_WFAIL] ? m->at[K_WFAIL] : m->line,
+			                 "jail [%s] weighs nothing (every weight.* is 0): it could "
+			                 "never ban; set enabled = no to turn it off",
+			                 j->name);
 		if (m->at[K_BANMAX] && j->bantime_max < j->bantime)
 			return conf_fail(x, m->at[K_BANMAX],
 			                 "bantime.max (%s) is shorter than bantime (%s)",

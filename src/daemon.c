@@ -447,7 +447,10 @@ daemon_reload(struct daemon *d, char *msg, size_t msglen)
 	open_geo(d);
 	forget(d, daemon_now() / 1000000); /* a shorter history applies now, not within the hour */
 	if (start_jails(d) != 0)
-		log_warnx("reload: no source could be opened; waiting for them to appear");
+		log_warnx(d->njails == 0
+		              ? "reload: every jail is off (enabled = no): nothing to follow"
+		              : "reload: no source could be opened; waiting for them to "
+		                "appear");
 	log_warnx("reloaded %s: %zu jails, %zu sources", d->conf.path, d->njails, d->nsrcs);
 	return 0;
 }
@@ -568,7 +571,9 @@ daemon_run(const char *path)
 		log_warnx("restored %d active ban%s", n, n == 1 ? "" : "s");
 	forget(&d, d.started / 1000000);
 	if (start_jails(&d) != 0)
-		log_warnx("no source could be opened yet; waiting for them to appear");
+		log_warnx(d.njails == 0
+		              ? "every jail is off (enabled = no): nothing to follow"
+		              : "no source could be opened yet; waiting for them to appear");
 	end_turn(&d, 1); /* restored bans and what the sources held: one batch */
 	if ((d.ctl = control_open(d.conf.socket, d.loop, daemon_ctl_request, &d, err,
 	                          sizeof(err))) == NULL) {

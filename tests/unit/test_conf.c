@@ -373,6 +373,9 @@ T(bad_structure)
 {
 	ERR(JAIL "bantime = 1h\nbantime.max = 30m\n",
 	    "t.conf:4: bantime.max (30m) is shorter than bantime (1h)");
+	ERR(JAIL "weight.failure = 0\nweight.probe = 0\nweight.negotiation = 0\n",
+	    "t.conf:3: jail [sshd] weighs nothing (every weight.* is 0): it could never ban; set "
+	    "enabled = no to turn it off");
 	ERR("[daemon]\nsocket = /s\nfirewall = command\n" JAIL,
 	    "t.conf:3: firewall = command needs ban_command, such as ban_command = /usr/sbin/ipset "
 	    "add blk {ip}/{prefix} timeout {seconds}");
