@@ -863,6 +863,12 @@ fw_list(struct fw *f, struct fw_elem **out, size_t *n, char *err, size_t errlen)
 }
 
 int
+fw_expires(const struct fw *f)
+{
+	return f->kind == FW_NFTABLES || f->kind == FW_IPSET;
+}
+
+int
 fw_destroy(struct fw *f, char *err, size_t errlen)
 {
 	switch (f->kind) {

@@ -98,6 +98,14 @@ int fw_ensure(struct fw *f, char *err, size_t errlen);
  */
 int fw_list(struct fw *f, struct fw_elem **out, size_t *n, char *err, size_t errlen);
 
+/*
+ * 1 when the backend's elements leave the firewall by themselves once their timeout runs out
+ * (FW_NFTABLES, FW_IPSET: kernel timeouts), 0 when a ban ends only with an unban (FW_COMMAND:
+ * the unban command runs; FW_DRYRUN: writes the line of what would run). The caller unbans an
+ * expired ban itself in the second case.
+ */
+int fw_expires(const struct fw *f);
+
 /* Frees the handle. The table, sets, rules and bans stay: the bans expire in the kernel. */
 void fw_close(struct fw *f);
 

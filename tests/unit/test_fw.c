@@ -57,6 +57,7 @@ T(nft_setup_idempotent)
 
 	if ((f = nft_fresh()) == NULL)
 		return;
+	CHECK_INT(fw_expires(f), 1); /* kernel timeouts */
 	APPLY(f, &b, 1, NULL, 0);
 	/* a second open (a restart) keeps the bans and does not duplicate anything */
 	g = fw_open(&o, err, sizeof(err));
@@ -419,6 +420,7 @@ T(ipset_backend)
 
 	if (f == NULL)
 		goto out;
+	CHECK_INT(fw_expires(f), 1);
 	/* idempotent: a second open adds no rule */
 	CHECK((g = fw_open(&o, err, sizeof(err))) != NULL);
 	fw_close(g);
@@ -526,6 +528,7 @@ T(dryrun_lines)
 		T_FAIL("fw_open: %s", err);
 		return;
 	}
+	CHECK_INT(fw_expires(f), 0); /* its bans end with an unban line */
 	APPLY(f, b, 2, &u, 1);
 	APPLY(f, b, 1, NULL, 0);
 	t1 = time(NULL);
@@ -592,7 +595,8 @@ T(cmd_templates)
 		T_FAIL("fw_open: %s", err);
 		return;
 	}
-	t1[0] = t2[0] = 'X'; /* the templates were copied */
+	CHECK_INT(fw_expires(f), 0); /* its bans end with the unban command */
+	t1[0] = t2[0] = 'X';         /* the templates were copied */
 	APPLY(f, b, 2, NULL, 0);
 	CHECK_INT(stat(tf_path("ban-192.0.2.7-32-600-sshd"), &st), 0);
 	CHECK_INT(stat(tf_path("ban-2001:db8:1:2::-64-0-x_y__ip_"), &st), 0);
