@@ -153,7 +153,8 @@ static void
 queue_fw(struct banmgr *m, int del, const struct store_ban *b, int64_t now)
 {
 	struct fw_elem *e;
-	const char *jail = m->jails[jail_idx(m, b->jail)];
+	uint16_t j = jail_idx(m, b->jail); /* first: it may move jails[] */
+	const char *jail = m->jails[j];
 	size_t i, k;
 
 	if (del) {
