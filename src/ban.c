@@ -183,9 +183,11 @@ queue_fw(struct banmgr *m, int del, const struct store_ban *b, int64_t now)
 	memset(e, 0, sizeof(*e));
 	e->net = b->net;
 	e->prefix = b->prefix;
+	/* the time left; a ban over by now still gets a second, an unban of one says 0 */
 	e->timeout = b->expires == 0                 ? 0
 	             : b->expires - now > UINT32_MAX ? UINT32_MAX
 	             : b->expires > now              ? (uint32_t)(b->expires - now)
+	             : del                           ? 0
 	                                             : 1;
 	e->jail = jail;
 }
@@ -454,14 +456,21 @@ banmgr_flush(struct banmgr *m, int64_t now, char *err, size_t errlen)
 	return ret;
 }
 
-/* Drops the active bans over at now from memory; returns how many. */
+/*
+ * Drops the active bans over at now from memory; returns how many. A firewall
+ * whose elements do not expire by themselves (fw_expires) gets their unbans
+ * queued; the store's rows are the caller's (store_expire).
+ */
 static size_t
 expire_active(struct banmgr *m, int64_t now)
 {
 	size_t i = 0, n = 0;
+	int unban = !fw_expires(m->fw);
 
 	while (i < m->nactive) {
 		if (m->active[i].expires != 0 && m->active[i].expires <= now) {
+			if (unban)
+				queue_fw(m, 1, &m->active[i], now);
 			active_del(m, i);
 			n++;
 		} else
@@ -523,16 +532,26 @@ banmgr_restore(struct banmgr *m, int64_t now, char *err, size_t errlen)
 {
 	struct store_ban *v = NULL;
 	size_t n = 0, i;
+	int unban = !fw_expires(m->fw), restored = 0;
 
 	if (m->st == NULL)
 		return 0;
-	if (store_bans_active(m->st, now, &v, &n) != 0) {
+	/* at time 0 every row is in force: those too that ran out while the daemon was down */
+	if (store_bans_active(m->st, unban ? 0 : now, &v, &n) != 0) {
 		snprintf(err, errlen, "%s", store_errmsg(m->st));
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		struct seen *sn = seen_of(m, &v[i].net, v[i].prefix, v[i].jail);
+		struct seen *sn;
 
+		if (v[i].expires != 0 && v[i].expires <= now) {
+			/* nothing unbanned it: now, once (the row goes; the history: expired) */
+			queue_fw(m, 1, &v[i], now);
+			queue_store(m, 1, &v[i]);
+			continue;
+		}
+		restored++;
+		sn = seen_of(m, &v[i].net, v[i].prefix, v[i].jail);
 		if (sn->active != 0)
 			continue; /* restored twice: keep the first */
 		active_add(m, sn, &v[i]);
@@ -543,7 +562,7 @@ banmgr_restore(struct banmgr *m, int64_t now, char *err, size_t errlen)
 		queue_fw(m, 0, &v[i], now);
 	}
 	free(v);
-	return (int)n;
+	return restored;
 }
 
 void

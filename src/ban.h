@@ -65,7 +65,12 @@ int banmgr_unban(struct banmgr *m, const struct addr *net, uint8_t prefix, const
  */
 int banmgr_flush(struct banmgr *m, int64_t now, char *err, size_t errlen);
 
-/* Forgets bans that expired at or before now (the kernel dropped them already). */
+/*
+ * Forgets the bans that expired at or before now, in memory and in the store;
+ * returns how many. Permanent bans never expire. A firewall with kernel
+ * timeouts (fw_expires) dropped them already; any other gets their unbans
+ * queued (the command backend runs unban_command at the next flush).
+ */
 size_t banmgr_expire(struct banmgr *m, int64_t now);
 
 /*
@@ -73,7 +78,8 @@ size_t banmgr_expire(struct banmgr *m, int64_t now);
  * seconds): they no longer count for escalation nor in banmgr_top, and their
  * rows leave the store's history (a network banned again starts over from
  * what is left). Memory stays the size of the history kept. Call it now and
- * then (the daemon: at start and hourly, before = now - history). *forgotten
+ * then (the daemon: at start and hourly, before = now - history). The active
+ * bans over at now expire first, as in banmgr_expire. *forgotten
  * (may be NULL) gets how many networks left memory. Returns 0, or -1 when the
  * store could not be pruned (memory was; the store is kept, to be tried again
  * next time).
@@ -82,7 +88,10 @@ int banmgr_forget(struct banmgr *m, int64_t before, int64_t now, size_t *forgott
 
 /*
  * At start: loads the store's active bans into the set and queues them all,
- * so the next flush applies them in one batch. Returns how many, or -1 (err).
+ * so the next flush applies them in one batch. With a firewall without kernel
+ * timeouts (see banmgr_expire), the bans that ran out while the daemon was down
+ * get their unbans queued and their rows removed, so each is unbanned once.
+ * Returns how many bans are active, or -1 (err).
  */
 int banmgr_restore(struct banmgr *m, int64_t now, char *err, size_t errlen);
 

@@ -270,6 +270,76 @@ T(forget_history)
 	fw_close(fw);
 }
 
+/* One history row of a network, for store_history. */
+static int
+first_row(void *arg, const struct store_ban *b)
+{
+	*(struct store_ban *)arg = *b;
+	return 1;
+}
+
+/*
+ * Backends without timeouts of their own (the dry run, as the command backend) hear of a ban's
+ * end: at its expiry (never for a permanent ban), and at the next start when it ran out while
+ * the daemon was down.
+ */
+T(expiry_unbans)
+{
+	char err[512], path[512];
+	struct fw *fw;
+	struct store *st;
+	struct banmgr *m = open_mgr("expiry", &fw, &st);
+	struct ban_policy p = {600, 0, 1.0, 600, 0}, perm = {600, 0, 1.0, 600, 1};
+	/* b sorts first in the store: a restore's first row is one that ran out */
+	struct addr a = ip("203.0.113.5"), b = ip("10.0.0.7"), c = ip("192.0.2.1");
+	struct store_ban h;
+	int64_t t = 1780000000;
+
+	snprintf(path, sizeof(path), "%s/expiry.log", tf_dir);
+	banmgr_ban(m, &a, 32, "sshd", &p, t, "x", NULL);
+	banmgr_ban(m, &c, 32, "sshd", &perm, t, "x", NULL);
+	CHECK_INT(banmgr_flush(m, t, err, sizeof(err)), 0);
+	CHECK_INT(banmgr_expire(m, t + 599), 0);
+	CHECK_INT(banmgr_flush(m, t + 599, err, sizeof(err)), 0);
+	CHECK_INT(count(slurp(path), "unban "), 0);
+	CHECK_INT(banmgr_expire(m, t + 600), 1);
+	CHECK_INT(banmgr_flush(m, t + 600, err, sizeof(err)), 0);
+	CHECK(strstr(slurp(path), " unban 203.0.113.5/32 0 sshd\n") != NULL);
+	/* the permanent ban never expires */
+	CHECK_INT(banmgr_expire(m, t + 1000 * 86400), 0);
+	CHECK_INT(banmgr_flush(m, t + 1000 * 86400, err, sizeof(err)), 0);
+	CHECK_INT(count(slurp(path), "unban "), 1);
+	/* a ban that runs out while the daemon is down: the next start unbans it, once */
+	banmgr_ban(m, &b, 32, "sshd", &p, t + 1000, "x", NULL);
+	CHECK_INT(banmgr_flush(m, t + 1000, err, sizeof(err)), 0);
+	banmgr_free(m);
+	m = banmgr_new(fw, st);
+	CHECK_INT(banmgr_restore(m, t + 5000, err, sizeof(err)), 1); /* c */
+	CHECK_INT(banmgr_flush(m, t + 5000, err, sizeof(err)), 0);
+	CHECK(strstr(slurp(path), " unban 10.0.0.7/32 0 sshd\n") != NULL);
+	CHECK_INT(count(slurp(path), " ban 192.0.2.1/32 0 sshd\n"), 2);
+	banmgr_free(m);
+	m = banmgr_new(fw, st);
+	CHECK_INT(banmgr_restore(m, t + 6000, err, sizeof(err)), 1);
+	CHECK_INT(banmgr_flush(m, t + 6000, err, sizeof(err)), 0);
+	CHECK_INT(count(slurp(path), "unban 10.0.0.7/32"), 1);
+	CHECK_INT(count(slurp(path), "unban "), 2);
+	/* its history says it expired: not lifted early */
+	memset(&h, 0, sizeof(h));
+	CHECK_INT(store_history(st, &b, first_row, &h), 1);
+	CHECK_INT(h.expires, t + 1600);
+	CHECK_INT(h.ended, 0);
+	/* what banmgr_forget finds over is unbanned too */
+	banmgr_ban(m, &a, 32, "sshd", &p, t + 7000, "x", NULL);
+	CHECK_INT(banmgr_flush(m, t + 7000, err, sizeof(err)), 0);
+	CHECK_INT(banmgr_forget(m, t, t + 7600, NULL), 0);
+	CHECK_INT(banmgr_flush(m, t + 7600, err, sizeof(err)), 0);
+	CHECK_INT(count(slurp(path), "unban 203.0.113.5/32 0 sshd"), 2);
+	banmgr_free(m);
+	store_close(st);
+	fw_close(fw);
+}
+
 /* Decisions that undo each other within one turn reach the firewall and the store as decided. */
 T(same_turn)
 {
@@ -384,6 +454,7 @@ main(void)
 	T_RUN(forget_history);
 	T_RUN(forget_many);
 	T_RUN(same_turn);
+	T_RUN(expiry_unbans);
 	tf_teardown();
 	return T_END();
 }
