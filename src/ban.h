@@ -38,7 +38,9 @@ void banmgr_free(struct banmgr *m);
 void banmgr_drop_store(struct banmgr *m);
 
 /*
- * Decides a ban of net/prefix in jail at now (UTC seconds): the nth ban of it
+ * Decides a ban of net/prefix in jail at now (UTC seconds, the clock when it
+ * is decided, never an older log line's time: the firewall's timeout runs from
+ * the flush, and the ban's end here must be the same): the nth ban of it
  * in that jail (the history the store keeps, or without a store this run's
  * and the restored bans' count; see banmgr_forget) lasts ban_duration(p, nth).
  * Queued: nothing reaches the firewall or the store before banmgr_flush. An active ban of the

@@ -84,6 +84,12 @@ daemon_ban_conflict(const struct daemon *d, const struct djail *dj, const struct
 	return 0;
 }
 
+/*
+ * The jail's callback: bans hit. now is the time the window was judged by: a
+ * replayed line's own time. The ban starts when it is decided, by the clock:
+ * the firewall's timeout runs from the flush, so must its end in the store and
+ * in `authwatch bans`, and the history counts it from then.
+ */
 static void
 on_ban(void *arg, struct jail *j, const struct detect_hit *hit, int64_t now)
 {
@@ -93,6 +99,7 @@ on_ban(void *arg, struct jail *j, const struct detect_hit *hit, int64_t now)
 	struct store_ban b;
 	struct cidr net;
 
+	(void)now;
 	net.net = hit->net;
 	net.bits = hit->prefix;
 	if (daemon_ban_conflict(d, dj, &net)) {
@@ -115,8 +122,8 @@ on_ban(void *arg, struct jail *j, const struct detect_hit *hit, int64_t now)
 	}
 	addr_format(&net.net, a);
 	jail_reason(hit, dj->cj->findtime, reason, sizeof(reason));
-	if (banmgr_ban(d->bm, &net.net, net.bits, jail_name(j), &dj->pol, now / 1000000, reason,
-	               &b) == 1) {
+	if (banmgr_ban(d->bm, &net.net, net.bits, jail_name(j), &dj->pol, daemon_now() / 1000000,
+	               reason, &b) == 1) {
 		log_debug("%s: %s/%u still banned: extended (%s)", jail_name(j), a, net.bits,
 		          reason);
 		return;
