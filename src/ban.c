@@ -36,6 +36,12 @@ struct store_op {
 	int del;
 };
 
+/* The network of a ban that ended, for requeue_covered (sorted by endnet_cmp). */
+struct endnet {
+	uint8_t af, prefix, a[16];
+	uint32_t idx; /* into the list of ended bans */
+};
+
 /*
  * Invariant: active[0..nactive) are distinct (net, prefix, jail), and
  * seen[active_seen[i]].active == i + 1; every seen entry is in the index
@@ -392,12 +398,118 @@ covers(const struct store_ban *b, const struct addr *net, uint8_t prefix)
 	return cidr_contains(&c, net);
 }
 
+/* By address family, prefix length, then address: not by idx, so that bsearch finds any. */
+static int
+endnet_cmp(const void *x, const void *y)
+{
+	const struct endnet *a = x, *b = y;
+
+	if (a->af != b->af)
+		return a->af < b->af ? -1 : 1;
+	if (a->prefix != b->prefix)
+		return a->prefix < b->prefix ? -1 : 1;
+	return memcmp(a->a, b->a, sizeof(a->a));
+}
+
+/*
+ * The bans gone[0..n) just ended and left the active set. A firewall element
+ * may have stood for them and for bans still active: nftables keeps no prefix
+ * inside a wider one of its interval sets (banning the wider deletes the
+ * narrower, a narrower one is not added), and the same network banned by two
+ * jails is one element in every backend. So every active ban whose network is
+ * inside one of gone's, of any jail, the same network included, is queued
+ * again with the time it has left, after the unbans: whatever the backend
+ * keeps, the firewall holds each active ban again (a refresh where it still
+ * did). expired: gone ran out at now (else they were lifted, their unbans
+ * queued already); their unbans are queued here: every one when the firewall
+ * has no timeouts of its own, else those that covered an active ban (the
+ * kernel may keep the element a moment past the ban's end, and it would hide
+ * the ban put back). Returns how many bans were queued again.
+ */
+static size_t
+requeue_covered(struct banmgr *m, const struct store_ban *gone, size_t n, int expired, int64_t now)
+{
+	struct endnet *v, lens[2 * 129];
+	unsigned char *hit;
+	uint32_t *again;
+	size_t nlens = 0, nagain = 0, i, k;
+
+	if (n == 0)
+		return 0;
+	v = xreallocarray(NULL, n, sizeof(*v));
+	hit = xcalloc(n, 1);
+	again = xreallocarray(NULL, m->nactive + 1, sizeof(*again));
+	for (i = 0; i < n; i++) {
+		memset(&v[i], 0, sizeof(v[i]));
+		v[i].af = gone[i].net.af;
+		v[i].prefix = gone[i].prefix;
+		memcpy(v[i].a, gone[i].net.a, sizeof(v[i].a));
+		v[i].idx = (uint32_t)i;
+		for (k = 0; k < nlens; k++)
+			if (lens[k].af == v[i].af && lens[k].prefix == v[i].prefix)
+				break;
+		if (k == nlens)
+			lens[nlens++] = v[i];
+	}
+	qsort(v, n, sizeof(*v), endnet_cmp);
+	/* one probe per active ban and prefix length that ended */
+	for (i = 0; i < m->nactive; i++) {
+		const struct store_ban *b = &m->active[i];
+		int inside = 0;
+
+		for (k = 0; k < nlens; k++) {
+			struct endnet key = lens[k];
+			struct addr a = b->net;
+			const struct endnet *p;
+			size_t lo, hi;
+
+			if (key.af != a.af || key.prefix > b->prefix)
+				continue;
+			cidr_mask(&a, key.prefix);
+			memcpy(key.a, a.a, sizeof(key.a));
+			if ((p = bsearch(&key, v, n, sizeof(*v), endnet_cmp)) == NULL)
+				continue;
+			/* one network may have ended in several jails: each covered b */
+			lo = hi = (size_t)(p - v);
+			while (lo > 0 && endnet_cmp(&v[lo - 1], &key) == 0)
+				lo--;
+			while (hi < n && endnet_cmp(&v[hi], &key) == 0)
+				hi++;
+			for (; lo < hi; lo++)
+				hit[v[lo].idx] = 1;
+			inside = 1;
+		}
+		if (inside)
+			again[nagain++] = (uint32_t)i;
+	}
+	for (i = 0; expired && i < n; i++)
+		if (hit[i] || !fw_expires(m->fw))
+			queue_fw(m, 1, &gone[i], now);
+	for (i = 0; i < nagain; i++)
+		queue_fw(m, 0, &m->active[again[i]], now);
+	free(v);
+	free(hit);
+	free(again);
+	return nagain;
+}
+
+/* Appends a copy of b to the list *v (*n of *cap). */
+static void
+gone_add(struct store_ban **v, size_t *n, size_t *cap, const struct store_ban *b)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = xreallocarray(*v, *cap, sizeof(**v));
+	}
+	(*v)[(*n)++] = *b;
+}
+
 int
 banmgr_unban(struct banmgr *m, const struct addr *net, uint8_t prefix, const char *jail,
              int64_t now)
 {
-	size_t i = 0;
-	int n = 0;
+	struct store_ban *gone = NULL;
+	size_t i = 0, ngone = 0, agone = 0;
 
 	while (i < m->nactive) {
 		struct store_ban *b = &m->active[i];
@@ -405,13 +517,15 @@ banmgr_unban(struct banmgr *m, const struct addr *net, uint8_t prefix, const cha
 		if ((jail == NULL || strcmp(b->jail, jail) == 0) && covers(b, net, prefix)) {
 			queue_fw(m, 1, b, now);
 			queue_store(m, 1, b);
+			gone_add(&gone, &ngone, &agone, b);
 			active_del(m, i);
 			m->stats.unbans++;
-			n++;
 		} else
 			i++;
 	}
-	return n;
+	requeue_covered(m, gone, ngone, 0, now);
+	free(gone);
+	return (int)ngone;
 }
 
 int
@@ -459,24 +573,25 @@ banmgr_flush(struct banmgr *m, int64_t now, char *err, size_t errlen)
 /*
  * Drops the active bans over at now from memory; returns how many. A firewall
  * whose elements do not expire by themselves (fw_expires) gets their unbans
- * queued; the store's rows are the caller's (store_expire).
+ * queued, and any firewall the active bans inside them (requeue_covered); the
+ * store's rows are the caller's (store_expire).
  */
 static size_t
 expire_active(struct banmgr *m, int64_t now)
 {
-	size_t i = 0, n = 0;
-	int unban = !fw_expires(m->fw);
+	struct store_ban *gone = NULL;
+	size_t i = 0, ngone = 0, agone = 0;
 
 	while (i < m->nactive) {
 		if (m->active[i].expires != 0 && m->active[i].expires <= now) {
-			if (unban)
-				queue_fw(m, 1, &m->active[i], now);
+			gone_add(&gone, &ngone, &agone, &m->active[i]);
 			active_del(m, i);
-			n++;
 		} else
 			i++;
 	}
-	return n;
+	requeue_covered(m, gone, ngone, 1, now);
+	free(gone);
+	return ngone;
 }
 
 size_t

@@ -54,6 +54,10 @@ int banmgr_ban(struct banmgr *m, const struct addr *net, uint8_t prefix, const c
 /*
  * Lifts the active bans of net/prefix (prefix 0: any ban whose network
  * contains net) in jail (NULL: every jail) at now. Queued like banmgr_ban.
+ * The active bans inside a lifted one (of any jail, the same network too) are
+ * queued again with the time they have left: the firewall may have let one
+ * element stand for both (nftables keeps no prefix inside a wider one of its
+ * interval sets; two jails share an element), so they are enforced again.
  * Returns how many were lifted.
  */
 int banmgr_unban(struct banmgr *m, const struct addr *net, uint8_t prefix, const char *jail,
@@ -71,7 +75,11 @@ int banmgr_flush(struct banmgr *m, int64_t now, char *err, size_t errlen);
  * Forgets the bans that expired at or before now, in memory and in the store;
  * returns how many. Permanent bans never expire. A firewall with kernel
  * timeouts (fw_expires) dropped them already; any other gets their unbans
- * queued (the command backend runs unban_command at the next flush).
+ * queued (the command backend runs unban_command at the next flush). The
+ * active bans inside an expired one are queued again as in banmgr_unban, after
+ * an explicit unban of the expired one (the kernel may hold it a moment longer).
+ * Call it every second or so: until then, a ban hidden by an expired wider one
+ * is not in the firewall.
  */
 size_t banmgr_expire(struct banmgr *m, int64_t now);
 

@@ -68,8 +68,10 @@ struct fw *fw_open(const struct fw_opts *o, char *err, size_t errlen);
  * Overlaps (FW_NFTABLES): a single address, an IPv6 /64 and another prefix covering them live
  * in different sets and expire independently. Within ban4/ban6, a ban replaces the narrower
  * bans it covers, and a ban inside a wider one that is banned (and not unbanned in this batch)
- * is dropped: already blocked, it does not outlive the wider ban. Unbanning removes exactly
- * that element: it cannot cut a hole in a wider one. (FW_IPSET: hash:net keeps them all.)
+ * is dropped: already blocked, it does not outlive the wider ban by itself; a caller that
+ * wants it to bans it again once the wider one is gone (the ban manager does). Unbanning
+ * removes exactly that element: it cannot cut a hole in a wider one. (FW_IPSET: hash:net
+ * keeps them all.)
  * Timeouts above the kernel's limit are lowered to it (nftables 1 year, ipset 24.8 days).
  * After bans, the conntrack entries whose original source is banned are deleted (FW_NFTABLES
  * and FW_IPSET; best effort, a failure is only a debug message).

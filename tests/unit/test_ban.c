@@ -1,8 +1,11 @@
 /* test_ban.c: ban durations, repeat offenders, the active set and batching (dry-run firewall, real
  * SQLite). */
+#include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ban.h"
 #include "t.h"
@@ -340,6 +343,160 @@ T(expiry_unbans)
 	fw_close(fw);
 }
 
+/*
+ * A ban that ends puts the active bans inside it back into the firewall, with their time left,
+ * after its unban: the firewall may have held one element for both (nftables keeps no prefix
+ * inside a wider one of an interval set; one address banned by two jails is one element).
+ */
+T(covered_requeued)
+{
+	char err[512], path[512];
+	struct fw *fw;
+	struct store *st;
+	struct banmgr *m = open_mgr("covered", &fw, &st);
+	struct ban_policy h1 = {3600, 0, 1.0, 3600, 0}, h2 = {7200, 0, 1.0, 7200, 0},
+	                  h3 = {10800, 0, 1.0, 10800, 0}, brief = {60, 0, 1.0, 60, 0};
+	struct addr n16 = ip("10.0.0.0"), a24 = ip("10.0.1.0"), b24 = ip("10.0.2.0"),
+	            c24 = ip("10.9.0.0"), n48 = ip("2001:db8:1::"), n64 = ip("2001:db8:1:2::"),
+	            x = ip("203.0.113.9");
+	const char *log;
+	int64_t t = 1780000000;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/covered.log", tf_dir);
+	banmgr_ban(m, &a24, 24, "sshd", &h2, t, "x", NULL);
+	banmgr_ban(m, &n16, 16, "sshd", &h1, t, "x", NULL);
+	banmgr_ban(m, &b24, 24, "other", &h3, t, "x", NULL);
+	banmgr_ban(m, &c24, 24, "sshd", &h3, t, "x", NULL); /* not inside: never again */
+	banmgr_ban(m, &n64, 64, "sshd", &h2, t, "x", NULL);
+	banmgr_ban(m, &n48, 48, "sshd", &h1, t, "x", NULL);
+	CHECK_INT(banmgr_flush(m, t, err, sizeof(err)), 0);
+	CHECK_INT(count(slurp(path), " ban "), 6);
+	/* the /16 lifted: both /24s again (of any jail), after its unban */
+	CHECK_INT(banmgr_unban(m, &n16, 16, NULL, t + 10), 1);
+	CHECK_INT(banmgr_flush(m, t + 10, err, sizeof(err)), 0);
+	log = strstr(slurp(path), " unban 10.0.0.0/16 ");
+	CHECK(log != NULL);
+	CHECK(log != NULL && strstr(log, " ban 10.0.1.0/24 7190 sshd\n") != NULL);
+	CHECK(log != NULL && strstr(log, " ban 10.0.2.0/24 10790 other\n") != NULL);
+	CHECK_INT(count(slurp(path), "10.9.0.0/24"), 1);
+	CHECK_INT(count(slurp(path), " ban "), 8);
+	/* IPv6: the same */
+	CHECK_INT(banmgr_unban(m, &n48, 48, "sshd", t + 10), 1);
+	CHECK_INT(banmgr_flush(m, t + 10, err, sizeof(err)), 0);
+	CHECK(strstr(slurp(path), " ban 2001:db8:1:2::/64 7190 sshd\n") != NULL);
+	/* a narrower ban lifted takes nothing back */
+	CHECK_INT(banmgr_unban(m, &b24, 24, NULL, t + 20), 1);
+	CHECK_INT(banmgr_flush(m, t + 20, err, sizeof(err)), 0);
+	CHECK_INT(count(slurp(path), " ban "), 9);
+	/* the /16 again, expiring: its unban, then the /24 with its time left */
+	banmgr_ban(m, &n16, 16, "sshd", &h1, t + 30, "x", NULL);
+	CHECK_INT(banmgr_flush(m, t + 30, err, sizeof(err)), 0);
+	CHECK_INT(banmgr_expire(m, t + 3630), 1);
+	CHECK_INT(banmgr_flush(m, t + 3630, err, sizeof(err)), 0);
+	log = strstr(slurp(path), " unban 10.0.0.0/16 0 sshd\n");
+	CHECK(log != NULL && strstr(log, " ban 10.0.1.0/24 3570 sshd\n") != NULL);
+	banmgr_active(m, &n);
+	CHECK_INT(n, 3); /* 10.0.1.0/24, 10.9.0.0/24, the /64 */
+	/* one address in two jails: the shorter ban's end puts the longer one back */
+	banmgr_ban(m, &x, 32, "sshd", &h1, t + 4000, "x", NULL);
+	banmgr_ban(m, &x, 32, "other", &brief, t + 4000, "x", NULL);
+	CHECK_INT(banmgr_flush(m, t + 4000, err, sizeof(err)), 0);
+	CHECK_INT(banmgr_expire(m, t + 4060), 1);
+	CHECK_INT(banmgr_flush(m, t + 4060, err, sizeof(err)), 0);
+	log = strstr(slurp(path), " unban 203.0.113.9/32 0 other\n");
+	CHECK(log != NULL && strstr(log, " ban 203.0.113.9/32 3540 sshd\n") != NULL);
+	/* lifted in one jail: the other jail's ban is back; lifted in all: nothing is */
+	banmgr_ban(m, &x, 32, "other", &brief, t + 4100, "x", NULL);
+	CHECK_INT(banmgr_flush(m, t + 4100, err, sizeof(err)), 0);
+	CHECK_INT(banmgr_unban(m, &x, 32, "other", t + 4110), 1);
+	CHECK_INT(banmgr_flush(m, t + 4110, err, sizeof(err)), 0);
+	CHECK(strstr(slurp(path), " ban 203.0.113.9/32 3490 sshd\n") != NULL);
+	CHECK_INT(banmgr_unban(m, &x, 0, NULL, t + 4120), 1);
+	CHECK_INT(banmgr_flush(m, t + 4120, err, sizeof(err)), 0);
+	CHECK_INT(count(slurp(path), " ban 203.0.113.9/32 3480 "), 0);
+	banmgr_free(m);
+	store_close(st);
+	fw_close(fw);
+}
+
+/* The seconds left of net/prefix in the kernel's sets (list[0..n)), or -1 when it is not there. */
+static long
+left(const struct fw_elem *list, size_t n, const char *net, uint8_t prefix)
+{
+	struct addr a = ip(net);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (addr_eq(&list[i].net, &a) && list[i].prefix == prefix)
+			return (long)list[i].timeout;
+	return -1;
+}
+
+/*
+ * The same with real nftables, in a private network namespace (skipped without the
+ * privilege): the /16 stands for the /24 inside it in the interval set; when the manager
+ * expires it while the kernel still holds it (its timeout runs a moment past the ban's end;
+ * here the manager's clock is ahead), it goes and the /24 is back with its time left. One
+ * address banned by two jails: the shorter, later ban's end leaves the longer one's element.
+ * Runs last: the process stays in the namespace.
+ */
+T(covered_nft)
+{
+	char err[512], db[512];
+	struct fw_opts fo = {.kind = FW_NFTABLES};
+	struct fw *fw;
+	struct store *st;
+	struct banmgr *m;
+	struct ban_policy h1 = {3600, 0, 1.0, 3600, 0}, h2 = {7200, 0, 1.0, 7200, 0},
+	                  brief = {60, 0, 1.0, 60, 0};
+	struct addr n16 = ip("10.0.0.0"), a24 = ip("10.0.1.0"), x = ip("203.0.113.9");
+	struct fw_elem *l = NULL;
+	size_t n = 0;
+	int64_t t = (int64_t)time(NULL);
+
+	if (unshare(CLONE_NEWNET) == -1) {
+		printf("skip: covered_nft: unshare: %s\n", strerror(errno));
+		return;
+	}
+	snprintf(db, sizeof(db), "%s/covered_nft.db", tf_dir);
+	if ((fw = fw_open(&fo, err, sizeof(err))) == NULL) {
+		printf("skip: covered_nft: %s\n", err);
+		return;
+	}
+	if ((st = store_open(db, err, sizeof(err))) == NULL)
+		abort();
+	m = banmgr_new(fw, st);
+	banmgr_ban(m, &a24, 24, "sshd", &h2, t, "x", NULL);
+	banmgr_ban(m, &n16, 16, "sshd", &h1, t, "x", NULL);
+	banmgr_ban(m, &x, 32, "sshd", &h1, t, "x", NULL);
+	CHECK_INT(banmgr_flush(m, t, err, sizeof(err)), 0);
+	banmgr_ban(m, &x, 32, "other", &brief, t, "x", NULL);
+	CHECK_INT(banmgr_flush(m, t, err, sizeof(err)), 0);
+	CHECK_INT(fw_list(fw, &l, &n, err, sizeof(err)), 0);
+	CHECK(left(l, n, "10.0.0.0", 16) > 3500);
+	CHECK_INT(left(l, n, "10.0.1.0", 24), -1);  /* hidden by the /16 */
+	CHECK(left(l, n, "203.0.113.9", 32) <= 60); /* the later ban's timeout */
+	free(l);
+	CHECK_INT(banmgr_expire(m, t + 60), 1);
+	CHECK_INT(banmgr_flush(m, t + 60, err, sizeof(err)), 0);
+	CHECK_INT(fw_list(fw, &l, &n, err, sizeof(err)), 0);
+	CHECK(left(l, n, "203.0.113.9", 32) > 3500);
+	free(l);
+	CHECK_INT(banmgr_expire(m, t + 3600), 2); /* the /16, and x in sshd */
+	CHECK_INT(banmgr_flush(m, t + 3600, err, sizeof(err)), 0);
+	CHECK_INT(fw_list(fw, &l, &n, err, sizeof(err)), 0);
+	CHECK_INT(left(l, n, "10.0.0.0", 16), -1);
+	CHECK(left(l, n, "10.0.1.0", 24) > 3500 && left(l, n, "10.0.1.0", 24) <= 3600);
+	/* no unban for what the kernel expires by itself and that covered nothing */
+	CHECK(left(l, n, "203.0.113.9", 32) > 0);
+	free(l);
+	banmgr_free(m);
+	store_close(st);
+	fw_destroy(fw, err, sizeof(err));
+	fw_close(fw);
+}
+
 /* Decisions that undo each other within one turn reach the firewall and the store as decided. */
 T(same_turn)
 {
@@ -455,6 +612,8 @@ main(void)
 	T_RUN(forget_many);
 	T_RUN(same_turn);
 	T_RUN(expiry_unbans);
+	T_RUN(covered_requeued);
+	T_RUN(covered_nft); /* last: it enters a network namespace */
 	tf_teardown();
 	return T_END();
 }
