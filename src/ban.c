@@ -556,6 +556,13 @@ banmgr_flush(struct banmgr *m, int64_t now, char *err, size_t errlen)
 		}
 		if (ok)
 			ok = store_commit(m->st) == 0;
+		if (!ok && errno == ENOSPC) {
+			/* a full disk passes: the writes stay queued and are tried at each flush
+			 * (the daemon says so, its own writes failing alike) */
+			store_rollback(m->st);
+			m->stats.store_errors++;
+			return ret;
+		}
 		if (!ok) {
 			if (ret == 0)
 				snprintf(err, errlen, "%s (bans go on in memory only)",
@@ -601,7 +608,8 @@ banmgr_expire(struct banmgr *m, int64_t now)
 
 	if (n > 0 && m->st != NULL && store_expire(m->st, now) < 0) {
 		m->stats.store_errors++;
-		m->st = NULL;
+		if (errno != ENOSPC) /* a full disk passes: the next expiry deletes them too */
+			m->st = NULL;
 	}
 	return n;
 }

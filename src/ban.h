@@ -64,10 +64,12 @@ int banmgr_unban(struct banmgr *m, const struct addr *net, uint8_t prefix, const
                  int64_t now);
 
 /*
- * Applies what was queued: one firewall batch, one store transaction. A store
- * error is returned in err and the store is dropped (bans go on in memory); a
- * firewall error is returned in err and the decisions stay queued for the
- * next flush. Returns 0, or -1.
+ * Applies what was queued: one firewall batch, one store transaction. A full
+ * disk (ENOSPC) keeps the store writes queued for the next flush, silently (the
+ * caller's own writes fail alike and it says so); another store error is
+ * returned in err and the store is dropped (bans go on in memory); a firewall
+ * error is returned in err and the decisions stay queued for the next flush.
+ * Returns 0, or -1.
  */
 int banmgr_flush(struct banmgr *m, int64_t now, char *err, size_t errlen);
 

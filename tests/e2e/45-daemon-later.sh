@@ -60,6 +60,9 @@ import json, sys
 assert json.load(sys.stdin)["database"] == "disk full"' || fail "status does not say the disk is full"
 	"$AUTHWATCH" status -s "$d/ctl.sock" | head -n 1 | grep -q "(disk full: in memory until there is space)" ||
 		fail "status text: $("$AUTHWATCH" status -s "$d/ctl.sock" | head -n 1)"
+	# a ban while the disk is full: in the firewall at once, in the database once there is space
+	for i in 1 2 3; do line 192.0.2.40 $((30 + i)); done >>"$d/auth.log"
+	wait_for 5 grep -q "ban 192.0.2.40/32" "$d/decisions.log" || fail "no ban on a full disk"
 	# space again: the database is written without a reload, the recovery said once
 	rm "$d/mnt/fill"
 	wait_for 10 grep -q "state.db: writable again" "$d/daemon.log" ||
@@ -76,11 +79,11 @@ assert json.load(sys.stdin)["database"] == "disk full"' || fail "status does not
 db = sqlite3.connect(sys.argv[1])
 pos = db.execute("SELECT pos FROM offsets WHERE source = ?", (sys.argv[2],)).fetchall()
 assert pos == [(os.path.getsize(sys.argv[2]),)], pos
-assert db.execute("SELECT count(*) FROM bans").fetchone()[0] == 1
+assert db.execute("SELECT count(*) FROM bans").fetchone()[0] == 2
 assert db.execute("SELECT count(*) FROM failures").fetchone()[0] == 2' "$d/mnt/state.db" "$d/auth.log" ||
 		fail "the state was not all written: $(cat "$d/daemon.log")"
 	start "$d"
-	grep -q "restored 1 active ban" "$d/daemon.log" || fail "the ban was not kept: $(cat "$d/daemon.log")"
+	grep -q "restored 2 active bans" "$d/daemon.log" || fail "the bans were not kept: $(cat "$d/daemon.log")"
 	wait_for 5 jail_status "$d/ctl.sock" 'j["tracked"] == 2 and j["sources"][0]["lines"] == 0' ||
 		fail "lines read twice, or windows lost: $("$AUTHWATCH" status -s "$d/ctl.sock" --format json)"
 	stop
