@@ -611,15 +611,7 @@ overview(struct render_html_out *w)
 	snprintf(note, sizeof(note), "%s still open at the end of the input",
 	         (render_count(n1, v->open_conns), n1));
 	kv(w, "connections", v->connections, v->open_conns ? note : NULL);
-	if (v->attempt_logins > 0)
-		snprintf(note, sizeof(note),
-		         "failed authentications, in %s connection%s (%s of them then logged in)",
-		         (render_count(n1, v->failed_conns + v->attempt_logins), n1),
-		         v->failed_conns + v->attempt_logins == 1 ? "" : "s",
-		         (render_count(n2, v->attempt_logins), n2));
-	else
-		snprintf(note, sizeof(note), "failed authentications, in %s connection%s",
-		         (render_count(n1, v->failed_conns), n1), v->failed_conns == 1 ? "" : "s");
+	render_attempts_note(v, note, sizeof(note));
 	kv(w, "failed attempts", v->attempts, note);
 	kv(w, "probes", v->probes, "connections that never tried to authenticate");
 	kv(w, "negotiation errors", v->negotiations, "no common key exchange, cipher or key");

@@ -212,6 +212,23 @@ render_secs(int64_t us)
 
 /* 12,345 */
 void
+render_attempts_note(const struct agg_view *v, char *buf, size_t len)
+{
+	uint64_t conns = v->failed_conns + v->attempt_logins;
+	char n1[32], n2[32];
+
+	render_count(n1, conns);
+	render_count(n2, v->attempt_logins);
+	if (v->attempt_logins > 0)
+		snprintf(buf, len,
+		         "failed authentications, in %s connection%s (%s of them then logged in)",
+		         n1, conns == 1 ? "" : "s", n2);
+	else
+		snprintf(buf, len, "failed authentications, in %s connection%s", n1,
+		         conns == 1 ? "" : "s");
+}
+
+void
 render_count(char *buf, uint64_t x)
 {
 	char tmp[32];

@@ -62,6 +62,10 @@ uint64_t render_secs(int64_t us);
 /* A count with thousands separators, "12,345", into buf[32]. */
 void render_count(char *buf, uint64_t x);
 
+/* The overview's note on the failed attempts: "failed authentications, in 3 connections (1 of
+ * them then logged in)", into buf[0..len). */
+void render_attempts_note(const struct agg_view *v, char *buf, size_t len);
+
 /* A duration: "45s", "12m05s", "1h02m", "3d04h" (negative ones as 0s). */
 void render_dur(char *buf, size_t sz, int64_t us);
 
