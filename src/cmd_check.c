@@ -200,6 +200,7 @@ cmd_check(int argc, char **argv, const struct cmd_env *env)
 	size_t i, k, ran = 0;
 
 	optind = 1;
+	opterr = 0; /* cmd_bad_option says it */
 	while ((c = getopt_long(argc, argv, "c:j:bh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -215,6 +216,7 @@ cmd_check(int argc, char **argv, const struct cmd_env *env)
 			usage(stdout);
 			return 0;
 		default:
+			cmd_bad_option("check", argv);
 			usage(stderr);
 			return EX_USAGE;
 		}

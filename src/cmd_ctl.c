@@ -109,6 +109,7 @@ cmd_ctl(int argc, char **argv, const struct cmd_env *env)
 
 	(void)env;
 	optind = 1;
+	opterr = 0; /* cmd_bad_option says it */
 	while ((c = getopt_long(argc, argv, "s:c:h", opts, &li)) != -1) {
 		if (!takes(cmd, c)) {
 			log_warnx("%s: --%s is not an option of %s", cmd, opts[li].name, cmd);
@@ -143,6 +144,7 @@ cmd_ctl(int argc, char **argv, const struct cmd_env *env)
 			usage(stdout, cmd);
 			return 0;
 		default:
+			cmd_bad_option(cmd, argv);
 			usage(stderr, cmd);
 			return EX_USAGE;
 		}

@@ -35,6 +35,7 @@ cmd_daemon(int argc, char **argv, const struct cmd_env *env)
 	struct conf conf;
 
 	optind = 1;
+	opterr = 0; /* cmd_bad_option says it */
 	while ((c = getopt_long(argc, argv, "c:tvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -50,6 +51,7 @@ cmd_daemon(int argc, char **argv, const struct cmd_env *env)
 			usage(stdout);
 			return 0;
 		default:
+			cmd_bad_option("daemon", argv);
 			usage(stderr);
 			return EX_USAGE;
 		}

@@ -354,6 +354,7 @@ cmd_events(int argc, char **argv, const struct cmd_env *env)
 	char *dash[] = {dashbuf};
 
 	optind = 1;
+	opterr = 0; /* cmd_bad_option says it */
 	while ((c = getopt_long(argc, argv, "f:ah", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -376,6 +377,7 @@ cmd_events(int argc, char **argv, const struct cmd_env *env)
 			usage(stdout);
 			return 0;
 		default:
+			cmd_bad_option("events", argv);
 			usage(stderr);
 			return EX_USAGE;
 		}

@@ -293,6 +293,7 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 	ao.top = 10;
 	ao.seed = (uint64_t)env->now * 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
 	optind = 1;
+	opterr = 0; /* cmd_bad_option says it */
 	while ((c = getopt_long(argc, argv, "f:o:n:j:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -376,6 +377,7 @@ cmd_report(int argc, char **argv, const struct cmd_env *env)
 			usage(stdout);
 			return 0;
 		default:
+			cmd_bad_option("report", argv);
 			usage(stderr);
 			return EX_USAGE;
 		}

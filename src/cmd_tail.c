@@ -619,6 +619,7 @@ parse_args(struct tail *t, int argc, char **argv, size_t *nlines, int *color)
 	int c;
 
 	optind = 1;
+	opterr = 0; /* cmd_bad_option says it */
 	while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
@@ -661,6 +662,7 @@ parse_args(struct tail *t, int argc, char **argv, size_t *nlines, int *color)
 			usage(stdout);
 			return -1;
 		default:
+			cmd_bad_option("tail", argv);
 			usage(stderr);
 			return EX_USAGE;
 		}

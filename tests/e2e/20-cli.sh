@@ -130,6 +130,8 @@ for c in report events tail daemon check status bans ban unban reload; do
 	"$AUTHWATCH" $c --no-such-option >/dev/null 2>"$d/err"
 	rc=$?
 	[ $rc -eq 64 ] && grep -q "usage: authwatch $c" "$d/err" || fail "$c --no-such-option: exit $rc: $(cat "$d/err")"
+	head -n 1 "$d/err" | grep -qx "authwatch: $c: '--no-such-option' is not an option of $c, or its value is missing" ||
+		fail "$c --no-such-option: $(head -n 1 "$d/err")"
 done
 if [ -w /dev/full ]; then
 	"$AUTHWATCH" events "$d/plain.log" >/dev/full 2>"$d/err"
