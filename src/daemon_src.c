@@ -65,6 +65,26 @@ on_source(void *arg, int fd, uint32_t events)
 }
 
 /*
+ * Closes what s holds (its follower or journal, taken out of the loop first
+ * when registered there) and frees it.
+ */
+static void
+source_free(struct daemon *d, struct source *s, int registered)
+{
+	if (s->fl != NULL) {
+		if (registered)
+			loop_del(d->loop, follow_fd(s->fl));
+		follow_close(s->fl);
+	} else if (s->jn != NULL) {
+		if (registered)
+			loop_del(d->loop, journal_fd(s->jn));
+		journal_close(s->jn);
+	}
+	free(s->name);
+	free(s);
+}
+
+/*
  * Opens source name of dj and reads what is already there to read. A file is
  * resumed at its stored position; without one it is read from its end, or
  * from its start when new_file (a file that appeared after the start: all of
@@ -96,8 +116,7 @@ daemon_src_add(struct daemon *d, struct djail *dj, const char *name, int new_fil
 		        : journal_open_follow(arg, have ? cursor : NULL, err, sizeof(err));
 		if (s->jn == NULL) {
 			log_warnx("%s: %s", dj->cj->name, err);
-			free(s->name);
-			free(s);
+			source_free(d, s, 0);
 			return -1;
 		}
 		fd = journal_fd(s->jn);
@@ -129,20 +148,14 @@ daemon_src_add(struct daemon *d, struct djail *dj, const char *name, int new_fil
 		s->fl = follow_open(name, start, err, sizeof(err));
 		if (s->fl == NULL) {
 			log_warnx("%s: %s", dj->cj->name, err);
-			free(s->name);
-			free(s);
+			source_free(d, s, 0);
 			return -1;
 		}
 		fd = follow_fd(s->fl);
 	}
 	if (loop_add(d->loop, fd, EPOLLIN, on_source, s) != 0) {
 		log_warn("%s: %s: epoll", dj->cj->name, name);
-		if (s->fl != NULL)
-			follow_close(s->fl);
-		else
-			journal_close(s->jn);
-		free(s->name);
-		free(s);
+		source_free(d, s, 0);
 		return -1;
 	}
 	d->srcs = xreallocarray(d->srcs, d->nsrcs + 1, sizeof(*d->srcs));
@@ -281,10 +294,7 @@ drop_gone(struct daemon *d, struct dglob *dg)
 			if ((p.dev | p.ino) == 0) {
 				log_warnx("%s: no longer following %s: it went away",
 				          dg->dj->cj->name, s->name);
-				loop_del(d->loop, follow_fd(s->fl));
-				follow_close(s->fl);
-				free(s->name);
-				free(s);
+				source_free(d, s, 1);
 				continue;
 			}
 		}
@@ -404,19 +414,8 @@ daemon_src_close_all(struct daemon *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->nsrcs; i++) {
-		struct source *s = d->srcs[i];
-
-		if (s->fl != NULL) {
-			loop_del(d->loop, follow_fd(s->fl));
-			follow_close(s->fl);
-		} else {
-			loop_del(d->loop, journal_fd(s->jn));
-			journal_close(s->jn);
-		}
-		free(s->name);
-		free(s);
-	}
+	for (i = 0; i < d->nsrcs; i++)
+		source_free(d, d->srcs[i], 1);
 	free(d->srcs);
 	d->srcs = NULL;
 	d->nsrcs = 0;
