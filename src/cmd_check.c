@@ -156,7 +156,7 @@ replay(struct check *ck, char *const *files, size_t nfiles, int64_t now)
 		if (rc < 0) {
 			log_warnx("%s: %s after line %llu (the lines up to it were read%s)",
 			          files[i], reader_errmsg(r),
-			          (unsigned long long)(lb.lineno - (uint64_t)lb.cut),
+			          (unsigned long long)linebuf_whole(&lb),
 			          lb.cut ? "; the cut line after it was left out" : "");
 			ret = EX_DATAERR;
 		}

@@ -314,7 +314,7 @@ events_file(const char *path, enum fmt fmt, int all, int64_t now, struct obuf *o
 	}
 	if (rc < 0) {
 		log_warnx("%s: %s after line %llu (the lines up to it were read%s)", path,
-		          reader_errmsg(r), (unsigned long long)(lb.lineno - (uint64_t)lb.cut),
+		          reader_errmsg(r), (unsigned long long)linebuf_whole(&lb),
 		          lb.cut ? "; the cut line after it was left out" : "");
 		ret = EX_DATAERR;
 	}

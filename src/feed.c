@@ -54,8 +54,7 @@ struct part {
 	struct batch *head, *tail;
 	int done, status;
 	uint64_t lines; /* physical lines read in this part */
-	uint64_t err_line;
-	int cut; /* a line cut short by the error was left out after err_line */
+	int cut;        /* a line cut short by the error was left out after the lines read */
 	char error[ERRLEN];
 };
 
@@ -300,7 +299,6 @@ read_journal(struct worker *w, struct part *p)
 	p->lines = journal_count(j);
 	if (rc < 0) {
 		p->status = EX_DATAERR;
-		p->err_line = p->lines;
 		snprintf(p->error, sizeof(p->error), "%s", journal_errmsg(j));
 	}
 	last_batch(w, p, b);
@@ -360,10 +358,9 @@ read_part(struct worker *w, struct part *p)
 				continue;
 			b = add_line(w, p, b, &ctx, line, len, (flags & LB_TRUNCATED) != 0);
 		}
-	p->lines = lb.lineno - (uint64_t)lb.cut; /* a line cut by the error is left out */
+	p->lines = linebuf_whole(&lb); /* a line cut by the error is left out */
 	if (rc < 0) {
 		p->status = EX_DATAERR;
-		p->err_line = p->lines;
 		p->cut = lb.cut;
 		snprintf(p->error, sizeof(p->error), "%s", reader_errmsg(r));
 	}
@@ -490,7 +487,7 @@ part_end(struct feed *f, const struct part *p, struct cstate *cs)
 		cs->status = p->status;
 		if (p->status == EX_DATAERR)
 			snprintf(cs->error, sizeof(cs->error), "%s after line %llu%s", p->error,
-			         (unsigned long long)(cs->lines + p->err_line),
+			         (unsigned long long)(cs->lines + p->lines),
 			         p->cut ? "; the cut line after it was left out" : "");
 		else
 			snprintf(cs->error, sizeof(cs->error), "%s", p->error);

@@ -147,6 +147,14 @@ linebuf_next(struct linebuf *lb, const char **line, size_t *len, unsigned *flags
 	return linebuf_next_slow(lb, line, len, flags);
 }
 
+/* How many lines came whole so far: the last one returned is left out when a read error cut
+ * it (LB_PARTIAL). */
+static inline uint64_t
+linebuf_whole(const struct linebuf *lb)
+{
+	return lb->lineno - (uint64_t)lb->cut;
+}
+
 /* Frees the buffer (not the reader). */
 void linebuf_free(struct linebuf *lb);
 
