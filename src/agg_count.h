@@ -34,7 +34,21 @@ struct agg_count {
 /* Empties c. */
 void agg_count_init(struct agg_count *c);
 
-static inline void agg_count_passed(struct agg_count *c, const struct event *ev);
+/* The part of agg_count_event for an event that passed the filters. */
+static inline void
+agg_count_passed(struct agg_count *c, const struct event *ev)
+{
+	c->events++;
+	c->actions[ev->type < EV__COUNT ? ev->type : 0]++;
+	if (ev->ts == TS_NONE)
+		c->undated++;
+	else {
+		if (c->first == INT64_MIN || ev->ts < c->first)
+			c->first = ev->ts;
+		if (c->last == INT64_MIN || ev->ts > c->last)
+			c->last = ev->ts;
+	}
+}
 
 /*
  * Counts one line and its event under the filters of o (only read, so any
@@ -73,22 +87,6 @@ agg_count_event(struct agg_count *c, const struct agg_opts *o, const struct even
 		return AGG_JOIN;
 	agg_count_passed(c, ev);
 	return AGG_ALL;
-}
-
-/* The part of agg_count_event for an event that passed the filters. */
-static inline void
-agg_count_passed(struct agg_count *c, const struct event *ev)
-{
-	c->events++;
-	c->actions[ev->type < EV__COUNT ? ev->type : 0]++;
-	if (ev->ts == TS_NONE)
-		c->undated++;
-	else {
-		if (c->first == INT64_MIN || ev->ts < c->first)
-			c->first = ev->ts;
-		if (c->last == INT64_MIN || ev->ts > c->last)
-			c->last = ev->ts;
-	}
 }
 
 /* Adds the counts of the lines after those of to (in input order) into to. */
