@@ -180,6 +180,18 @@ store_run_count(struct store *s, sqlite3_stmt *st)
 }
 
 int
+store_delete_before(struct store *s, int stmt, int64_t t)
+{
+	sqlite3_stmt *st = s->st[stmt];
+
+	if (store_wcheck(s) == -1 || store_bind_int(s, st, 1, t) == -1) {
+		store_done(st);
+		return -1;
+	}
+	return store_run_count(s, st);
+}
+
+int
 store_bind_int(struct store *s, sqlite3_stmt *st, int i, int64_t v)
 {
 	int rc = sqlite3_bind_int64(st, i, v);

@@ -134,13 +134,7 @@ out:
 int
 store_expire(struct store *s, int64_t now)
 {
-	sqlite3_stmt *st = s->st[ST_EXPIRE];
-
-	if (store_wcheck(s) == -1 || store_bind_int(s, st, 1, now) == -1) {
-		store_done(st);
-		return -1;
-	}
-	return store_run_count(s, st);
+	return store_delete_before(s, ST_EXPIRE, now);
 }
 
 int
@@ -205,11 +199,5 @@ out:
 int
 store_history_prune(struct store *s, int64_t before)
 {
-	sqlite3_stmt *st = s->st[ST_HIST_PRUNE];
-
-	if (store_wcheck(s) == -1 || store_bind_int(s, st, 1, before) == -1) {
-		store_done(st);
-		return -1;
-	}
-	return store_run_count(s, st);
+	return store_delete_before(s, ST_HIST_PRUNE, before);
 }

@@ -77,6 +77,9 @@ store_done(sqlite3_stmt *st)
 int store_run(struct store *s, sqlite3_stmt *st);
 /* Runs a DELETE whose parameters are bound; returns the number of rows deleted, or -1. */
 int store_run_count(struct store *s, sqlite3_stmt *st);
+/* Runs s->st[stmt], a DELETE whose one parameter is the time t, on a writable store; returns
+ * the number of rows deleted, or -1. */
+int store_delete_before(struct store *s, int stmt, int64_t t);
 
 /* The bind helpers return 0 or -1 (errmsg set). */
 int store_bind_int(struct store *s, sqlite3_stmt *st, int i, int64_t v);
